@@ -1,0 +1,160 @@
+package poller
+
+import (
+	"os"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// epoll is the Linux backend: one epoll instance and one eventfd for Wake.
+type epoll struct {
+	epfd    int
+	wakefd  int
+	edge    uint32
+	events  []unix.EpollEvent
+	woken   atomic.Bool // a wake-up is pending in wakefd
+	wakeBuf [8]byte
+}
+
+func newPoller(opts Options) (Poller, error) {
+	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
+	if err != nil {
+		return nil, os.NewSyscallError("epoll_create1", err)
+	}
+	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		unix.Close(epfd)
+		return nil, os.NewSyscallError("eventfd", err)
+	}
+	p := &epoll{epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, 256)}
+	if opts.EdgeTriggered {
+		p.edge = unix.EPOLLET
+	}
+	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wakefd)}
+	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakefd, &ev); err != nil {
+		unix.Close(wakefd)
+		unix.Close(epfd)
+		return nil, os.NewSyscallError("epoll_ctl", err)
+	}
+	return p, nil
+}
+
+func (p *epoll) mask(interest Event) uint32 {
+	m := p.edge | unix.EPOLLRDHUP
+	if interest&Readable != 0 {
+		m |= unix.EPOLLIN
+	}
+	if interest&Writable != 0 {
+		m |= unix.EPOLLOUT
+	}
+	return m
+}
+
+func (p *epoll) ctl(op, fd int, interest Event) error {
+	ev := unix.EpollEvent{Events: p.mask(interest), Fd: int32(fd)}
+	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
+		return os.NewSyscallError("epoll_ctl", err)
+	}
+	return nil
+}
+
+func (p *epoll) Add(fd int, interest Event) error {
+	return p.ctl(unix.EPOLL_CTL_ADD, fd, interest)
+}
+
+func (p *epoll) Modify(fd int, interest Event) error {
+	return p.ctl(unix.EPOLL_CTL_MOD, fd, interest)
+}
+
+func (p *epoll) Delete(fd int) error {
+	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
+		return os.NewSyscallError("epoll_ctl", err)
+	}
+	return nil
+}
+
+func (p *epoll) Wait(ready []Ready, timeout time.Duration) (int, error) {
+	max := min(len(ready), len(p.events))
+	if max == 0 {
+		return 0, nil
+	}
+	msec := waitMillis(timeout)
+	if p.woken.Load() {
+		msec = 0
+	}
+	n, err := unix.EpollWait(p.epfd, p.events[:max], msec)
+	if err == unix.EINTR {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, os.NewSyscallError("epoll_wait", err)
+	}
+	filled := 0
+	for _, ev := range p.events[:n] {
+		fd := int(ev.Fd)
+		if fd == p.wakefd {
+			p.drainWake()
+			continue
+		}
+		ready[filled] = Ready{Fd: fd, Events: fromEpoll(ev.Events)}
+		filled++
+	}
+	return filled, nil
+}
+
+func fromEpoll(m uint32) Event {
+	var e Event
+	if m&(unix.EPOLLIN|unix.EPOLLPRI) != 0 {
+		e |= Readable
+	}
+	if m&unix.EPOLLOUT != 0 {
+		e |= Writable
+	}
+	if m&(unix.EPOLLHUP|unix.EPOLLRDHUP) != 0 {
+		e |= Hangup
+	}
+	if m&unix.EPOLLERR != 0 {
+		e |= Error
+	}
+	return e
+}
+
+func (p *epoll) drainWake() {
+	// Clear the flag before reading so that a Wake racing with us is not lost:
+	// it either lands in the counter we are about to read or re-arms the flag.
+	p.woken.Store(false)
+	unix.Read(p.wakefd, p.wakeBuf[:])
+}
+
+func (p *epoll) Wake() error {
+	if p.woken.Swap(true) {
+		return nil
+	}
+	one := uint64(1)
+	buf := (*[8]byte)(unsafe.Pointer(&one))[:]
+	for {
+		_, err := unix.Write(p.wakefd, buf)
+		switch err {
+		case nil, unix.EAGAIN: // EAGAIN: the counter is saturated, so a wake-up is pending anyway.
+			return nil
+		case unix.EINTR:
+			continue
+		}
+		return os.NewSyscallError("write", err)
+	}
+}
+
+func (p *epoll) Close() error {
+	err1 := unix.Close(p.wakefd)
+	err2 := unix.Close(p.epfd)
+	if err1 != nil {
+		return os.NewSyscallError("close", err1)
+	}
+	if err2 != nil {
+		return os.NewSyscallError("close", err2)
+	}
+	return nil
+}

@@ -1,0 +1,123 @@
+// Package poller tells an event loop which descriptors are ready.
+//
+// # Contract
+//
+// A Poller watches file descriptors for the events in an interest set and
+// reports, from Wait, those that became ready. Every backend honours the same
+// rules, and the loop in package loop relies on nothing else:
+//
+//   - Add, Modify and Delete change the interest set of one descriptor; they
+//     are called from the goroutine that calls Wait.
+//   - Wait fills the caller's slice with ready descriptors and returns how many
+//     it filled. It blocks for at most timeout (negative: no limit, zero: do not
+//     block), and it returns early, with n possibly 0, once Wake is called.
+//   - Wake may be called from any goroutine, any number of times; wake-ups
+//     that arrive while Wait is not running make the next Wait return at once.
+//   - Readiness is level-triggered: a descriptor is reported on every Wait for
+//     as long as it stays ready. With Options.EdgeTriggered it is reported once
+//     per change, and the caller must read or accept until EAGAIN.
+//   - Hangup and Error are always reported, whatever the interest set; the
+//     caller learns the cause from the next read or from SO_ERROR.
+//   - Close releases the backend's descriptors; a Poller is not used after it.
+//
+// # Completion-model backends
+//
+// IOCP (Windows) and io_uring (Linux) report completed operations rather than
+// readiness. They fit this contract the way libuv fits IOCP, with buffers that
+// the loop owns and hands to the poller:
+//
+//   - Reads: the backend keeps one receive outstanding per descriptor. On IOCP
+//     that is a zero-byte overlapped WSARecv, whose completion is reported as
+//     Readable; the loop then drains the socket with non-blocking receives into
+//     its pooled buffers, exactly as it does after epoll, so no buffer is
+//     pinned for an idle connection. io_uring goes one step further with a
+//     provided-buffer ring filled from the loop's pool: its completions carry
+//     the buffer the kernel chose, and the loop adopts that buffer as the
+//     connection's inbound data instead of reading.
+//   - Writes: the loop gathers its outbound queue and hands the slices to the
+//     backend, which keeps them referenced until the completion arrives; the
+//     completion is reported as Writable with the byte count, and the loop
+//     advances its queue then, not when the call returns.
+//   - Close: every operation in flight is cancelled (CancelIoEx,
+//     IORING_OP_ASYNC_CANCEL) and its completion awaited before its buffers
+//     return to the pool.
+//
+// The loop keeps its side of that line: it never assumes a read or a write
+// happened because it issued one, only because the poller or the system call
+// reported bytes, and all of its socket I/O goes through one small file per
+// OS, which a completion backend replaces.
+package poller
+
+import (
+	"errors"
+	"time"
+)
+
+// Event is a set of readiness conditions.
+type Event uint32
+
+const (
+	// Readable means a read (or an accept) will not block.
+	Readable Event = 1 << iota
+	// Writable means a write (or a pending connect's completion) will not block.
+	Writable
+	// Hangup means the peer closed the connection or both directions shut down.
+	Hangup
+	// Error means the descriptor has a pending error (read it with SO_ERROR).
+	Error
+)
+
+// String returns the names of the conditions in e joined by "|".
+func (e Event) String() string {
+	if e == 0 {
+		return "0"
+	}
+	names := [...]string{"Readable", "Writable", "Hangup", "Error"}
+	s := ""
+	for i, name := range names {
+		if e&(1<<i) != 0 {
+			if s != "" {
+				s += "|"
+			}
+			s += name
+		}
+	}
+	return s
+}
+
+// Ready is one descriptor reported by Wait with the conditions it is in.
+type Ready struct {
+	Fd     int
+	Events Event
+}
+
+// Options select how a Poller reports readiness.
+type Options struct {
+	// EdgeTriggered reports each descriptor once per change of readiness
+	// instead of on every Wait while it stays ready.
+	EdgeTriggered bool
+}
+
+// Poller is the readiness notifier behind one event loop; see the package
+// documentation for the contract every backend keeps.
+type Poller interface {
+	// Add starts watching fd for the conditions in interest.
+	Add(fd int, interest Event) error
+	// Modify replaces the interest set of a watched fd.
+	Modify(fd int, interest Event) error
+	// Delete stops watching fd; it must be called before fd is closed.
+	Delete(fd int) error
+	// Wait fills ready with descriptors that are ready and returns how many.
+	Wait(ready []Ready, timeout time.Duration) (int, error)
+	// Wake makes a blocked or the next Wait return; safe from any goroutine.
+	Wake() error
+	// Close releases the poller's own descriptors.
+	Close() error
+}
+
+// ErrClosed is returned by a Poller used after Close.
+var ErrClosed = errors.New("poller: closed")
+
+// New returns the platform's readiness poller: epoll on Linux, kqueue on the
+// BSDs and darwin.
+func New(opts Options) (Poller, error) { return newPoller(opts) }

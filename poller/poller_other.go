@@ -1,0 +1,13 @@
+//go:build !linux && !darwin && !dragonfly && !freebsd && !netbsd && !openbsd
+
+package poller
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+)
+
+func newPoller(Options) (Poller, error) {
+	return nil, fmt.Errorf("poller: no readiness backend for %s: %w", runtime.GOOS, errors.ErrUnsupported)
+}
