@@ -1,0 +1,20 @@
+package sockopt
+
+import "golang.org/x/sys/unix"
+
+// Options whose presence, number or value size is particular to Darwin.
+// Darwin calls TCP_KEEPIDLE TCP_KEEPALIVE, and TCP_CORK TCP_NOPUSH.
+var (
+	tcpKeepIdle     = option{name: "TCP_KEEPIDLE", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPALIVE}
+	tcpUserTimeout  = option{name: "TCP_USER_TIMEOUT", num: absent}
+	tcpQuickAck     = option{name: "TCP_QUICKACK", num: absent}
+	tcpCork         = option{name: "TCP_NOPUSH", level: unix.IPPROTO_TCP, num: unix.TCP_NOPUSH}
+	tcpNotSentLowat = option{name: "TCP_NOTSENT_LOWAT", level: unix.IPPROTO_TCP, num: unix.TCP_NOTSENT_LOWAT}
+	tcpCongestion   = option{name: "TCP_CONGESTION", num: absent}
+	ipMTTL          = option{name: "IP_MULTICAST_TTL", level: unix.IPPROTO_IP, num: unix.IP_MULTICAST_TTL, small: true}
+	ipMLoop         = option{name: "IP_MULTICAST_LOOP", level: unix.IPPROTO_IP, num: unix.IP_MULTICAST_LOOP, small: true}
+	soBindToDevice  = option{name: "SO_BINDTODEVICE", num: absent}
+	soIncomingCPU   = option{name: "SO_INCOMING_CPU", num: absent}
+	soBusyPoll      = option{name: "SO_BUSY_POLL", num: absent}
+	soMark          = option{name: "SO_MARK", num: absent}
+)

@@ -1,0 +1,19 @@
+package sockopt
+
+import "golang.org/x/sys/unix"
+
+// Options whose presence, number or value size is particular to Linux.
+var (
+	tcpKeepIdle     = option{name: "TCP_KEEPIDLE", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPIDLE}
+	tcpUserTimeout  = option{name: "TCP_USER_TIMEOUT", level: unix.IPPROTO_TCP, num: unix.TCP_USER_TIMEOUT}
+	tcpQuickAck     = option{name: "TCP_QUICKACK", level: unix.IPPROTO_TCP, num: unix.TCP_QUICKACK}
+	tcpCork         = option{name: "TCP_CORK", level: unix.IPPROTO_TCP, num: unix.TCP_CORK}
+	tcpNotSentLowat = option{name: "TCP_NOTSENT_LOWAT", level: unix.IPPROTO_TCP, num: unix.TCP_NOTSENT_LOWAT}
+	tcpCongestion   = option{name: "TCP_CONGESTION", level: unix.IPPROTO_TCP, num: unix.TCP_CONGESTION}
+	ipMTTL          = option{name: "IP_MULTICAST_TTL", level: unix.IPPROTO_IP, num: unix.IP_MULTICAST_TTL}
+	ipMLoop         = option{name: "IP_MULTICAST_LOOP", level: unix.IPPROTO_IP, num: unix.IP_MULTICAST_LOOP}
+	soBindToDevice  = option{name: "SO_BINDTODEVICE", level: unix.SOL_SOCKET, num: unix.SO_BINDTODEVICE}
+	soIncomingCPU   = option{name: "SO_INCOMING_CPU", level: unix.SOL_SOCKET, num: unix.SO_INCOMING_CPU}
+	soBusyPoll      = option{name: "SO_BUSY_POLL", level: unix.SOL_SOCKET, num: unix.SO_BUSY_POLL}
+	soMark          = option{name: "SO_MARK", level: unix.SOL_SOCKET, num: unix.SO_MARK}
+)
