@@ -1,0 +1,268 @@
+//go:build unix
+
+package conn
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// Addr is a socket address of one family. It is also a net.Addr. Values
+// come from the typed address structs below, or from Inet4 / Inet6, whose
+// host names are resolved when the address is used.
+type Addr interface {
+	net.Addr
+	// Family returns the address family the address belongs to.
+	Family() Family
+	sockaddr() (unix.Sockaddr, error)
+}
+
+// Inet4Addr is an AF_INET address: an IPv4 address and a port.
+type Inet4Addr struct {
+	IP   netip.Addr
+	Port int
+}
+
+// Inet6Addr is an AF_INET6 address with its flow label and scope id.
+// FlowInfo is kept for callers but, as with Go's net, not sent to the
+// kernel, which only uses it when IPV6_FLOWINFO_SEND is set.
+type Inet6Addr struct {
+	IP       netip.Addr
+	Port     int
+	FlowInfo uint32
+	ScopeID  uint32
+}
+
+// UnixAddr is an AF_UNIX address: a file system path, or a Linux abstract
+// name (Abstract true; the name without its leading NUL). The zero value is
+// the unnamed address. A path beginning with '@' is taken as abstract.
+type UnixAddr struct {
+	Path     string
+	Abstract bool
+}
+
+// HostAddr is an unresolved (host, port) address, as Python's tuples are:
+// Host is an IP literal, "" (any address), "<broadcast>", or a name that is
+// resolved, for the family, when the address is used.
+type HostAddr struct {
+	Fam  Family
+	Host string
+	Port int
+}
+
+// Inet4 returns the AF_INET address (host, port), resolved when used.
+func Inet4(host string, port int) HostAddr { return HostAddr{Fam: AF_INET, Host: host, Port: port} }
+
+// Inet6 returns the AF_INET6 address (host, port), resolved when used; host
+// may carry a "%zone" suffix.
+func Inet6(host string, port int) HostAddr { return HostAddr{Fam: AF_INET6, Host: host, Port: port} }
+
+// Family returns AF_INET.
+func (a Inet4Addr) Family() Family { return AF_INET }
+
+// Network returns "ip4".
+func (a Inet4Addr) Network() string { return "ip4" }
+
+// String returns "IP:PORT".
+func (a Inet4Addr) String() string { return netip.AddrPortFrom(a.IP, uint16(a.Port)).String() }
+
+func (a Inet4Addr) sockaddr() (unix.Sockaddr, error) {
+	if !a.IP.Is4() {
+		return nil, addrErr("AF_INET address must be IPv4", a.IP.String())
+	}
+	if err := checkPort(a.Port); err != nil {
+		return nil, err
+	}
+	return &unix.SockaddrInet4{Port: a.Port, Addr: a.IP.As4()}, nil
+}
+
+// Family returns AF_INET6.
+func (a Inet6Addr) Family() Family { return AF_INET6 }
+
+// Network returns "ip6".
+func (a Inet6Addr) Network() string { return "ip6" }
+
+// String returns "[IP%zone]:PORT".
+func (a Inet6Addr) String() string {
+	ip := a.IP
+	if a.ScopeID != 0 && ip.Zone() == "" {
+		ip = ip.WithZone(strconv.FormatUint(uint64(a.ScopeID), 10))
+	}
+	return netip.AddrPortFrom(ip, uint16(a.Port)).String()
+}
+
+func (a Inet6Addr) sockaddr() (unix.Sockaddr, error) {
+	if !a.IP.Is6() {
+		return nil, addrErr("AF_INET6 address must be IPv6", a.IP.String())
+	}
+	if err := checkPort(a.Port); err != nil {
+		return nil, err
+	}
+	scope := a.ScopeID
+	if scope == 0 && a.IP.Zone() != "" {
+		idx, err := zoneIndex(a.IP.Zone())
+		if err != nil {
+			return nil, err
+		}
+		scope = idx
+	}
+	return &unix.SockaddrInet6{Port: a.Port, ZoneId: scope, Addr: a.IP.As16()}, nil
+}
+
+// Family returns AF_UNIX.
+func (a UnixAddr) Family() Family { return AF_UNIX }
+
+// Network returns "unix".
+func (a UnixAddr) Network() string { return "unix" }
+
+// String returns the path, or "@name" for an abstract name.
+func (a UnixAddr) String() string {
+	if a.Abstract {
+		return "@" + a.Path
+	}
+	return a.Path
+}
+
+func (a UnixAddr) sockaddr() (unix.Sockaddr, error) {
+	name := a.Path
+	if a.Abstract {
+		name = "@" + name
+	} else if strings.IndexByte(name, 0) == 0 {
+		name = "@" + name[1:]
+	}
+	if len(name) > 107 && !(a.Abstract && len(name) == 108) {
+		return nil, addrErr("AF_UNIX path too long", a.Path)
+	}
+	return &unix.SockaddrUnix{Name: name}, nil
+}
+
+// Family returns the family the host is resolved for.
+func (a HostAddr) Family() Family { return a.Fam }
+
+// Network returns "ip4" or "ip6".
+func (a HostAddr) Network() string {
+	if a.Fam == AF_INET6 {
+		return "ip6"
+	}
+	return "ip4"
+}
+
+// String returns "host:port".
+func (a HostAddr) String() string { return net.JoinHostPort(a.Host, strconv.Itoa(a.Port)) }
+
+func (a HostAddr) sockaddr() (unix.Sockaddr, error) {
+	r, err := a.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	return r.sockaddr()
+}
+
+// Resolve turns the host into an IP address of the family, as Python does
+// for address tuples: "" is the any address, "<broadcast>" 255.255.255.255,
+// an IP literal itself, and a name its first address from Go's resolver.
+func (a HostAddr) Resolve() (Addr, error) {
+	if err := checkPort(a.Port); err != nil {
+		return nil, err
+	}
+	host, zone, _ := strings.Cut(a.Host, "%")
+	var ip netip.Addr
+	switch {
+	case a.Fam != AF_INET && a.Fam != AF_INET6:
+		return nil, addrErr("host addresses need AF_INET or AF_INET6, not "+a.Fam.String(), a.Host)
+	case host == "" && a.Fam == AF_INET:
+		ip = netip.IPv4Unspecified()
+	case host == "":
+		ip = netip.IPv6Unspecified()
+	case host == "<broadcast>" && a.Fam == AF_INET:
+		ip = netip.AddrFrom4([4]byte{255, 255, 255, 255})
+	default:
+		var err error
+		if ip, err = netip.ParseAddr(host); err != nil {
+			network := "ip4"
+			if a.Fam == AF_INET6 {
+				network = "ip6"
+			}
+			ips, lerr := net.DefaultResolver.LookupNetIP(context.Background(), network, host)
+			if lerr != nil || len(ips) == 0 {
+				return nil, &AddrError{Reason: "cannot resolve host", Addr: a.Host, errno: unix.ENOENT}
+			}
+			ip = ips[0]
+		}
+	}
+	if a.Fam == AF_INET {
+		if ip.Is4In6() {
+			ip = ip.Unmap()
+		}
+		return Inet4Addr{IP: ip, Port: a.Port}, nil
+	}
+	if ip.Is4() {
+		ip = netip.AddrFrom16(ip.As16())
+	}
+	out := Inet6Addr{IP: ip, Port: a.Port}
+	if zone != "" {
+		idx, err := zoneIndex(zone)
+		if err != nil {
+			return nil, err
+		}
+		out.ScopeID = idx
+	}
+	return out, nil
+}
+
+func checkPort(port int) error {
+	if port < 0 || port > 65535 {
+		return addrErr("port must be 0-65535", strconv.Itoa(port))
+	}
+	return nil
+}
+
+// zoneIndex turns a zone (interface name or number) into a scope id.
+func zoneIndex(zone string) (uint32, error) {
+	if n, err := strconv.ParseUint(zone, 10, 32); err == nil {
+		return uint32(n), nil
+	}
+	ifi, err := net.InterfaceByName(zone)
+	if err != nil {
+		return 0, addrErr("unknown interface", zone)
+	}
+	return uint32(ifi.Index), nil
+}
+
+// decodeAddr turns a kernel address into a typed Addr; nil stays nil.
+func decodeAddr(sa unix.Sockaddr) Addr {
+	switch sa := sa.(type) {
+	case nil:
+		return nil
+	case *unix.SockaddrInet4:
+		return Inet4Addr{IP: netip.AddrFrom4(sa.Addr), Port: sa.Port}
+	case *unix.SockaddrInet6:
+		return Inet6Addr{IP: netip.AddrFrom16(sa.Addr), Port: sa.Port, ScopeID: sa.ZoneId}
+	case *unix.SockaddrUnix:
+		if strings.HasPrefix(sa.Name, "@") {
+			return UnixAddr{Path: sa.Name[1:], Abstract: true}
+		}
+		return UnixAddr{Path: sa.Name}
+	}
+	return decodeOSAddr(sa)
+}
+
+// encodeAddr checks that addr belongs to the socket's family and encodes it.
+func (s *Socket) encodeAddr(addr Addr) (unix.Sockaddr, error) {
+	if addr == nil {
+		return nil, addrErr("missing address", "<nil>")
+	}
+	if h, ok := addr.(HostAddr); ok && h.Fam == 0 {
+		h.Fam = s.family
+		addr = h
+	}
+	if addr.Family() != s.family {
+		return nil, addrErr(s.family.String()+" socket cannot use a "+addr.Family().String()+" address", addr.String())
+	}
+	return addr.sockaddr()
+}

@@ -1,0 +1,170 @@
+//go:build unix
+
+package conn
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+// Bind wraps bind(2): it gives the socket a local address of its family.
+func (s *Socket) Bind(addr Addr) error {
+	sa, err := s.encodeAddr(addr)
+	if err != nil {
+		return &OpError{Op: "bind", Family: s.family, Addr: addr, Err: err}
+	}
+	perr, serr := s.control(func(fd int) error { return unix.Bind(fd, sa) })
+	return s.wrapErr("bind", "bind", perr, serr, addr)
+}
+
+// Listen wraps listen(2). The backlog is optional (default the smaller of
+// SOMAXCONN and 128); a negative one is taken as 0.
+func (s *Socket) Listen(backlog ...int) error {
+	n := min(SOMAXCONN, 128)
+	switch len(backlog) {
+	case 0:
+	case 1:
+		n = max(backlog[0], 0)
+	default:
+		return valueErr("listen", "at most one backlog")
+	}
+	perr, serr := s.control(func(fd int) error { return unix.Listen(fd, n) })
+	return s.wrapErr("listen", "listen", perr, serr, nil)
+}
+
+// Accept wraps accept(2): it waits for a connection (as the mode says) and
+// returns a new close-on-exec socket and the peer's address. The new socket
+// has the default timeout, not the listener's. ECONNABORTED is retried.
+func (s *Socket) Accept() (*Socket, Addr, error) {
+	once, err := s.begin("accept", false, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	var nfd int
+	var sa unix.Sockaddr
+	perr, serr := s.doRead(once, func(fd int) error {
+		for {
+			var err error
+			nfd, sa, err = sysAccept(fd)
+			if err != unix.ECONNABORTED {
+				return err
+			}
+		}
+	})
+	if err := s.wrapErr("accept", "accept", perr, serr, nil); err != nil {
+		return nil, nil, err
+	}
+	c, err := newSocket(nfd, s.family, s.typ, s.proto)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, decodeAddr(sa), nil
+}
+
+// Connect wraps connect(2). In blocking and timeout modes it waits for the
+// connection to complete (or the timeout to pass); in non-blocking mode a
+// connection in progress fails with an error matching ErrWouldBlock and
+// unix.EINPROGRESS. A signal does not restart the call; it waits instead.
+func (s *Socket) Connect(addr Addr) error {
+	sa, err := s.encodeAddr(addr)
+	if err != nil {
+		return &OpError{Op: "connect", Family: s.family, Addr: addr, Err: err}
+	}
+	once, err := s.begin("connect", true, 0)
+	if err != nil {
+		return err
+	}
+	var serr error
+	perr := s.rc.Control(func(fd uintptr) { serr = unix.Connect(int(fd), sa) })
+	switch serr {
+	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+		if once {
+			serr = unix.EINPROGRESS
+			break
+		}
+		perr, serr = s.waitConnect()
+	case unix.EAGAIN:
+		if s.family == AF_UNIX && !once {
+			// A full AF_UNIX backlog: wait and retry the connect itself.
+			perr, serr = s.doWrite(false, func(fd int) error { return unix.Connect(fd, sa) })
+		}
+	}
+	if perr == nil && serr == unix.EISCONN && !once {
+		serr = nil
+	}
+	return s.wrapErr("connect", "connect", perr, serr, addr)
+}
+
+// waitConnect waits for a non-blocking connect to finish and returns its
+// outcome from SO_ERROR.
+func (s *Socket) waitConnect() (perr, serr error) {
+	perr = s.rc.Write(func(fd uintptr) bool {
+		n, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+		if err != nil {
+			serr = err
+			return true
+		}
+		switch e := unix.Errno(n); e {
+		case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+			return false
+		case 0, unix.EISCONN:
+			if _, err := unix.Getpeername(int(fd)); err == unix.ENOTCONN {
+				return false
+			}
+			serr = nil
+			return true
+		default:
+			serr = e
+			return true
+		}
+	})
+	return perr, serr
+}
+
+// ConnectEx is Connect that returns the system error number instead of an
+// error for failures the system reports (0 on success), as Python's
+// connect_ex does; a timeout is reported as unix.EAGAIN. Bad addresses and
+// a closed socket are still returned as errors.
+func (s *Socket) ConnectEx(addr Addr) (unix.Errno, error) {
+	err := s.Connect(addr)
+	if err == nil {
+		return 0, nil
+	}
+	op, ok := err.(*OpError)
+	if !ok {
+		return 0, err
+	}
+	var errno unix.Errno
+	switch {
+	case op.Timeout():
+		return unix.EAGAIN, nil
+	case asErrno(op.Err, &errno):
+		return errno, nil
+	}
+	return 0, err
+}
+
+// Shutdown wraps shutdown(2): it closes the read side, the write side or both.
+func (s *Socket) Shutdown(how ShutHow) error {
+	perr, serr := s.control(func(fd int) error { return unix.Shutdown(fd, int(how)) })
+	return s.wrapErr("shutdown", "shutdown", perr, serr, nil)
+}
+
+// SockName wraps getsockname(2): the socket's own address.
+func (s *Socket) SockName() (Addr, error) {
+	var sa unix.Sockaddr
+	perr, serr := s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return })
+	if err := s.wrapErr("getsockname", "getsockname", perr, serr, nil); err != nil {
+		return nil, err
+	}
+	return decodeAddr(sa), nil
+}
+
+// PeerName wraps getpeername(2): the connected peer's address.
+func (s *Socket) PeerName() (Addr, error) {
+	var sa unix.Sockaddr
+	perr, serr := s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
+	if err := s.wrapErr("getpeername", "getpeername", perr, serr, nil); err != nil {
+		return nil, err
+	}
+	return decodeAddr(sa), nil
+}

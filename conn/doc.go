@@ -1,0 +1,52 @@
+// Package conn is the socket object of sockloop, modelled on Python's socket
+// module: every call of a Python socket object, the module functions beside
+// it, and the three timeout modes, shaped the Go way.
+//
+// # Descriptors and the runtime poller
+//
+// Every Socket owns one descriptor, opened close-on-exec and kept in
+// non-blocking mode inside, registered with Go's runtime poller through an
+// *os.File. A call that has to wait parks its goroutine in the poller; no OS
+// thread is held per socket. Close from another goroutine wakes every waiting
+// call, which then fails with an error that matches net.ErrClosed.
+//
+// # The three modes
+//
+// What users see follows CPython, whatever the descriptor's own flag says:
+//
+//   - blocking (timeout NoTimeout, the default): a call waits until it is done
+//     or the system reports an error;
+//   - non-blocking (timeout 0): a call that cannot complete at once fails with
+//     an error that matches ErrWouldBlock and unix.EAGAIN (or EINPROGRESS
+//     for Connect);
+//   - timeout (d > 0): each call waits at most d, then fails with an error
+//     that matches ErrTimeout and os.ErrDeadlineExceeded and whose Timeout
+//     method reports true. SendAll counts d once for the whole call.
+//
+// SetBlocking(true) is SetTimeout(NoTimeout); SetBlocking(false) is
+// SetTimeout(0); Blocking reports whether the timeout is not 0. New sockets
+// take DefaultTimeout. A socket opened with SOCK_NONBLOCK in its type starts
+// with timeout 0, and Type hides the flag. Accept hands back sockets with the
+// default timeout, not the listener's. Calls interrupted by signals (EINTR)
+// are retried.
+//
+// Because the descriptor stays non-blocking inside, Fileno hands out a
+// descriptor whose O_NONBLOCK flag does not follow the mode; Detach sets
+// O_NONBLOCK to match the mode (clear only for NoTimeout) before it hands the
+// descriptor over.
+//
+// # Go shapes
+//
+// A Socket is a net.Conn (Read, Write, deadlines) for stream sockets, and an
+// io.ReaderFrom; PacketConn wraps one as a net.PacketConn and Listener as a
+// net.Listener. net.Conn deadlines and the Python timeout combine: a call
+// waits until the earlier of the two.
+//
+// # Errors
+//
+// Errors come in three layers: the errno, wrapped by os.NewSyscallError
+// naming the system call, wrapped in an *OpError naming the operation and
+// the addresses. errors.Is(err, syscall.ECONNREFUSED) and the like hold.
+// Bad input (a wrong address form for the family, a negative size) returns an
+// error and never panics.
+package conn

@@ -1,0 +1,147 @@
+//go:build unix
+
+package conn
+
+import (
+	"errors"
+	"net"
+	"os"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// ErrWouldBlock matches errors from calls in non-blocking mode (timeout 0)
+// that could not complete at once; errors.Is(ErrWouldBlock, unix.EAGAIN) holds.
+var ErrWouldBlock error = wouldBlockError{}
+
+// ErrTimeout matches errors from calls whose timeout or deadline passed;
+// errors.Is(ErrTimeout, os.ErrDeadlineExceeded) holds and Timeout reports true.
+var ErrTimeout error = timeoutError{}
+
+type wouldBlockError struct{}
+
+func (wouldBlockError) Error() string        { return "operation would block" }
+func (wouldBlockError) Is(target error) bool { return target == unix.EAGAIN }
+func (wouldBlockError) Timeout() bool        { return false }
+func (wouldBlockError) Temporary() bool      { return true }
+func (timeoutError) Error() string           { return "timed out" }
+func (timeoutError) Is(target error) bool    { return target == os.ErrDeadlineExceeded }
+func (timeoutError) Timeout() bool           { return true }
+func (timeoutError) Temporary() bool         { return true }
+func (e *OpError) Unwrap() error             { return e.Err }
+func (e *OpError) Temporary() bool           { return e.Timeout() || errors.Is(e.Err, unix.EAGAIN) }
+func (e *AddrError) Error() string           { return "conn: " + e.Reason + ": " + e.Addr }
+func (e *AddrError) Timeout() bool           { return false }
+func (e *AddrError) Temporary() bool         { return false }
+func addrErr(reason, addr string) *AddrError { return &AddrError{Reason: reason, Addr: addr} }
+func (e *ValueError) Error() string          { return "conn: " + e.Op + ": " + e.Reason }
+func (e *ValueError) Is(target error) bool   { return target == unix.EINVAL }
+func valueErr(op, reason string) *ValueError { return &ValueError{Op: op, Reason: reason} }
+
+type timeoutError struct{}
+
+// OpError describes a failed socket operation: the operation, the addresses
+// involved when known, and the cause (usually an *os.SyscallError, or
+// os.ErrDeadlineExceeded, or net.ErrClosed).
+type OpError struct {
+	Op     string // "recv", "connect", ...
+	Family Family
+	Source Addr // local address, when known
+	Addr   Addr // remote address, when known
+	Err    error
+}
+
+// Error describes the operation, its address and its cause.
+func (e *OpError) Error() string {
+	var b strings.Builder
+	b.WriteString("conn: ")
+	b.WriteString(e.Op)
+	if e.Source != nil {
+		b.WriteString(" " + e.Source.String())
+		if e.Addr != nil {
+			b.WriteString("->")
+		}
+	}
+	if e.Addr != nil {
+		if e.Source == nil {
+			b.WriteString(" ")
+		}
+		b.WriteString(e.Addr.String())
+	}
+	if e.Err != nil {
+		b.WriteString(": " + e.Err.Error())
+	}
+	return b.String()
+}
+
+// Timeout reports whether the operation failed because its timeout or
+// deadline passed.
+func (e *OpError) Timeout() bool {
+	return errors.Is(e.Err, os.ErrDeadlineExceeded)
+}
+
+// Is lets errors.Is match ErrWouldBlock and ErrTimeout against the cause.
+func (e *OpError) Is(target error) bool {
+	switch target {
+	case ErrWouldBlock:
+		return errors.Is(e.Err, unix.EAGAIN) || errors.Is(e.Err, unix.EINPROGRESS)
+	case ErrTimeout:
+		return e.Timeout()
+	}
+	return false
+}
+
+// AddrError reports an address that cannot be used: a wrong form for the
+// socket's family, an out-of-range port, a path too long. It matches
+// unix.EINVAL, or the resolver's errno where one applies.
+type AddrError struct {
+	Reason string
+	Addr   string
+	errno  unix.Errno
+}
+
+// ValueError reports bad input to a call (a negative size, an unknown
+// option value); it matches unix.EINVAL.
+type ValueError struct {
+	Op     string
+	Reason string
+}
+
+// wrapErr builds the error of an operation from a poller error (perr) and
+// a system call error (serr); it is the one place that classifies them.
+func (s *Socket) wrapErr(op, call string, perr, serr error, addr Addr) error {
+	var cause error
+	switch {
+	case perr != nil && s.closed.Load():
+		cause = net.ErrClosed
+	case perr == os.ErrDeadlineExceeded:
+		cause = os.ErrDeadlineExceeded
+	case perr != nil:
+		if strings.Contains(perr.Error(), "closed") {
+			cause = net.ErrClosed
+		} else {
+			cause = perr
+		}
+	case serr == nil:
+		return nil
+	default:
+		if _, ok := serr.(unix.Errno); ok {
+			cause = os.NewSyscallError(call, serr)
+		} else {
+			cause = serr
+		}
+	}
+	return &OpError{Op: op, Family: s.family, Addr: addr, Err: cause}
+}
+
+// Is matches unix.EINVAL, or the errno the AddrError carries.
+func (e *AddrError) Is(target error) bool {
+	if e.errno != 0 {
+		return target == e.errno
+	}
+	return target == unix.EINVAL
+}
+
+// asErrno finds the errno in err's chain.
+func asErrno(err error, errno *unix.Errno) bool { return errors.As(err, errno) }

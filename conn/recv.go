@@ -1,0 +1,82 @@
+//go:build unix
+
+package conn
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+func orFlags(flags []MsgFlag) MsgFlag {
+	var f MsgFlag
+	for _, x := range flags {
+		f |= x
+	}
+	return f
+}
+
+// Recv wraps recv(2): it returns up to bufsize bytes in a new slice; an
+// empty slice with a nil error means the peer closed a stream. Flags
+// (MSG_PEEK, ...) are ORed together.
+func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
+	if bufsize < 0 {
+		return nil, valueErr("recv", "negative buffersize")
+	}
+	buf := make([]byte, bufsize)
+	n, err := s.RecvInto(buf, flags...)
+	return buf[:n], err
+}
+
+// RecvInto wraps recv(2) into the caller's buffer and returns the number of
+// bytes received; the Socket does not keep buf after the call returns.
+func (s *Socket) RecvInto(buf []byte, flags ...MsgFlag) (int, error) {
+	fl := orFlags(flags)
+	once, err := s.begin("recv_into", false, fl)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	perr, serr := s.doRead(once, func(fd int) (err error) {
+		if fl == 0 {
+			n, err = unix.Read(fd, buf)
+		} else {
+			n, _, err = unix.Recvfrom(fd, buf, int(fl))
+		}
+		return err
+	})
+	if err := s.wrapErr("recv", "recvfrom", perr, serr, nil); err != nil {
+		return 0, err
+	}
+	return max(n, 0), nil
+}
+
+// RecvFrom wraps recvfrom(2): up to bufsize bytes in a new slice and the
+// sender's address (nil for a connected stream).
+func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Addr, error) {
+	if bufsize < 0 {
+		return nil, nil, valueErr("recvfrom", "negative buffersize")
+	}
+	buf := make([]byte, bufsize)
+	n, addr, err := s.RecvFromInto(buf, flags...)
+	return buf[:n], addr, err
+}
+
+// RecvFromInto wraps recvfrom(2) into the caller's buffer: the byte count
+// and the sender's address. With MSG_TRUNC on a datagram socket the count
+// is the datagram's full length, which may exceed len(buf).
+func (s *Socket) RecvFromInto(buf []byte, flags ...MsgFlag) (int, Addr, error) {
+	fl := orFlags(flags)
+	once, err := s.begin("recvfrom_into", false, fl)
+	if err != nil {
+		return 0, nil, err
+	}
+	var n int
+	var sa unix.Sockaddr
+	perr, serr := s.doRead(once, func(fd int) (err error) {
+		n, sa, err = unix.Recvfrom(fd, buf, int(fl))
+		return err
+	})
+	if err := s.wrapErr("recvfrom", "recvfrom", perr, serr, nil); err != nil {
+		return 0, nil, err
+	}
+	return n, decodeAddr(sa), nil
+}

@@ -1,0 +1,76 @@
+//go:build unix
+
+package conn
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+// Send wraps send(2): it sends what the kernel takes of p at once and
+// returns the count, which may be short on a stream socket.
+func (s *Socket) Send(p []byte, flags ...MsgFlag) (int, error) {
+	fl := orFlags(flags)
+	once, err := s.begin("send", true, fl)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	perr, serr := s.doWrite(once, func(fd int) (err error) {
+		n, err = unix.SendmsgN(fd, p, nil, nil, int(fl)|sendFlags)
+		return err
+	})
+	if err := s.wrapErr("send", "sendmsg", perr, serr, nil); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// SendTo wraps sendto(2): it sends p to addr (for datagram sockets).
+func (s *Socket) SendTo(p []byte, addr Addr, flags ...MsgFlag) (int, error) {
+	sa, err := s.encodeAddr(addr)
+	if err != nil {
+		return 0, &OpError{Op: "sendto", Family: s.family, Addr: addr, Err: err}
+	}
+	fl := orFlags(flags)
+	once, err := s.begin("sendto", true, fl)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	perr, serr := s.doWrite(once, func(fd int) (err error) {
+		n, err = unix.SendmsgN(fd, p, nil, sa, int(fl)|sendFlags)
+		return err
+	})
+	if err := s.wrapErr("sendto", "sendmsg", perr, serr, addr); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// SendAll sends all of p, calling send(2) as often as it takes, and returns
+// the count sent. Under a timeout the timeout bounds the whole call; in
+// non-blocking mode it stops with an error matching ErrWouldBlock when the
+// kernel takes no more, and the count says how much went out. The Socket
+// does not keep p after the call returns.
+func (s *Socket) SendAll(p []byte, flags ...MsgFlag) (int, error) {
+	fl := orFlags(flags)
+	once, err := s.begin("sendall", true, fl)
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	perr, serr := s.doWrite(once, func(fd int) error {
+		for sent < len(p) || len(p) == 0 {
+			n, err := unix.SendmsgN(fd, p[sent:], nil, nil, int(fl)|sendFlags)
+			if err != nil {
+				return err
+			}
+			sent += n
+			if len(p) == 0 {
+				break
+			}
+		}
+		return nil
+	})
+	return sent, s.wrapErr("sendall", "sendmsg", perr, serr, nil)
+}

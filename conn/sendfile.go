@@ -1,0 +1,54 @@
+//go:build unix
+
+package conn
+
+import (
+	"io"
+	"os"
+)
+
+// SendFile sends count bytes (0: up to the end) of file from offset, with
+// sendfile(2) where the system and the file allow, otherwise by reading the
+// file and calling SendAll. Each wait is bounded by the timeout, as in
+// Python. The file's offset is left just after the last byte sent. It
+// returns the count sent.
+func (s *Socket) SendFile(file *os.File, offset, count int64) (int64, error) {
+	if offset < 0 || count < 0 {
+		return 0, valueErr("sendfile", "negative offset or count")
+	}
+	sent, err, handled := s.sendFile(file, offset, count)
+	if !handled {
+		sent, err = s.sendFileCopy(file, offset, count)
+	}
+	if sent > 0 {
+		file.Seek(offset+sent, io.SeekStart)
+	}
+	return sent, err
+}
+
+// sendFileCopy is SendFile's fallback: ReadAt into a buffer, then SendAll.
+func (s *Socket) sendFileCopy(file *os.File, offset, count int64) (int64, error) {
+	buf := make([]byte, 64<<10)
+	var sent int64
+	for count == 0 || sent < count {
+		chunk := buf
+		if count > 0 && count-sent < int64(len(chunk)) {
+			chunk = chunk[:count-sent]
+		}
+		n, rerr := file.ReadAt(chunk, offset+sent)
+		if n > 0 {
+			m, err := s.SendAll(chunk[:n])
+			sent += int64(m)
+			if err != nil {
+				return sent, err
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return sent, &OpError{Op: "sendfile", Family: s.family, Err: rerr}
+		}
+	}
+	return sent, nil
+}

@@ -1,0 +1,97 @@
+//go:build unix && !linux
+
+package conn
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// typeFlags are the bits of a type that are flags, not a kind; none here.
+const typeFlags Type = 0
+
+// sendFlags are added to every send; SO_NOSIGPIPE covers SIGPIPE here.
+const sendFlags = 0
+
+// sysSocket wraps socket(2), then sets close-on-exec and non-blocking mode
+// under syscall.ForkLock.
+func sysSocket(family, typ, proto int) (int, error) {
+	syscall.ForkLock.RLock()
+	fd, err := unix.Socket(family, typ, proto)
+	if err == nil {
+		unix.CloseOnExec(fd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, err
+	}
+	return fd, prepareFD(fd)
+}
+
+// sysSocketpair wraps socketpair(2) like sysSocket.
+func sysSocketpair(family, typ, proto int) ([2]int, error) {
+	syscall.ForkLock.RLock()
+	fds, err := unix.Socketpair(family, typ, proto)
+	if err == nil {
+		unix.CloseOnExec(fds[0])
+		unix.CloseOnExec(fds[1])
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return fds, err
+	}
+	if err := prepareFD(fds[0]); err != nil {
+		unix.Close(fds[1])
+		return fds, err
+	}
+	return fds, prepareFD(fds[1])
+}
+
+// sysAccept wraps accept(2), then sets close-on-exec and non-blocking mode.
+func sysAccept(fd int) (int, unix.Sockaddr, error) {
+	syscall.ForkLock.RLock()
+	nfd, sa, err := unix.Accept(fd)
+	if err == nil {
+		unix.CloseOnExec(nfd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, nil, err
+	}
+	return nfd, sa, prepareFD(nfd)
+}
+
+func prepareFD(fd int) error {
+	if err := unix.SetNonblock(fd, true); err != nil {
+		unix.Close(fd)
+		return err
+	}
+	noSigpipe(fd)
+	return nil
+}
+
+// sysDetect reads the type of a socket descriptor and its family from its
+// local address; the protocol is reported as 0.
+func sysDetect(fd int) (Family, Type, Proto, error) {
+	t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	sa, err := unix.Getsockname(fd)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	var f Family
+	switch sa.(type) {
+	case *unix.SockaddrInet4:
+		f = AF_INET
+	case *unix.SockaddrInet6:
+		f = AF_INET6
+	case *unix.SockaddrUnix:
+		f = AF_UNIX
+	}
+	return f, Type(t), 0, nil
+}
+
+const nonblockFlag Type = 0

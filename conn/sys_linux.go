@@ -1,0 +1,44 @@
+package conn
+
+import "golang.org/x/sys/unix"
+
+// typeFlags are the bits of a type that are flags, not a kind.
+const typeFlags = SOCK_NONBLOCK | SOCK_CLOEXEC
+
+// sendFlags are added to every send: no SIGPIPE on a reset peer.
+const sendFlags = unix.MSG_NOSIGNAL
+
+// sysSocket wraps socket(2), opening the descriptor non-blocking and
+// close-on-exec in one call.
+func sysSocket(family, typ, proto int) (int, error) {
+	return unix.Socket(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+}
+
+// sysSocketpair wraps socketpair(2) like sysSocket.
+func sysSocketpair(family, typ, proto int) ([2]int, error) {
+	return unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
+}
+
+// sysAccept wraps accept4(2), returning a non-blocking close-on-exec descriptor.
+func sysAccept(fd int) (int, unix.Sockaddr, error) {
+	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+}
+
+// sysDetect reads the family, type and protocol of a socket descriptor.
+func sysDetect(fd int) (Family, Type, Proto, error) {
+	f, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	p, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_PROTOCOL)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	return Family(f), Type(t), Proto(p), nil
+}
+
+const nonblockFlag = SOCK_NONBLOCK
