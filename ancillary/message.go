@@ -1,0 +1,88 @@
+//go:build darwin || dragonfly || freebsd || linux || netbsd || openbsd
+
+package ancillary
+
+import (
+	"math"
+	"slices"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// Message is one control message: its level (cmsg_level), type (cmsg_type)
+// and data. A Message yielded by Parser or Messages aliases the buffer it
+// was parsed from; copy Data to keep it past the buffer's reuse.
+type Message struct {
+	Level int
+	Type  int
+	Data  []byte
+}
+
+// Is reports whether m has the given level and type.
+func (m Message) Is(level, typ int) bool { return m.Level == level && m.Type == typ }
+
+// Append appends one control message of the given level and type carrying
+// data to b, zero-padded to Space(len(data)) bytes, and returns the extended
+// slice; it allocates only when b lacks the capacity. It returns b unchanged
+// and a *SizeError when data is too long, or an *ArgError when level or typ
+// does not fit the header's C int.
+func Append(b []byte, level, typ int, data []byte) ([]byte, error) {
+	if level < math.MinInt32 || level > math.MaxInt32 || typ < math.MinInt32 || typ > math.MaxInt32 {
+		return b, &ArgError{Op: "Append", Reason: "level or type out of the C int range"}
+	}
+	if len(data) > maxSpaceData {
+		return b, &SizeError{Op: "Append", N: len(data)}
+	}
+	b, d := appendHeader(b, level, typ, len(data))
+	copy(d, data)
+	return b, nil
+}
+
+// appendHeader extends b by Space(n) zeroed bytes, writes a header for a
+// message of n data bytes into them and returns the extended slice and the
+// n-byte data field to fill. The caller guarantees 0 <= n <= maxSpaceData
+// and that level and typ fit an int32.
+func appendHeader(b []byte, level, typ, n int) (out, data []byte) {
+	off := len(b)
+	space := hdrLen + align(n)
+	b = slices.Grow(b, space)[:off+space]
+	clear(b[off:])
+	var h unix.Cmsghdr
+	h.Level = int32(level)
+	h.Type = int32(typ)
+	h.SetLen(hdrLen + n)
+	copy(b[off:], bytesOf(&h))
+	return b, b[off+hdrLen : off+hdrLen+n]
+}
+
+// readHeader decodes the cmsghdr at the start of b, which holds at least
+// hdrLen bytes. length is cmsg_len widened to 64 bits.
+func readHeader(b []byte) (length uint64, level, typ int) {
+	var h unix.Cmsghdr
+	copy(bytesOf(&h), b[:unix.SizeofCmsghdr])
+	return uint64(h.Len), int(h.Level), int(h.Type)
+}
+
+// bytesOf returns the memory of *p as a byte slice, for copying C structs
+// in and out of buffers whatever their alignment.
+func bytesOf[T any](p *T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), unsafe.Sizeof(*p))
+}
+
+// decodeError returns the *DecodeError for m failing decoder op.
+func (m Message) decodeError(op string, err error) error {
+	return &DecodeError{Op: op, Level: m.Level, Type: m.Type, Len: len(m.Data), Err: err}
+}
+
+// expect checks that m has the given level and type and one of the data
+// lengths in sizes (any length when sizes is empty).
+func (m Message) expect(op string, level, typ int, sizes ...int) error {
+	if !m.Is(level, typ) {
+		return m.decodeError(op, ErrMismatch)
+	}
+	if len(sizes) > 0 && !slices.Contains(sizes, len(m.Data)) {
+		return m.decodeError(op, ErrMalformed)
+	}
+	return nil
+}
