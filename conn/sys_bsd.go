@@ -95,3 +95,4 @@ func sysDetect(fd int) (Family, Type, Proto, error) {
 }
 
 const nonblockFlag Type = 0
+const eafnosupport = unix.EAFNOSUPPORT

@@ -42,3 +42,5 @@ func sysDetect(fd int) (Family, Type, Proto, error) {
 }
 
 const nonblockFlag = SOCK_NONBLOCK
+
+const eafnosupport = unix.EAFNOSUPPORT
