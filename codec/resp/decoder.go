@@ -1,0 +1,140 @@
+package resp
+
+import (
+	"bytes"
+
+	"github.com/sockloop/sockloop/codec"
+)
+
+var errIncomplete = codec.ErrIncomplete
+
+// Default limits, as Redis sets them.
+const (
+	DefaultMaxBulk   = 512 << 20 // proto-max-bulk-len
+	DefaultMaxArgs   = 1 << 20   // elements in one array
+	DefaultMaxInline = 64 << 10  // bytes in an inline command or a header line
+	DefaultMaxDepth  = 32        // nesting of arrays in Value
+)
+
+// Decoder reads RESP from a codec.Reader. Its zero value uses the default
+// limits.
+type Decoder struct {
+	MaxBulk   int // longest bulk string (DefaultMaxBulk if zero)
+	MaxArgs   int // most elements in an array (DefaultMaxArgs if zero)
+	MaxInline int // longest inline command or type line (DefaultMaxInline if zero)
+	MaxDepth  int // deepest array nesting Value accepts (DefaultMaxDepth if zero)
+
+	args [][]byte
+	vals []Value
+}
+
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Command reads the next command: an array of bulk strings, as clients
+// send, or an inline command, a line of words separated by spaces. args are
+// views of r's buffer and args itself is reused by the next call: both are
+// valid until r.Discard(n) or the next call. An empty array or an empty
+// inline line gives no args and n > 0: discard n and read on. Incomplete
+// input returns codec.ErrIncomplete and consumes nothing.
+func (d *Decoder) Command(r codec.Reader) (args [][]byte, n int, err error) {
+	buf, _ := r.Peek(-1)
+	if len(buf) == 0 {
+		return nil, 0, errIncomplete
+	}
+	d.args = d.args[:0]
+	if buf[0] == '*' {
+		n, err = d.multiBulk(buf)
+	} else {
+		n, err = d.inline(buf)
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return d.args, n, nil
+}
+
+func (d *Decoder) multiBulk(buf []byte) (int, error) {
+	maxLine := orDefault(d.MaxInline, DefaultMaxInline)
+	l, pos, err := line(buf, 1, maxLine)
+	if err != nil {
+		return 0, err
+	}
+	count, ok := parseInt(l)
+	if !ok {
+		return 0, ErrBadLength
+	}
+	if count > int64(orDefault(d.MaxArgs, DefaultMaxArgs)) {
+		return 0, ErrTooManyArgs
+	}
+	maxBulk := int64(orDefault(d.MaxBulk, DefaultMaxBulk))
+	for range count {
+		if pos >= len(buf) {
+			return 0, errIncomplete
+		}
+		if buf[pos] != '$' {
+			return 0, ErrExpectedBulk
+		}
+		l, next, err := line(buf, pos+1, maxLine)
+		if err != nil {
+			return 0, err
+		}
+		size, ok := parseInt(l)
+		if !ok || size < 0 {
+			return 0, ErrBadLength
+		}
+		if size > maxBulk {
+			return 0, ErrBulkTooLarge
+		}
+		end := next + int(size)
+		if end+2 > len(buf) {
+			return 0, errIncomplete
+		}
+		if buf[end] != '\r' || buf[end+1] != '\n' {
+			return 0, ErrMissingCRLF
+		}
+		d.args = append(d.args, buf[next:end:end])
+		pos = end + 2
+	}
+	return pos, nil
+}
+
+func (d *Decoder) inline(buf []byte) (int, error) {
+	maxLine := orDefault(d.MaxInline, DefaultMaxInline)
+	i := bytes.IndexByte(buf, '\n')
+	if i < 0 {
+		if len(buf) > maxLine {
+			return 0, ErrLineTooLong
+		}
+		return 0, errIncomplete
+	}
+	if i > maxLine {
+		return 0, ErrLineTooLong
+	}
+	l := buf[:i]
+	if len(l) > 0 && l[len(l)-1] == '\r' {
+		l = l[:len(l)-1]
+	}
+	for len(l) > 0 {
+		for len(l) > 0 && (l[0] == ' ' || l[0] == '\t') {
+			l = l[1:]
+		}
+		j := 0
+		for j < len(l) && l[j] != ' ' && l[j] != '\t' {
+			j++
+		}
+		if j > 0 {
+			d.args = append(d.args, l[:j:j])
+		}
+		l = l[j:]
+	}
+	if len(d.args) > orDefault(d.MaxArgs, DefaultMaxArgs) {
+		d.args = d.args[:0]
+		return 0, ErrTooManyArgs
+	}
+	return i + 1, nil
+}
