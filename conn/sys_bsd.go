@@ -3,6 +3,7 @@
 package conn
 
 import (
+	"os"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -96,3 +97,10 @@ func sysDetect(fd int) (Family, Type, Proto, error) {
 
 const nonblockFlag Type = 0
 const eafnosupport = unix.EAFNOSUPPORT
+
+func closeFD(fd int) error {
+	if err := unix.Close(fd); err != nil {
+		return &OpError{Op: "close", Err: os.NewSyscallError("close", err)}
+	}
+	return nil
+}

@@ -1,6 +1,10 @@
 package conn
 
-import "golang.org/x/sys/unix"
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+)
 
 // typeFlags are the bits of a type that are flags, not a kind.
 const typeFlags = SOCK_NONBLOCK | SOCK_CLOEXEC
@@ -44,3 +48,18 @@ func sysDetect(fd int) (Family, Type, Proto, error) {
 const nonblockFlag = SOCK_NONBLOCK
 
 const eafnosupport = unix.EAFNOSUPPORT
+
+// SetHostName wraps sethostname(2); it needs CAP_SYS_ADMIN.
+func SetHostName(name string) error {
+	if err := unix.Sethostname([]byte(name)); err != nil {
+		return &OpError{Op: "sethostname", Err: os.NewSyscallError("sethostname", err)}
+	}
+	return nil
+}
+
+func closeFD(fd int) error {
+	if err := unix.Close(fd); err != nil {
+		return &OpError{Op: "close", Err: os.NewSyscallError("close", err)}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+//go:build unix
+
+package conn
+
+import (
+	"context"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// GetNameInfo turns an Inet4Addr or Inet6Addr into a host and a service,
+// as getnameinfo(3), with Go's resolver: reverse lookups go through
+// /etc/hosts, then DNS; service names come from /etc/services. A scoped
+// IPv6 address gets its "%scope" (interface name, else number).
+func GetNameInfo(ctx context.Context, addr Addr, flags NIFlag) (host, service string, err error) {
+	var ip netip.Addr
+	var port int
+	var scope uint32
+	switch a := addr.(type) {
+	case Inet4Addr:
+		ip, port = a.IP, a.Port
+	case Inet6Addr:
+		ip, port, scope = a.IP.WithZone(""), a.Port, a.ScopeID
+	case HostAddr:
+		r, err := a.Resolve()
+		if err != nil {
+			return "", "", &GAIError{Code: EAI_NONAME, Name: a.Host, Err: err}
+		}
+		return GetNameInfo(ctx, r, flags)
+	default:
+		return "", "", &GAIError{Code: EAI_FAMILY}
+	}
+	if !ip.IsValid() {
+		return "", "", &GAIError{Code: EAI_NONAME}
+	}
+	host = ip.String()
+	if flags&NI_NUMERICHOST == 0 {
+		names, lerr := net.DefaultResolver.LookupAddr(ctx, ip.String())
+		switch {
+		case lerr == nil && len(names) > 0:
+			host = strings.TrimSuffix(names[0], ".")
+			if flags&NI_NOFQDN != 0 {
+				host, _, _ = strings.Cut(host, ".")
+			}
+			scope = 0
+		case flags&NI_NAMEREQD != 0:
+			return "", "", &GAIError{Code: EAI_NONAME, Name: host, Err: lerr}
+		}
+	}
+	if scope != 0 {
+		zone := strconv.FormatUint(uint64(scope), 10)
+		if ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() {
+			// glibc names the interface for link-local scopes only.
+			if ifi, err := net.InterfaceByIndex(int(scope)); err == nil {
+				zone = ifi.Name
+			}
+		}
+		host += "%" + zone
+	}
+	service = strconv.Itoa(port)
+	if flags&NI_NUMERICSERV == 0 {
+		proto := "tcp"
+		if flags&NI_DGRAM != 0 {
+			proto = "udp"
+		}
+		if name, err := GetServByPort(port, proto); err == nil {
+			service = name
+		}
+	}
+	return host, service, nil
+}
+
+// GetHostName returns the host's name (gethostname(2)).
+func GetHostName() (string, error) { return os.Hostname() }
+
+// GetFQDN returns a fully qualified name for name (the local host if "" or
+// "0.0.0.0"), as Python's getfqdn: the first of the names found by a
+// reverse lookup of its address that contains a dot, else the name.
+func GetFQDN(name string) string {
+	name = strings.TrimSpace(name)
+	if name == "" || name == "0.0.0.0" || name == "::" {
+		h, err := os.Hostname()
+		if err != nil {
+			return name
+		}
+		name = h
+	}
+	host, aliases, _, err := GetHostByAddr(name)
+	if err != nil {
+		return name
+	}
+	for _, n := range append([]string{host}, aliases...) {
+		if strings.Contains(n, ".") {
+			return n
+		}
+	}
+	return host
+}
+
+// GetHostByName returns the first IPv4 address of name, in text.
+func GetHostByName(name string) (string, error) {
+	_, _, addrs, err := GetHostByNameEx(name)
+	if err != nil {
+		return "", err
+	}
+	return addrs[0], nil
+}
+
+// GetHostByNameEx returns the name, its aliases and its IPv4 addresses, as
+// gethostbyname(3). The aliases are what Go's resolver reports as the
+// CNAME target, when it differs.
+func GetHostByNameEx(name string) (host string, aliases, addrs []string, err error) {
+	ctx := context.Background()
+	if ip, err := netip.ParseAddr(name); err == nil && ip.Is4() {
+		return name, nil, []string{name}, nil
+	}
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", name)
+	if err != nil || len(ips) == 0 {
+		return "", nil, nil, &GAIError{Code: EAI_NONAME, Name: name, Err: err}
+	}
+	for _, ip := range ips {
+		addrs = append(addrs, ip.Unmap().String())
+	}
+	host = name
+	if c, err := net.DefaultResolver.LookupCNAME(ctx, name); err == nil {
+		if c = strings.TrimSuffix(c, "."); c != "" && c != name {
+			host, aliases = c, []string{name}
+		}
+	}
+	return host, aliases, addrs, nil
+}
+
+// GetHostByAddr returns the primary name, aliases and addresses of an
+// address (or of the first address of a name), as gethostbyaddr(3). Go's
+// resolver reports every /etc/hosts line with the address, so the aliases
+// can be more than glibc's, which reads the first matching line only.
+func GetHostByAddr(addr string) (host string, aliases, addrs []string, err error) {
+	ctx := context.Background()
+	ip, perr := netip.ParseAddr(addr)
+	if perr != nil {
+		ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip", addr)
+		if err != nil || len(ips) == 0 {
+			return "", nil, nil, &GAIError{Code: EAI_NONAME, Name: addr, Err: err}
+		}
+		ip = ips[0].Unmap()
+	}
+	names, err := net.DefaultResolver.LookupAddr(ctx, ip.String())
+	if err != nil || len(names) == 0 {
+		return "", nil, nil, &HostError{Code: HOST_NOT_FOUND, Name: addr, Err: err}
+	}
+	for i := range names {
+		names[i] = strings.TrimSuffix(names[i], ".")
+	}
+	return names[0], names[1:], []string{ip.String()}, nil
+}
+
+// HasIPv6 reports whether an AF_INET6 socket can be opened here.
+func HasIPv6() bool {
+	s, err := Open(AF_INET6, SOCK_DGRAM, 0)
+	if err != nil {
+		return false
+	}
+	s.Close()
+	return true
+}
+
+// CloseFD closes a descriptor given by number, as Python's socket.close.
+func CloseFD(fd int) error {
+	if fd < 0 {
+		return valueErr("close", "negative file descriptor")
+	}
+	return closeFD(fd)
+}
+
+// Interface is one entry of IfNameIndex.
+type Interface struct {
+	Index int
+	Name  string
+}
+
+// IfNameIndex lists the network interfaces, as if_nameindex(3).
+func IfNameIndex() ([]Interface, error) {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return nil, &OpError{Op: "if_nameindex", Err: err}
+	}
+	out := make([]Interface, len(ifs))
+	for i, ifi := range ifs {
+		out[i] = Interface{Index: ifi.Index, Name: ifi.Name}
+	}
+	return out, nil
+}
+
+// IfNameToIndex returns the index of the named interface.
+func IfNameToIndex(name string) (int, error) {
+	ifi, err := net.InterfaceByName(name)
+	if err != nil {
+		return 0, &OpError{Op: "if_nametoindex", Err: err}
+	}
+	return ifi.Index, nil
+}
+
+// IfIndexToName returns the name of the interface with the index.
+func IfIndexToName(index int) (string, error) {
+	if index <= 0 {
+		return "", valueErr("if_indextoname", "interface index must be positive")
+	}
+	ifi, err := net.InterfaceByIndex(index)
+	if err != nil {
+		return "", &OpError{Op: "if_indextoname", Err: err}
+	}
+	return ifi.Name, nil
+}
