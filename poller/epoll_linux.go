@@ -43,7 +43,7 @@ func newPoller(opts Options) (Poller, error) {
 }
 
 func (p *epoll) mask(interest Event) uint32 {
-	m := p.edge | unix.EPOLLRDHUP
+	m := p.edge
 	if interest&Readable != 0 {
 		m |= unix.EPOLLIN
 	}
@@ -113,7 +113,7 @@ func fromEpoll(m uint32) Event {
 	if m&unix.EPOLLOUT != 0 {
 		e |= Writable
 	}
-	if m&(unix.EPOLLHUP|unix.EPOLLRDHUP) != 0 {
+	if m&unix.EPOLLHUP != 0 {
 		e |= Hangup
 	}
 	if m&unix.EPOLLERR != 0 {

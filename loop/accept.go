@@ -1,0 +1,112 @@
+package loop
+
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+const (
+	acceptBatch     = 128 // accepts per readiness when level-triggered
+	acceptBackoff   = 5 * time.Millisecond
+	acceptBackoffHi = time.Second
+)
+
+// acceptHook is accept(2) for the loop; tests replace it to inject faults.
+var acceptHook = sysAccept
+
+// accept takes pending connections from a listening socket and hands each to
+// its loop: this one when every loop has its own listener (SO_REUSEPORT),
+// else the one the balancing policy picks.
+func (l *Loop) accept(lfd int, ln *listener) {
+	for i := 0; l.eng.cfg.edge || i < acceptBatch; i++ {
+		fd, sa, err := acceptHook(lfd)
+		switch err {
+		case nil:
+		case unix.EINTR, unix.ECONNABORTED:
+			continue
+		case unix.EAGAIN:
+			return
+		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
+			l.pauseAccept(lfd, ln, err)
+			return
+		default:
+			l.eng.cfg.logger.Error("loop: accept failed", "addr", ln.addr, "err", err)
+			return
+		}
+		ln.backoff, ln.warned = 0, false
+		target := l
+		if len(ln.fds) == 1 && len(l.eng.loops) > 1 {
+			target = l.eng.pick(addrHash(sa))
+		}
+		c := newConn(target, fd, ln.ep.network, true, sa)
+		if target == l {
+			l.openConn(c)
+		} else if target.Submit(func() { target.openConn(c) }) != nil {
+			unix.Close(fd)
+		}
+	}
+}
+
+// pauseAccept stops watching a listener that ran out of descriptors or
+// memory, so the loop neither exits nor spins, and watches it again after a
+// back-off that doubles from 5 ms to 1 s while the condition lasts.
+func (l *Loop) pauseAccept(lfd int, ln *listener, err error) {
+	ln.backoff = min(max(ln.backoff*2, acceptBackoff), acceptBackoffHi)
+	if !ln.warned {
+		ln.warned = true
+		l.eng.cfg.logger.Warn("loop: accept failed; pausing accepts", "addr", ln.addr, "err", err, "retry", ln.backoff)
+	}
+	if err := l.poll.Modify(lfd, 0); err != nil {
+		l.eng.cfg.logger.Error("loop: cannot pause listener", "addr", ln.addr, "err", err)
+	}
+	l.AfterFunc(ln.backoff, func() {
+		if l.listeners[lfd] == ln {
+			l.poll.Modify(lfd, poller.Readable)
+		}
+	})
+}
+
+// openConn registers a connected socket and runs OnOpen.
+func (l *Loop) openConn(c *Conn) {
+	if l.stopping {
+		unix.Close(c.fd)
+		return
+	}
+	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
+	if err := l.poll.Add(c.fd, poller.Readable); err != nil {
+		l.eng.cfg.logger.Error("loop: cannot watch connection", "err", err)
+		unix.Close(c.fd)
+		return
+	}
+	c.interest = poller.Readable
+	c.state = stateOpen
+	l.conns[c.fd] = c
+	l.nconns.Add(1)
+	c.open()
+}
+
+// prepareStream sets the options every stream connection gets.
+func prepareStream(fd int, network string, noDelay bool) {
+	setNoSigpipe(fd)
+	if noDelay && network != "unix" {
+		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+	}
+}
+
+// open starts the connection's timers and runs OnOpen.
+func (c *Conn) open() {
+	l := c.l
+	c.lastRead, c.lastWrite = l.now, l.now
+	c.armDeadline()
+	out, action := l.eng.h.OnOpen(c)
+	if len(out) > 0 && c.writable() == nil {
+		c.markQueued()
+		c.out.Borrow(out)
+	}
+	c.act(action)
+	l.touch(c)
+	l.settle()
+}

@@ -1,0 +1,133 @@
+package loop
+
+import (
+	"net"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
+
+// endpoint is a parsed "network://address" with the socket it needs.
+type endpoint struct {
+	network   string // tcp, tcp4, tcp6, udp, udp4, udp6 or unix
+	address   string
+	family    int
+	sotype    int
+	sa        unix.Sockaddr
+	dualStack bool // AF_INET6 with IPV6_V6ONLY cleared
+}
+
+func (ep *endpoint) stream() bool { return ep.sotype == unix.SOCK_STREAM }
+
+// parseURL splits "tcp://127.0.0.1:9000" into network and address.
+func parseURL(s string) (network, address string, err error) {
+	network, address, ok := strings.Cut(s, "://")
+	if !ok {
+		return "", "", &AddrError{Addr: s, Err: `want "network://address", such as "tcp://:9000"`}
+	}
+	return network, address, nil
+}
+
+// resolveEndpoint resolves a listening or dialing address. Host names are
+// looked up here, on the caller's goroutine, never on a loop.
+func resolveEndpoint(network, address string) (*endpoint, error) {
+	ep := &endpoint{network: network, address: address}
+	switch network {
+	case "tcp", "tcp4", "tcp6":
+		a, err := net.ResolveTCPAddr(network, address)
+		if err != nil {
+			return nil, &AddrError{Addr: network + "://" + address, Err: err.Error()}
+		}
+		ep.sotype = unix.SOCK_STREAM
+		ep.setIP(network, a.IP, a.Port, a.Zone)
+	case "udp", "udp4", "udp6":
+		a, err := net.ResolveUDPAddr(network, address)
+		if err != nil {
+			return nil, &AddrError{Addr: network + "://" + address, Err: err.Error()}
+		}
+		ep.sotype = unix.SOCK_DGRAM
+		ep.setIP(network, a.IP, a.Port, a.Zone)
+	case "unix":
+		if address == "" {
+			return nil, &AddrError{Addr: "unix://", Err: "empty path"}
+		}
+		ep.family, ep.sotype = unix.AF_UNIX, unix.SOCK_STREAM
+		ep.sa = &unix.SockaddrUnix{Name: address}
+	default:
+		return nil, &AddrError{Addr: network + "://" + address, Err: "unknown network " + network}
+	}
+	return ep, nil
+}
+
+func (ep *endpoint) setIP(network string, ip net.IP, port int, zone string) {
+	ip4 := ip.To4()
+	switch {
+	case network[len(network)-1] == '4' || (network[len(network)-1] != '6' && ip4 != nil && !ip.IsUnspecified()):
+		sa := &unix.SockaddrInet4{Port: port}
+		if ip4 != nil {
+			copy(sa.Addr[:], ip4)
+		}
+		ep.family, ep.sa = unix.AF_INET, sa
+	default:
+		sa := &unix.SockaddrInet6{Port: port, ZoneId: zoneIndex(zone)}
+		copy(sa.Addr[:], ip.To16())
+		ep.family, ep.sa = unix.AF_INET6, sa
+		// "tcp://:9000" and "tcp://0.0.0.0:9000" serve both families, as net does.
+		ep.dualStack = network[len(network)-1] != '6' && (ip == nil || ip.IsUnspecified())
+	}
+}
+
+func zoneIndex(zone string) uint32 {
+	if zone == "" {
+		return 0
+	}
+	if ifi, err := net.InterfaceByName(zone); err == nil {
+		return uint32(ifi.Index)
+	}
+	return 0
+}
+
+// netAddr converts a socket address to the net.Addr of the given network.
+func netAddr(network string, sa unix.Sockaddr) net.Addr {
+	var ip net.IP
+	var port int
+	var zone string
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		ip, port = net.IPv4(a.Addr[0], a.Addr[1], a.Addr[2], a.Addr[3]), a.Port
+	case *unix.SockaddrInet6:
+		ip, port = append(net.IP(nil), a.Addr[:]...), a.Port
+		if a.ZoneId != 0 {
+			if ifi, err := net.InterfaceByIndex(int(a.ZoneId)); err == nil {
+				zone = ifi.Name
+			}
+		}
+	case *unix.SockaddrUnix:
+		return &net.UnixAddr{Name: a.Name, Net: "unix"}
+	default:
+		return nil
+	}
+	if strings.HasPrefix(network, "udp") {
+		return &net.UDPAddr{IP: ip, Port: port, Zone: zone}
+	}
+	return &net.TCPAddr{IP: ip, Port: port, Zone: zone}
+}
+
+// addrHash hashes the IP of sa (FNV-1a) for SourceAddrHash.
+func addrHash(sa unix.Sockaddr) uint32 {
+	var b []byte
+	switch a := sa.(type) {
+	case *unix.SockaddrInet4:
+		b = a.Addr[:]
+	case *unix.SockaddrInet6:
+		b = a.Addr[:]
+	case *unix.SockaddrUnix:
+		b = []byte(a.Name)
+	}
+	h := uint32(2166136261)
+	for _, c := range b {
+		h ^= uint32(c)
+		h *= 16777619
+	}
+	return h
+}

@@ -1,0 +1,268 @@
+package loop
+
+import (
+	"net"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/buffer"
+	"github.com/sockloop/sockloop/poller"
+)
+
+type connState uint8
+
+const (
+	stateConnecting connState = iota // a dial waits for connect(2) to finish
+	stateOpen
+	stateClosing // Close asked for; output drains, nothing is read
+	stateClosed
+)
+
+// Conn is a connection served by a loop. For datagram sockets one Conn stands
+// for the socket, and each OnTraffic call sees one datagram and its sender.
+type Conn struct {
+	l       *Loop
+	fd      int
+	network string
+	stream  bool
+	state   connState
+
+	local, remote unix.Sockaddr
+	laddr, raddr  net.Addr
+	value         any
+
+	in    []byte         // unconsumed input: in the loop's read buffer or in stash
+	stash buffer.Inbound // input kept between callbacks
+	out   buffer.Queue
+
+	interest  poller.Event
+	dirty     bool // in l.dirty
+	paused    bool // reading stopped by backpressure
+	readEOF   bool // the peer finished sending
+	shutWrite bool // CloseWrite asked for
+	wroteShut bool // shutdown(SHUT_WR) done
+	closeReq  bool
+	closeErr  error
+
+	readTimeout, writeTimeout, idleTimeout time.Duration
+	lastRead, lastWrite                    int64
+	deadline, linger                       *Timer
+}
+
+func newConn(l *Loop, fd int, network string, stream bool, remote unix.Sockaddr) *Conn {
+	cfg := &l.eng.cfg
+	return &Conn{
+		l: l, fd: fd, network: network, stream: stream, remote: remote,
+		readTimeout: cfg.readTimeout, writeTimeout: cfg.writeTimeout, idleTimeout: cfg.idleTimeout,
+	}
+}
+
+// Loop returns the loop that serves the connection; safe from any goroutine.
+func (c *Conn) Loop() *Loop { return c.l }
+
+// Fd returns the socket's descriptor; safe from any goroutine. It is closed
+// when the connection closes.
+func (c *Conn) Fd() int { return c.fd }
+
+// Context returns the value stored with SetContext (or given to Dial / Adopt).
+func (c *Conn) Context() any { return c.value }
+
+// SetContext stores a value with the connection for the handler's own use.
+func (c *Conn) SetContext(v any) { c.value = v }
+
+// LocalAddr returns the socket's local address.
+func (c *Conn) LocalAddr() net.Addr {
+	if c.laddr == nil {
+		if c.local == nil {
+			c.local, _ = unix.Getsockname(c.fd)
+		}
+		c.laddr = netAddr(c.network, c.local)
+	}
+	return c.laddr
+}
+
+// RemoteAddr returns the peer's address; for a datagram socket inside
+// OnTraffic, the sender of the current datagram.
+func (c *Conn) RemoteAddr() net.Addr {
+	if c.raddr == nil && c.remote != nil {
+		c.raddr = netAddr(c.network, c.remote)
+	}
+	return c.raddr
+}
+
+// Close closes the connection once its queued output has been flushed (for
+// at most WithCloseLinger); OnClose then receives nil. It returns
+// net.ErrClosed if the connection is closed already.
+func (c *Conn) Close() error { return c.CloseWithError(nil) }
+
+// CloseWithError is Close with err as the reason given to OnClose.
+func (c *Conn) CloseWithError(err error) error {
+	if c.state == stateClosed {
+		return net.ErrClosed
+	}
+	if !c.closeReq {
+		c.closeReq, c.closeErr = true, err
+	}
+	c.l.touch(c)
+	return nil
+}
+
+// CloseWrite shuts down the sending side once the queued output has been
+// flushed (a half-close); the connection goes on reading.
+func (c *Conn) CloseWrite() error {
+	if c.state == stateClosed {
+		return net.ErrClosed
+	}
+	if !c.stream {
+		return &net.OpError{Op: "shutdown", Net: c.network, Err: os.ErrInvalid}
+	}
+	c.shutWrite = true
+	c.l.touch(c)
+	return nil
+}
+
+// AsyncClose is Close with a reason, safe from any goroutine.
+func (c *Conn) AsyncClose(err error) error {
+	return c.l.Submit(func() { c.CloseWithError(err) })
+}
+
+// act carries out the action a callback returned.
+func (c *Conn) act(a Action) {
+	switch a {
+	case Close:
+		if c.stream {
+			c.CloseWithError(nil)
+		}
+	case Shutdown:
+		c.l.eng.stopInBackground()
+	}
+}
+
+// wantInterest derives the poller interest from the connection's state.
+func (c *Conn) wantInterest() poller.Event {
+	if c.state == stateConnecting {
+		return poller.Writable
+	}
+	var ev poller.Event
+	if c.state == stateOpen && !c.paused && !c.readEOF {
+		ev |= poller.Readable
+	}
+	if !c.out.Empty() {
+		ev |= poller.Writable
+	}
+	return ev
+}
+
+func (c *Conn) updateInterest() {
+	if want := c.wantInterest(); want != c.interest {
+		if err := c.l.poll.Modify(c.fd, want); err != nil {
+			c.closeNow(err)
+			return
+		}
+		c.interest = want
+	}
+}
+
+// handle serves one readiness report.
+func (c *Conn) handle(ev poller.Event) {
+	switch {
+	case c.state == stateConnecting:
+		c.finishConnect()
+		return
+	case !c.stream:
+		c.readDatagrams()
+		return
+	}
+	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
+		c.read()
+	}
+	if c.state != stateClosed && ev&poller.Writable != 0 {
+		c.flush()
+		c.afterFlush()
+	}
+	// Not reading, nothing will learn of a hang-up from a read: ask the socket.
+	if c.state != stateClosed && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
+		c.closeNow(socketError(c.fd))
+	}
+}
+
+// socketError returns the socket's pending error (SO_ERROR), nil if none.
+func socketError(fd int) error {
+	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err != nil {
+		return os.NewSyscallError("getsockopt", err)
+	}
+	if errno != 0 {
+		return os.NewSyscallError("connect", unix.Errno(errno))
+	}
+	return nil
+}
+
+// settle runs after a callback touched the connection.
+func (c *Conn) settle() {
+	if c.state == stateClosed {
+		return
+	}
+	if c.state != stateConnecting {
+		c.flush()
+		if c.state == stateClosed {
+			return
+		}
+	}
+	c.out.Detach()
+	if c.closeReq && c.state != stateClosing {
+		c.closeGracefully(c.closeErr)
+		return
+	}
+	c.afterFlush()
+}
+
+// closeGracefully closes now if nothing is queued, else stops reading and
+// closes once the output drains or the linger period passes.
+func (c *Conn) closeGracefully(err error) {
+	if c.state == stateClosed || c.state == stateClosing {
+		return
+	}
+	if c.out.Empty() || c.state == stateConnecting {
+		c.closeNow(err)
+		return
+	}
+	c.state, c.closeErr = stateClosing, err
+	c.out.Detach()
+	c.updateInterest()
+	c.linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+}
+
+// closeNow closes the socket at once, drops queued output and calls OnClose.
+func (c *Conn) closeNow(err error) {
+	if c.state == stateClosed {
+		return
+	}
+	c.state = stateClosed
+	l := c.l
+	l.poll.Delete(c.fd)
+	unix.Close(c.fd)
+	delete(l.conns, c.fd)
+	if c.deadline != nil {
+		c.deadline.Stop()
+	}
+	if c.linger != nil {
+		c.linger.Stop()
+	}
+	dropped := err
+	if dropped == nil {
+		dropped = ErrNotConnected
+	}
+	c.out.Reset(dropped)
+	c.stash.Release()
+	c.in = nil
+	if !c.stream {
+		return
+	}
+	l.nconns.Add(-1)
+	if l.eng.h.OnClose(c, err) == Shutdown {
+		l.eng.stopInBackground()
+	}
+}

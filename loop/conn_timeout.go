@@ -1,0 +1,82 @@
+package loop
+
+import (
+	"time"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+// SetReadTimeout closes the connection with ErrReadTimeout when nothing
+// arrives for d while it is reading (0: never).
+func (c *Conn) SetReadTimeout(d time.Duration) { c.readTimeout = max(d, 0); c.armDeadline() }
+
+// SetWriteTimeout closes the connection with ErrWriteTimeout when queued
+// output makes no progress for d (0: never).
+func (c *Conn) SetWriteTimeout(d time.Duration) { c.writeTimeout = max(d, 0); c.armDeadline() }
+
+// SetIdleTimeout closes the connection with ErrIdleTimeout when it neither
+// reads nor writes for d (0: never).
+func (c *Conn) SetIdleTimeout(d time.Duration) { c.idleTimeout = max(d, 0); c.armDeadline() }
+
+// armDeadline schedules the connection's one timer at the earliest moment a
+// timeout could expire. Activity only moves timestamps; the timer looks at
+// them when it fires, so the hot path never touches the timer heap.
+func (c *Conn) armDeadline() {
+	if c.state == stateClosed || !c.stream {
+		return
+	}
+	next, ok := c.nextDeadline()
+	if !ok {
+		if c.deadline != nil {
+			c.deadline.Stop()
+		}
+		return
+	}
+	if c.deadline == nil {
+		c.deadline = &Timer{l: c.l, f: c.checkDeadlines, index: -1}
+	}
+	c.l.scheduleAt(c.deadline, next)
+}
+
+// nextDeadline returns when the timer should look next. A write timeout
+// without queued output has no deadline yet, so the timer also looks again
+// after the shortest timeout, by which output queued meanwhile would expire.
+func (c *Conn) nextDeadline() (int64, bool) {
+	var next int64
+	set := func(t int64) {
+		if next == 0 || t < next {
+			next = t
+		}
+	}
+	if c.readTimeout > 0 {
+		set(c.lastRead + int64(c.readTimeout))
+	}
+	if c.writeTimeout > 0 {
+		if !c.out.Empty() {
+			set(c.lastWrite + int64(c.writeTimeout))
+		} else {
+			set(c.l.now + int64(c.writeTimeout))
+		}
+	}
+	if c.idleTimeout > 0 {
+		set(max(c.lastRead, c.lastWrite) + int64(c.idleTimeout))
+	}
+	return next, next != 0
+}
+
+func (c *Conn) checkDeadlines() {
+	now := c.l.now
+	switch {
+	case c.readTimeout > 0 && c.interest&poller.Readable != 0 && now-c.lastRead >= int64(c.readTimeout):
+		c.closeNow(ErrReadTimeout)
+	case c.writeTimeout > 0 && !c.out.Empty() && now-c.lastWrite >= int64(c.writeTimeout):
+		c.closeNow(ErrWriteTimeout)
+	case c.idleTimeout > 0 && now-max(c.lastRead, c.lastWrite) >= int64(c.idleTimeout):
+		c.closeNow(ErrIdleTimeout)
+	default:
+		if c.readTimeout > 0 && c.interest&poller.Readable == 0 {
+			c.lastRead = now // not reading: the read clock does not run
+		}
+		c.armDeadline()
+	}
+}

@@ -1,0 +1,175 @@
+package loop
+
+import (
+	"errors"
+	"net"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// Write queues b to be sent and returns len(b). The bytes are referenced, not
+// copied: b must stay unchanged until the current callback returns, when
+// the loop writes the queue with one gather call and copies into pool memory
+// whatever the kernel did not take. Call it on the connection's loop only.
+// On a datagram socket it sends b to the sender of the current datagram at once.
+func (c *Conn) Write(b []byte) (int, error) {
+	if err := c.writable(); err != nil {
+		return 0, err
+	}
+	if !c.stream {
+		return c.sendDatagram(b)
+	}
+	c.markQueued()
+	c.out.Borrow(b)
+	c.l.touch(c)
+	return len(b), nil
+}
+
+// Writev queues every slice of bufs as Write does, without joining them.
+func (c *Conn) Writev(bufs [][]byte) (int, error) {
+	if err := c.writable(); err != nil {
+		return 0, err
+	}
+	if !c.stream {
+		return c.sendDatagrams(bufs)
+	}
+	c.markQueued()
+	n := 0
+	for _, b := range bufs {
+		c.out.Borrow(b)
+		n += len(b)
+	}
+	c.l.touch(c)
+	return n, nil
+}
+
+// AsyncWrite queues b from any goroutine. The loop keeps b by reference until
+// it is written or dropped, then calls done (if not nil) on the loop with nil
+// or the reason; b must not change before then.
+func (c *Conn) AsyncWrite(b []byte, done func(c *Conn, err error)) error {
+	return c.AsyncWritev([][]byte{b}, done)
+}
+
+// AsyncWritev is AsyncWrite for several slices; done runs once, after the last.
+func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
+	if !c.stream {
+		return &net.OpError{Op: "write", Net: c.network, Err: errors.ErrUnsupported}
+	}
+	return c.l.Submit(func() {
+		if err := c.writable(); err != nil {
+			if done != nil {
+				done(c, err)
+			}
+			return
+		}
+		c.markQueued()
+		for i, b := range bufs {
+			var cb func(error)
+			if i == len(bufs)-1 && done != nil {
+				cb = func(err error) { done(c, err) }
+			}
+			c.out.Lend(b, cb)
+		}
+		c.l.touch(c)
+	})
+}
+
+// Wake runs OnTraffic for the connection on its loop, with whatever input is
+// buffered, then done (if not nil); safe from any goroutine.
+func (c *Conn) Wake(done func(c *Conn, err error)) error {
+	return c.l.Submit(func() {
+		if c.state == stateClosed {
+			if done != nil {
+				done(c, ErrNotConnected)
+			}
+			return
+		}
+		c.act(c.l.eng.h.OnTraffic(c))
+		c.keepInput()
+		if done != nil {
+			done(c, nil)
+		}
+	})
+}
+
+// OutboundBuffered returns how many bytes are queued and not yet written.
+func (c *Conn) OutboundBuffered() int { return c.out.Len() }
+
+func (c *Conn) writable() error {
+	if c.state == stateClosed || c.state == stateClosing || c.closeReq || c.shutWrite {
+		return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: net.ErrClosed}
+	}
+	return nil
+}
+
+// markQueued starts the write timeout's clock when output starts waiting.
+func (c *Conn) markQueued() {
+	if c.out.Empty() {
+		c.lastWrite = c.l.now
+	}
+}
+
+// flush writes queued output with gather calls until the kernel takes no
+// more; errors close the connection.
+func (c *Conn) flush() {
+	l := c.l
+	for !c.out.Empty() {
+		bufs := c.out.Gather(l.gath[:0], maxIovecs)
+		total := 0
+		for _, b := range bufs {
+			total += len(b)
+		}
+		n, err := sysWritev(c.fd, bufs, l.iov)
+		clear(bufs)
+		switch err {
+		case nil:
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return
+		default:
+			c.closeNow(os.NewSyscallError("writev", err))
+			return
+		}
+		c.lastWrite = l.now
+		c.out.Advance(n)
+		if n < total || c.state == stateClosed {
+			return
+		}
+	}
+}
+
+// afterFlush finishes a close or half-close whose output drained, applies
+// backpressure and updates the poller interest.
+func (c *Conn) afterFlush() {
+	if c.state == stateClosed {
+		return
+	}
+	if c.out.Empty() {
+		if c.state == stateClosing {
+			c.closeNow(c.closeErr)
+			return
+		}
+		if c.shutWrite && !c.wroteShut {
+			c.wroteShut = true
+			if err := unix.Shutdown(c.fd, unix.SHUT_WR); err != nil {
+				c.closeNow(os.NewSyscallError("shutdown", err))
+				return
+			}
+			if c.readEOF {
+				c.closeNow(nil)
+				return
+			}
+		}
+	}
+	cfg := &c.l.eng.cfg
+	switch size := c.out.Len(); {
+	case !c.paused && size > cfg.highWater:
+		c.paused = true
+	case c.paused && size <= cfg.lowWater:
+		c.paused = false
+		c.lastRead = c.l.now // the read timeout counts from when reading resumes
+	}
+	c.updateInterest()
+}

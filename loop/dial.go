@@ -1,0 +1,191 @@
+package loop
+
+import (
+	"net"
+	"net/netip"
+	"os"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+// Dial connects to address from inside the engine, on the loop the balancing
+// policy picks, and returns the connection at once; safe from any goroutine.
+// OnOpen runs when the connection is established, OnClose with the reason if
+// it fails. network is tcp, tcp4, tcp6 or unix; host names are resolved here,
+// on the caller's goroutine. value becomes the connection's Context.
+func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
+	if e.state.Load() != engineRunning {
+		return nil, ErrEngineStopped
+	}
+	ep, err := resolveEndpoint(network, address)
+	if err != nil {
+		return nil, err
+	}
+	l := e.pick(addrHash(ep.sa))
+	c, err := l.connect(ep, value)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Submit(func() { l.startDialed(c) }); err != nil {
+		unix.Close(c.fd)
+		return nil, err
+	}
+	return c, nil
+}
+
+// Dial connects to a numeric address from the loop's own goroutine, so that
+// the new connection shares the loop (and its buffers) with the caller's, as
+// a proxy's two sides should. It never blocks and never resolves names.
+func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
+	if network != "unix" {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return nil, &AddrError{Addr: address, Err: err.Error()}
+		}
+		if _, err := netip.ParseAddr(host); err != nil {
+			return nil, &AddrError{Addr: address, Err: "Loop.Dial needs a numeric address; Engine.Dial resolves names"}
+		}
+	}
+	ep, err := resolveEndpoint(network, address)
+	if err != nil {
+		return nil, err
+	}
+	c, err := l.connect(ep, value)
+	if err != nil {
+		return nil, err
+	}
+	l.startDialed(c)
+	return c, nil
+}
+
+// connect creates a socket for a dialed connection and starts connect(2).
+func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
+	if !ep.stream() {
+		return nil, &AddrError{Addr: ep.network + "://" + ep.address, Err: "dialing needs a stream network"}
+	}
+	fd, err := sysSocket(ep.family, ep.sotype)
+	if err != nil {
+		return nil, err
+	}
+	c := newConn(l, fd, ep.network, true, ep.sa)
+	c.value = value
+	c.state = stateConnecting
+	for {
+		err = unix.Connect(fd, ep.sa)
+		if err != unix.EINTR {
+			break
+		}
+	}
+	switch err {
+	case nil:
+		c.state = stateOpen
+	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
+	default:
+		unix.Close(fd)
+		return nil, &net.OpError{Op: "dial", Net: ep.network, Addr: netAddr(ep.network, ep.sa), Err: os.NewSyscallError("connect", err)}
+	}
+	return c, nil
+}
+
+// startDialed registers a dialed socket with the loop: opened at once when
+// connect(2) already finished, else watched until it does.
+func (l *Loop) startDialed(c *Conn) {
+	if c.state == stateOpen {
+		l.openConn(c)
+		return
+	}
+	if l.stopping {
+		unix.Close(c.fd)
+		c.state = stateClosed
+		l.eng.h.OnClose(c, ErrEngineStopped)
+		return
+	}
+	if err := l.poll.Add(c.fd, poller.Writable); err != nil {
+		unix.Close(c.fd)
+		c.state = stateClosed
+		l.eng.h.OnClose(c, err)
+		return
+	}
+	c.interest = poller.Writable
+	l.conns[c.fd] = c
+	l.nconns.Add(1)
+}
+
+// finishConnect completes a dial once the socket became writable.
+func (c *Conn) finishConnect() {
+	if err := socketError(c.fd); err != nil {
+		c.closeNow(&net.OpError{Op: "dial", Net: c.network, Addr: c.RemoteAddr(), Err: err})
+		return
+	}
+	c.state = stateOpen
+	prepareStream(c.fd, c.network, c.l.eng.cfg.noDelay)
+	c.updateInterest()
+	c.open()
+}
+
+// Adopt takes over a connected stream socket and serves it on a loop; safe
+// from any goroutine. The engine owns fd from then on and closes it.
+func (e *Engine) Adopt(fd int, value any) (*Conn, error) {
+	if e.state.Load() != engineRunning {
+		return nil, ErrEngineStopped
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return nil, os.NewSyscallError("fcntl", err)
+	}
+	sotype, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	if err != nil {
+		return nil, os.NewSyscallError("getsockopt", err)
+	}
+	if sotype != unix.SOCK_STREAM {
+		return nil, &net.OpError{Op: "adopt", Err: os.NewSyscallError("getsockopt", unix.ESOCKTNOSUPPORT)}
+	}
+	peer, err := unix.Getpeername(fd)
+	if err != nil {
+		return nil, os.NewSyscallError("getpeername", err)
+	}
+	network := "tcp"
+	if _, ok := peer.(*unix.SockaddrUnix); ok {
+		network = "unix"
+	}
+	unix.CloseOnExec(fd)
+	l := e.pick(addrHash(peer))
+	c := newConn(l, fd, network, true, peer)
+	c.value = value
+	if err := l.Submit(func() { l.openConn(c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// AdoptConn takes over the socket of a connected *net.TCPConn or
+// *net.UnixConn: it duplicates the descriptor, closes nc, and serves the
+// duplicate on a loop.
+func (e *Engine) AdoptConn(nc net.Conn, value any) (*Conn, error) {
+	sc, ok := nc.(syscall.Conn)
+	if !ok {
+		return nil, &net.OpError{Op: "adopt", Net: nc.LocalAddr().Network(), Err: os.ErrInvalid}
+	}
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	dup := -1
+	var dupErr error
+	if err := raw.Control(func(fd uintptr) {
+		dup, dupErr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+	}); err != nil {
+		return nil, err
+	}
+	if dupErr != nil {
+		return nil, os.NewSyscallError("fcntl", dupErr)
+	}
+	nc.Close()
+	c, err := e.Adopt(dup, value)
+	if err != nil {
+		unix.Close(dup)
+	}
+	return c, err
+}

@@ -1,0 +1,277 @@
+package loop
+
+import (
+	"context"
+	"net"
+	"sync"
+	"sync/atomic"
+
+	"github.com/panjf2000/ants/v2"
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+const (
+	engineNew int32 = iota
+	engineRunning
+	engineStopping
+	engineStopped
+)
+
+// Engine is a set of event loops serving one Handler.
+type Engine struct {
+	h         Handler
+	cfg       config
+	loops     []*Loop
+	listeners []*listener
+	pool      *ants.Pool
+	state     atomic.Int32
+	next      atomic.Uint32 // round-robin cursor
+	wg        sync.WaitGroup
+	mu        sync.Mutex // guards listeners before Start and the stop sequence
+	stopOnce  sync.Once
+	done      chan struct{}
+}
+
+// New returns an engine with its loops created but not running.
+func New(h Handler, opts ...Option) (*Engine, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.err != nil {
+		return nil, cfg.err
+	}
+	e := &Engine{h: h, cfg: cfg, done: make(chan struct{})}
+	for i := range cfg.loops {
+		p, err := poller.New(poller.Options{EdgeTriggered: cfg.edge})
+		if err != nil {
+			e.closeLoops()
+			return nil, err
+		}
+		e.loops = append(e.loops, newLoop(e, i, p))
+	}
+	if cfg.workers > 0 {
+		pool, err := ants.NewPool(cfg.workers)
+		if err != nil {
+			e.closeLoops()
+			return nil, err
+		}
+		e.pool = pool
+	}
+	return e, nil
+}
+
+func (e *Engine) closeLoops() {
+	for _, l := range e.loops {
+		l.poll.Close()
+	}
+}
+
+// Listen binds a listener for addr ("tcp://:9000", "tcp4://", "tcp6://",
+// "udp://", "udp4://", "udp6://", "unix:///path") and returns the bound
+// address; it must be called before Start.
+func (e *Engine) Listen(addr string) (net.Addr, error) {
+	network, address, err := parseURL(addr)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := resolveEndpoint(network, address)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.state.Load() != engineNew {
+		return nil, ErrEngineRunning
+	}
+	ln, err := listen(ep, e.socketsFor(ep))
+	if err != nil {
+		return nil, err
+	}
+	e.listeners = append(e.listeners, ln)
+	return ln.addr, nil
+}
+
+// socketsFor is how many sockets a listener gets: one per loop where the
+// kernel balances between them, else one.
+func (e *Engine) socketsFor(ep *endpoint) int {
+	if e.cfg.reusePort && reusePortOption != 0 && ep.family != unix.AF_UNIX {
+		return len(e.loops)
+	}
+	return 1
+}
+
+// Start boots the handler and runs the loops. The engine runs until Stop is
+// called, a handler returns Shutdown, or ctx ends; in the last two cases it
+// stops gracefully within WithStopTimeout.
+func (e *Engine) Start(ctx context.Context) error {
+	e.mu.Lock()
+	if !e.state.CompareAndSwap(engineNew, engineRunning) {
+		e.mu.Unlock()
+		return ErrEngineRunning
+	}
+	e.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		e.abortStart()
+		return err
+	}
+	if e.h.OnBoot(e) == Shutdown {
+		e.abortStart()
+		return ErrEngineStopped
+	}
+	for i, ln := range e.listeners {
+		for j, fd := range ln.fds {
+			owner := e.loops[(i+j)%len(e.loops)]
+			if len(ln.fds) == len(e.loops) {
+				owner = e.loops[j]
+			}
+			owner.listeners[fd] = ln
+		}
+	}
+	if e.cfg.ticker {
+		e.loops[0].startTicker()
+	}
+	for _, l := range e.loops {
+		e.wg.Add(1)
+		go l.run()
+	}
+	go e.waitLoops()
+	context.AfterFunc(ctx, e.stopInBackground)
+	return nil
+}
+
+func (e *Engine) abortStart() {
+	for _, ln := range e.listeners {
+		ln.close()
+	}
+	e.closeLoops()
+	if e.pool != nil {
+		e.pool.Release()
+	}
+	e.state.Store(engineStopped)
+	close(e.done)
+}
+
+func (e *Engine) waitLoops() {
+	e.wg.Wait()
+	for _, l := range e.loops {
+		l.poll.Close()
+	}
+	for _, ln := range e.listeners {
+		ln.unlink()
+	}
+	if e.pool != nil {
+		e.pool.ReleaseTimeout(e.cfg.stopTimeout)
+	}
+	e.state.Store(engineStopped)
+	e.h.OnShutdown(e)
+	close(e.done)
+}
+
+// stopInBackground stops the engine gracefully, bounded by WithStopTimeout,
+// without blocking the caller (a loop or a context's AfterFunc).
+func (e *Engine) stopInBackground() {
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), e.cfg.stopTimeout)
+		defer cancel()
+		e.Stop(ctx)
+	}()
+}
+
+// Stop stops accepting, flushes what every connection has queued, closes the
+// connections and returns once every loop has ended and every descriptor of
+// the engine is closed. If ctx ends first, the remaining connections are
+// closed at once and Stop returns ctx's error after the loops end.
+func (e *Engine) Stop(ctx context.Context) error {
+	if e.state.Load() == engineNew {
+		e.mu.Lock()
+		if e.state.CompareAndSwap(engineNew, engineStopping) {
+			e.mu.Unlock()
+			e.abortStart()
+			return nil
+		}
+		e.mu.Unlock()
+	}
+	e.stopOnce.Do(func() {
+		e.state.CompareAndSwap(engineRunning, engineStopping)
+		for _, l := range e.loops {
+			l.Submit(l.beginStop)
+		}
+	})
+	select {
+	case <-e.done:
+		return nil
+	case <-ctx.Done():
+	}
+	for _, l := range e.loops {
+		l.Submit(l.forceStop)
+	}
+	<-e.done
+	return ctx.Err()
+}
+
+// Done is closed once the engine has stopped.
+func (e *Engine) Done() <-chan struct{} { return e.done }
+
+// Loops returns the engine's loops.
+func (e *Engine) Loops() []*Loop { return e.loops }
+
+// CountConnections returns the number of open connections across all loops;
+// safe from any goroutine.
+func (e *Engine) CountConnections() int {
+	n := 0
+	for _, l := range e.loops {
+		n += int(l.nconns.Load())
+	}
+	return n
+}
+
+// Go runs f on the engine's worker pool (WithWorkerPool), off the loops, for
+// handler work that would block a loop; f reports back with Conn.AsyncWrite,
+// Conn.Wake or Loop.Submit.
+func (e *Engine) Go(f func()) error {
+	if e.pool == nil {
+		return &OptionError{Option: "WithWorkerPool", Err: "engine has no worker pool"}
+	}
+	if e.state.Load() != engineRunning {
+		return ErrEngineStopped
+	}
+	return e.pool.Submit(f)
+}
+
+// pick chooses the loop for a new connection by the balancing policy.
+func (e *Engine) pick(hash uint32) *Loop {
+	switch e.cfg.balancing {
+	case LeastConnections:
+		best := e.loops[0]
+		for _, l := range e.loops[1:] {
+			if l.nconns.Load() < best.nconns.Load() {
+				best = l
+			}
+		}
+		return best
+	case SourceAddrHash:
+		return e.loops[hash%uint32(len(e.loops))]
+	}
+	return e.loops[(e.next.Add(1)-1)%uint32(len(e.loops))]
+}
+
+// Serve runs h on a new engine listening on addr until ctx ends or a handler
+// returns Shutdown, then stops it gracefully; it returns nil after a clean stop.
+func Serve(ctx context.Context, h Handler, addr string, opts ...Option) error {
+	e, err := New(h, opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := e.Listen(addr); err != nil {
+		e.Stop(ctx)
+		return err
+	}
+	if err := e.Start(ctx); err != nil {
+		return err
+	}
+	<-e.done
+	return nil
+}

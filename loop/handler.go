@@ -1,0 +1,53 @@
+package loop
+
+import "time"
+
+// Action tells the loop what to do after a callback returns.
+type Action int
+
+const (
+	// None continues as usual.
+	None Action = iota
+	// Close closes the connection once its queued output is flushed.
+	Close
+	// Shutdown stops the whole engine, as Stop does.
+	Shutdown
+)
+
+// Handler receives the events of an engine. All callbacks for one connection
+// run on that connection's loop goroutine.
+type Handler interface {
+	// OnBoot runs once before the loops start; Shutdown cancels the start.
+	OnBoot(e *Engine) Action
+	// OnOpen runs when a connection is accepted, dialed or adopted; out is
+	// queued before anything else is written.
+	OnOpen(c *Conn) (out []byte, action Action)
+	// OnTraffic runs when bytes arrive (for datagram sockets: once per datagram).
+	OnTraffic(c *Conn) Action
+	// OnClose runs once when a connection closes; err is nil after an orderly
+	// close by either side and the cause otherwise.
+	OnClose(c *Conn, err error) Action
+	// OnTick runs on the first loop when WithTicker is set; it returns the
+	// delay before the next tick, and a delay <= 0 stops ticking.
+	OnTick() (delay time.Duration, action Action)
+	// OnShutdown runs once after every loop has ended.
+	OnShutdown(e *Engine)
+}
+
+// ReadEOFHandler is implemented by handlers that keep a connection open for
+// writing after its peer has finished sending (a half-close), as proxies do.
+// Without it, end of input closes the connection once its output is flushed.
+type ReadEOFHandler interface {
+	OnReadEOF(c *Conn) Action
+}
+
+// BaseHandler implements every Handler method as a no-op; embed it and
+// override what you need.
+type BaseHandler struct{}
+
+func (BaseHandler) OnBoot(*Engine) Action           { return None }
+func (BaseHandler) OnOpen(*Conn) ([]byte, Action)   { return nil, None }
+func (BaseHandler) OnTraffic(*Conn) Action          { return None }
+func (BaseHandler) OnClose(*Conn, error) Action     { return None }
+func (BaseHandler) OnTick() (time.Duration, Action) { return 0, None }
+func (BaseHandler) OnShutdown(*Engine)              {}

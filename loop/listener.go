@@ -1,0 +1,109 @@
+package loop
+
+import (
+	"net"
+	"os"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// listenBacklog is passed to listen(2); the kernel caps it at somaxconn.
+const listenBacklog = 4096
+
+// listener is one bound address, with one socket per loop where the kernel
+// balances connections between them, else one socket.
+type listener struct {
+	ep   *endpoint
+	fds  []int
+	addr net.Addr
+	// Accept back-off after EMFILE and the like; touched only by the owning loop.
+	backoff  time.Duration
+	warned   bool
+	unlinked bool
+}
+
+func listen(ep *endpoint, n int) (*listener, error) {
+	ln := &listener{ep: ep}
+	for i := range n {
+		fd, err := ln.bindOne(n > 1)
+		if err != nil {
+			ln.close()
+			return nil, err
+		}
+		ln.fds = append(ln.fds, fd)
+		if i == 0 {
+			sa, err := unix.Getsockname(fd)
+			if err != nil {
+				ln.close()
+				return nil, os.NewSyscallError("getsockname", err)
+			}
+			ln.addr = netAddr(ep.network, sa)
+			// With port 0 the kernel chose a port; the other sockets join it.
+			switch a := sa.(type) {
+			case *unix.SockaddrInet4:
+				ep.sa.(*unix.SockaddrInet4).Port = a.Port
+			case *unix.SockaddrInet6:
+				ep.sa.(*unix.SockaddrInet6).Port = a.Port
+			}
+		}
+	}
+	return ln, nil
+}
+
+func (ln *listener) bindOne(shared bool) (int, error) {
+	ep := ln.ep
+	fd, err := sysSocket(ep.family, ep.sotype)
+	if err != nil {
+		return -1, err
+	}
+	fail := func(call string, err error) (int, error) {
+		unix.Close(fd)
+		return -1, &net.OpError{Op: "listen", Net: ep.network, Addr: netAddr(ep.network, ep.sa), Err: os.NewSyscallError(call, err)}
+	}
+	if ep.family != unix.AF_UNIX {
+		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
+			return fail("setsockopt", err)
+		}
+		if shared {
+			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, reusePortOption, 1); err != nil {
+				return fail("setsockopt", err)
+			}
+		}
+	}
+	if ep.family == unix.AF_INET6 {
+		v6only := 1
+		if ep.dualStack {
+			v6only = 0
+		}
+		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only); err != nil {
+			return fail("setsockopt", err)
+		}
+	}
+	if err := unix.Bind(fd, ep.sa); err != nil {
+		return fail("bind", err)
+	}
+	if ep.stream() {
+		if err := unix.Listen(fd, listenBacklog); err != nil {
+			return fail("listen", err)
+		}
+	}
+	return fd, nil
+}
+
+// close closes every socket of the listener and removes a Unix socket's file.
+func (ln *listener) close() {
+	for _, fd := range ln.fds {
+		unix.Close(fd)
+	}
+	ln.fds = nil
+	ln.unlink()
+}
+
+// unlink removes the file a Unix listener created, once.
+func (ln *listener) unlink() {
+	if ua, ok := ln.ep.sa.(*unix.SockaddrUnix); ok && !ln.unlinked && ua.Name != "" && ua.Name[0] != '@' {
+		ln.unlinked = true
+		os.Remove(ua.Name)
+	}
+}

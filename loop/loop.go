@@ -1,0 +1,244 @@
+package loop
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+// maxIovecs is how many slices one gather write takes (IOV_MAX on Linux).
+const maxIovecs = 1024
+
+// Loop is one event loop: a goroutine, its poller, its connections, timers
+// and tasks.
+type Loop struct {
+	eng       *Engine
+	index     int
+	poll      poller.Poller
+	ready     []poller.Ready
+	conns     map[int]*Conn
+	listeners map[int]*listener
+	readBuf   []byte
+	epoch     time.Time
+	now       int64 // nanoseconds since epoch, read once per turn
+
+	timerMu sync.Mutex
+	timers  timerHeap
+
+	taskMu  sync.Mutex
+	tasks   []func()
+	running []func()
+	hasTask atomic.Bool
+
+	dirty []*Conn       // connections touched during the current callback
+	gath  [][]byte      // scratch for gather writes
+	iov   []unix.Iovec  // scratch for gather writes
+	ticker *Timer
+
+	waiting  atomic.Bool // in or about to enter Wait
+	nconns   atomic.Int32
+	stopping bool
+	ended    bool // guarded by taskMu: the goroutine has returned
+}
+
+func newLoop(e *Engine, index int, p poller.Poller) *Loop {
+	return &Loop{
+		eng:       e,
+		index:     index,
+		poll:      p,
+		ready:     make([]poller.Ready, 256),
+		conns:     make(map[int]*Conn),
+		listeners: make(map[int]*listener),
+		readBuf:   make([]byte, e.cfg.readBuf),
+		epoch:     time.Now(),
+		gath:      make([][]byte, 0, maxIovecs),
+		iov:       make([]unix.Iovec, maxIovecs),
+	}
+}
+
+// Index returns the loop's position in Engine.Loops.
+func (l *Loop) Index() int { return l.index }
+
+// Engine returns the engine the loop belongs to.
+func (l *Loop) Engine() *Engine { return l.eng }
+
+// CountConnections returns the number of open connections on the loop; safe
+// from any goroutine.
+func (l *Loop) CountConnections() int { return int(l.nconns.Load()) }
+
+func (l *Loop) clock() int64 { return int64(time.Since(l.epoch)) }
+
+func (l *Loop) run() {
+	defer l.eng.wg.Done()
+	if l.eng.cfg.lockThread {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+	}
+	l.now = l.clock()
+	l.armListeners()
+	for !l.finished() {
+		l.waiting.Store(true)
+		n, err := l.poll.Wait(l.ready, l.waitTimeout())
+		l.waiting.Store(false)
+		l.now = l.clock()
+		if err != nil {
+			l.eng.cfg.logger.Error("loop: poller failed; closing the loop", "loop", l.index, "err", err)
+			l.beginStop()
+			l.forceStop()
+			break
+		}
+		for _, r := range l.ready[:n] {
+			l.dispatch(r)
+		}
+		l.runTasks()
+		l.runTimers()
+	}
+	l.end()
+}
+
+// end refuses further tasks and runs those already queued; every connection
+// is closed by now, so they report their errors to their callers.
+func (l *Loop) end() {
+	l.taskMu.Lock()
+	l.ended = true
+	left := l.tasks
+	l.tasks = nil
+	l.taskMu.Unlock()
+	for _, f := range left {
+		f()
+	}
+}
+
+// finished reports whether a stopping loop has nothing left to serve.
+func (l *Loop) finished() bool { return l.stopping && len(l.conns) == 0 }
+
+func (l *Loop) armListeners() {
+	for fd, ln := range l.listeners {
+		if !ln.ep.stream() {
+			delete(l.listeners, fd)
+			l.openPacketConn(fd, ln)
+			continue
+		}
+		if err := l.poll.Add(fd, poller.Readable); err != nil {
+			l.eng.cfg.logger.Error("loop: cannot watch listener", "addr", ln.addr, "err", err)
+		}
+	}
+}
+
+func (l *Loop) dispatch(r poller.Ready) {
+	if c, ok := l.conns[r.Fd]; ok {
+		c.handle(r.Events)
+		return
+	}
+	if ln, ok := l.listeners[r.Fd]; ok {
+		l.accept(r.Fd, ln)
+	}
+}
+
+// waitTimeout is how long the poller may block: until the next timer, or not
+// at all when tasks are waiting.
+func (l *Loop) waitTimeout() time.Duration {
+	if l.hasTask.Load() {
+		return 0
+	}
+	return l.untilNextTimer()
+}
+
+// Submit runs f on the loop's goroutine; safe from any goroutine. Tasks run in
+// the order submitted. It returns ErrEngineStopped once the loop has ended.
+func (l *Loop) Submit(f func()) error {
+	l.taskMu.Lock()
+	if l.ended {
+		l.taskMu.Unlock()
+		return ErrEngineStopped
+	}
+	l.tasks = append(l.tasks, f)
+	l.taskMu.Unlock()
+	if !l.hasTask.Swap(true) {
+		l.poll.Wake()
+	}
+	return nil
+}
+
+func (l *Loop) runTasks() {
+	if !l.hasTask.Load() {
+		return
+	}
+	l.taskMu.Lock()
+	l.hasTask.Store(false)
+	l.tasks, l.running = l.running[:0], l.tasks
+	l.taskMu.Unlock()
+	for i, f := range l.running {
+		l.running[i] = nil
+		f()
+		l.settle()
+	}
+}
+
+// touch records that c has output or a close to settle after the callback.
+func (l *Loop) touch(c *Conn) {
+	if !c.dirty {
+		c.dirty = true
+		l.dirty = append(l.dirty, c)
+	}
+}
+
+// settle runs after every callback: it flushes the connections that were
+// written to, copies what the kernel did not take out of borrowed memory,
+// and carries out closes that were asked for.
+func (l *Loop) settle() {
+	for i := 0; i < len(l.dirty); i++ {
+		c := l.dirty[i]
+		l.dirty[i] = nil
+		c.dirty = false
+		c.settle()
+	}
+	l.dirty = l.dirty[:0]
+}
+
+// beginStop closes the loop's listeners and asks every connection to close
+// once its output is flushed.
+func (l *Loop) beginStop() {
+	if l.stopping {
+		return
+	}
+	l.stopping = true
+	for fd := range l.listeners {
+		l.poll.Delete(fd)
+		unix.Close(fd)
+		delete(l.listeners, fd)
+	}
+	if l.ticker != nil {
+		l.ticker.Stop()
+	}
+	for _, c := range l.conns {
+		c.closeGracefully(ErrEngineStopped)
+	}
+}
+
+// forceStop closes every remaining connection at once.
+func (l *Loop) forceStop() {
+	l.beginStop()
+	for _, c := range l.conns {
+		c.closeNow(ErrEngineStopped)
+	}
+}
+
+func (l *Loop) startTicker() {
+	var tick func()
+	tick = func() {
+		delay, action := l.eng.h.OnTick()
+		if action == Shutdown {
+			l.eng.stopInBackground()
+		}
+		if delay > 0 && !l.stopping {
+			l.ticker = l.AfterFunc(delay, tick)
+		}
+	}
+	l.ticker = l.AfterFunc(0, tick)
+}

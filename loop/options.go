@@ -1,0 +1,189 @@
+package loop
+
+import (
+	"log/slog"
+	"runtime"
+	"time"
+)
+
+// LoadBalancing picks the loop for a connection when one acceptor hands
+// connections out (no SO_REUSEPORT, Unix sockets, dials and adoptions).
+type LoadBalancing int
+
+const (
+	// RoundRobin hands connections to the loops in turn.
+	RoundRobin LoadBalancing = iota
+	// LeastConnections picks the loop with the fewest open connections.
+	LeastConnections
+	// SourceAddrHash picks the loop from a hash of the peer's address, so one
+	// client's connections share a loop.
+	SourceAddrHash
+)
+
+// Option configures an Engine.
+type Option func(*config)
+
+type config struct {
+	loops        int
+	lockThread   bool
+	reusePort    bool
+	balancing    LoadBalancing
+	edge         bool
+	readBuf      int
+	lowWater     int
+	highWater    int
+	readTimeout  time.Duration
+	writeTimeout time.Duration
+	idleTimeout  time.Duration
+	closeLinger  time.Duration
+	stopTimeout  time.Duration
+	ticker       bool
+	noDelay      bool
+	workers      int
+	logger       *slog.Logger
+	err          error
+}
+
+func defaultConfig() config {
+	return config{
+		loops:       runtime.NumCPU(),
+		reusePort:   true,
+		readBuf:     64 << 10,
+		lowWater:    16 << 10,
+		highWater:   64 << 10,
+		closeLinger: 5 * time.Second,
+		stopTimeout: 5 * time.Second,
+		noDelay:     true,
+		logger:      slog.Default(),
+	}
+}
+
+func (c *config) fail(option, msg string) {
+	if c.err == nil {
+		c.err = &OptionError{Option: option, Err: msg}
+	}
+}
+
+// WithLoops sets the number of event loops (default: the number of CPUs).
+func WithLoops(n int) Option {
+	return func(c *config) {
+		if n < 1 {
+			c.fail("WithLoops", "need at least one loop")
+			return
+		}
+		c.loops = n
+	}
+}
+
+// WithLockOSThread locks each loop goroutine to its own OS thread.
+func WithLockOSThread(on bool) Option { return func(c *config) { c.lockThread = on } }
+
+// WithReusePort gives each loop its own listening socket with SO_REUSEPORT
+// where the OS supports it (default true), letting the kernel spread
+// connections; without it one acceptor hands them out by WithLoadBalancing.
+func WithReusePort(on bool) Option { return func(c *config) { c.reusePort = on } }
+
+// WithLoadBalancing sets how the acceptor picks a loop (default RoundRobin).
+func WithLoadBalancing(lb LoadBalancing) Option {
+	return func(c *config) {
+		if lb < RoundRobin || lb > SourceAddrHash {
+			c.fail("WithLoadBalancing", "unknown policy")
+			return
+		}
+		c.balancing = lb
+	}
+}
+
+// WithEdgeTriggered makes the pollers edge-triggered; the loop then reads
+// until the socket is drained on each event.
+func WithEdgeTriggered(on bool) Option { return func(c *config) { c.edge = on } }
+
+// WithReadBufferSize sets the size of each loop's read buffer (default 64 KiB).
+func WithReadBufferSize(n int) Option {
+	return func(c *config) {
+		if n < 512 {
+			c.fail("WithReadBufferSize", "must be at least 512 bytes")
+			return
+		}
+		c.readBuf = n
+	}
+}
+
+// WithWriteWatermarks sets the backpressure marks: a connection stops reading
+// when its queued output exceeds high and resumes once it falls to low or
+// below (default 16 KiB and 64 KiB). It needs 0 <= low <= high.
+func WithWriteWatermarks(low, high int) Option {
+	return func(c *config) {
+		if low < 0 || high < low || high == 0 {
+			c.fail("WithWriteWatermarks", "need 0 <= low <= high and high > 0")
+			return
+		}
+		c.lowWater, c.highWater = low, high
+	}
+}
+
+func durationOption(name string, set func(*config, time.Duration), d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.fail(name, "negative duration")
+			return
+		}
+		set(c, d)
+	}
+}
+
+// WithReadTimeout closes connections that receive nothing for d (0: never).
+func WithReadTimeout(d time.Duration) Option {
+	return durationOption("WithReadTimeout", func(c *config, d time.Duration) { c.readTimeout = d }, d)
+}
+
+// WithWriteTimeout closes connections whose queued output makes no progress
+// for d (0: never).
+func WithWriteTimeout(d time.Duration) Option {
+	return durationOption("WithWriteTimeout", func(c *config, d time.Duration) { c.writeTimeout = d }, d)
+}
+
+// WithIdleTimeout closes connections that neither read nor write for d (0: never).
+func WithIdleTimeout(d time.Duration) Option {
+	return durationOption("WithIdleTimeout", func(c *config, d time.Duration) { c.idleTimeout = d }, d)
+}
+
+// WithCloseLinger bounds how long a closing connection may take to flush its
+// queued output before it is closed anyway (default 5 s).
+func WithCloseLinger(d time.Duration) Option {
+	return durationOption("WithCloseLinger", func(c *config, d time.Duration) { c.closeLinger = d }, d)
+}
+
+// WithStopTimeout bounds the graceful stop that follows the end of Start's or
+// Serve's context, or a Shutdown action (default 5 s).
+func WithStopTimeout(d time.Duration) Option {
+	return durationOption("WithStopTimeout", func(c *config, d time.Duration) { c.stopTimeout = d }, d)
+}
+
+// WithTicker calls the handler's OnTick on the first loop.
+func WithTicker(on bool) Option { return func(c *config) { c.ticker = on } }
+
+// WithTCPNoDelay sets TCP_NODELAY on TCP connections (default true).
+func WithTCPNoDelay(on bool) Option { return func(c *config) { c.noDelay = on } }
+
+// WithWorkerPool gives the engine a pool of n goroutines for Engine.Go.
+func WithWorkerPool(n int) Option {
+	return func(c *config) {
+		if n < 1 {
+			c.fail("WithWorkerPool", "need at least one worker")
+			return
+		}
+		c.workers = n
+	}
+}
+
+// WithLogger sets where the engine logs (default slog.Default()).
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) {
+		if l == nil {
+			c.fail("WithLogger", "nil logger")
+			return
+		}
+		c.logger = l
+	}
+}

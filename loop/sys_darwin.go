@@ -1,0 +1,18 @@
+package loop
+
+import (
+	"golang.org/x/sys/unix"
+)
+
+const reusePortOption = 0 // darwin's SO_REUSEPORT does not balance connections
+
+func sysSocket(family, sotype int) (int, error) {
+	fd, err := unix.Socket(family, sotype, 0)
+	return socketNonblock(fd, err, "socket")
+}
+
+func sysAccept(fd int) (int, unix.Sockaddr, error) { return acceptNonblock(fd) }
+
+func setNoSigpipe(fd int) { unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1) }
+
+func writevBSD(fd int, bufs [][]byte) (int, error) { return unix.Writev(fd, bufs) }

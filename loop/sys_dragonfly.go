@@ -1,0 +1,5 @@
+package loop
+
+import "golang.org/x/sys/unix"
+
+const reusePortOption = unix.SO_REUSEPORT

@@ -1,0 +1,50 @@
+package loop
+
+import (
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// reusePortOption is the option that spreads connections across sockets
+// bound to one port; 0 where the OS has none that balances.
+const reusePortOption = unix.SO_REUSEPORT
+
+func sysSocket(family, sotype int) (int, error) {
+	fd, err := unix.Socket(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	return fd, nil
+}
+
+func sysAccept(fd int) (int, unix.Sockaddr, error) {
+	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+}
+
+func setNoSigpipe(int) {}
+
+// sysWritev gathers bufs with one sendmsg; MSG_NOSIGNAL turns a write to a
+// reset peer into EPIPE instead of SIGPIPE. iov is scratch space owned by the
+// loop so that the call does not allocate.
+func sysWritev(fd int, bufs [][]byte, iov []unix.Iovec) (int, error) {
+	n := 0
+	for _, b := range bufs {
+		if n == len(iov) {
+			break
+		}
+		iov[n].Base = &b[0]
+		iov[n].SetLen(len(b))
+		n++
+	}
+	var msg unix.Msghdr
+	msg.Iov = &iov[0]
+	msg.SetIovlen(n)
+	r, _, errno := unix.Syscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT)
+	clear(iov[:n]) // do not keep the caller's memory reachable
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(r), nil
+}
