@@ -35,9 +35,9 @@ type Loop struct {
 	running []func()
 	hasTask atomic.Bool
 
-	dirty []*Conn       // connections touched during the current callback
-	gath  [][]byte      // scratch for gather writes
-	iov   []unix.Iovec  // scratch for gather writes
+	dirty  []*Conn      // connections touched during the current callback
+	gath   [][]byte     // scratch for gather writes
+	iov    []unix.Iovec // scratch for gather writes
 	ticker *Timer
 
 	waiting  atomic.Bool // in or about to enter Wait
