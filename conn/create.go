@@ -94,13 +94,13 @@ func CreateServer(ctx context.Context, address string, dualStack bool, backlog .
 	if err != nil {
 		return nil, err
 	}
-	err = s.SetSockopt(sol_SOCKET, so_REUSEADDR, 1)
+	err = s.SetSockopt(SO_REUSEADDR, 1)
 	if err == nil && ai.Family == AF_INET6 {
 		v6only := 1
 		if dualStack {
 			v6only = 0
 		}
-		err = s.SetSockopt(ipproto_IPV6, ipv6_V6ONLY, v6only)
+		err = s.SetSockopt(IPV6_V6ONLY, v6only)
 	}
 	if err == nil {
 		err = s.Bind(ai.Addr)

@@ -238,7 +238,7 @@ func TestBadInput(t *testing.T) {
 		{name: "nil address", call: func() error { return s4.Connect(nil) }},
 		{name: "negative recv", call: func() error { _, err := s4.Recv(-1); return err }},
 		{name: "negative recvmsg", call: func() error { _, _, _, _, err := s4.RecvMsg(1, -1); return err }},
-		{name: "sockopt buflen", call: func() error { _, err := s4.GetSockoptBytes(unix.SOL_SOCKET, unix.SO_TYPE, 0); return err }},
+		{name: "sockopt buflen", call: func() error { _, err := s4.GetSockoptBytes(SO_TYPE, 0); return err }},
 		{name: "negative fd", call: func() error { _, err := FromFD(-1, 0, 0, 0); return err }},
 		{name: "two backlogs", call: func() error { return s4.Listen(1, 2) }},
 		{name: "unix path too long", call: func() error { return s4.Bind(UnixAddr{Path: string(make([]byte, 200))}) }},
@@ -254,17 +254,17 @@ func TestBadInput(t *testing.T) {
 
 func TestSockopt(t *testing.T) {
 	s := mustOpen(t, AF_INET, SOCK_STREAM, 0)
-	must(t, s.SetSockopt(unix.SOL_SOCKET, unix.SO_REUSEADDR, 1))
-	if v, err := s.GetSockopt(unix.SOL_SOCKET, unix.SO_REUSEADDR); err != nil || v == 0 {
+	must(t, s.SetSockopt(SO_REUSEADDR, 1))
+	if v, err := s.GetSockopt(SO_REUSEADDR); err != nil || v == 0 {
 		t.Errorf("SO_REUSEADDR = %d, %v", v, err)
 	}
-	b, err := s.GetSockoptBytes(unix.SOL_SOCKET, unix.SO_TYPE, 4)
+	b, err := s.GetSockoptBytes(SO_TYPE, 4)
 	must(t, err)
 	if len(b) != 4 || b[0] != byte(unix.SOCK_STREAM) {
 		t.Errorf("SO_TYPE bytes = %v", b)
 	}
-	must(t, s.SetSockoptBytes(unix.SOL_SOCKET, unix.SO_KEEPALIVE, []byte{1, 0, 0, 0}))
-	if v, _ := s.GetSockopt(unix.SOL_SOCKET, unix.SO_KEEPALIVE); v != 1 {
+	must(t, s.SetSockoptBytes(RawOpt{unix.SOL_SOCKET, unix.SO_KEEPALIVE}, []byte{1, 0, 0, 0}))
+	if v, _ := s.GetSockopt(SO_KEEPALIVE); v != 1 {
 		t.Errorf("SO_KEEPALIVE = %d after bytes set", v)
 	}
 }

@@ -7,21 +7,29 @@ import (
 )
 
 // GetSockopt wraps getsockopt(2) for an int option.
-func (s *Socket) GetSockopt(level, opt int) (int, error) {
+func (s *Socket) GetSockopt(opt Opt) (int, error) {
+	if opt == nil {
+		return 0, valueErr("getsockopt", "nil option")
+	}
+	level, name := int(opt.Level()), opt.Name()
 	var v int
-	perr, serr := s.control(func(fd int) (err error) { v, err = unix.GetsockoptInt(fd, level, opt); return })
+	perr, serr := s.control(func(fd int) (err error) { v, err = unix.GetsockoptInt(fd, level, name); return })
 	return v, s.wrapErr("getsockopt", "getsockopt", perr, serr, nil)
 }
 
 // GetSockoptBytes wraps getsockopt(2) for an option read as raw bytes, into
 // a buffer of buflen bytes (1 to 1024); it returns what the kernel wrote.
-func (s *Socket) GetSockoptBytes(level, opt, buflen int) ([]byte, error) {
+func (s *Socket) GetSockoptBytes(opt Opt, buflen int) ([]byte, error) {
+	if opt == nil {
+		return nil, valueErr("getsockopt", "nil option")
+	}
+	level, name := int(opt.Level()), opt.Name()
 	if buflen <= 0 || buflen > 1024 {
 		return nil, valueErr("getsockopt", "buflen out of range")
 	}
 	buf := make([]byte, buflen)
 	var n int
-	perr, serr := s.control(func(fd int) (err error) { n, err = getsockoptRaw(fd, level, opt, buf); return })
+	perr, serr := s.control(func(fd int) (err error) { n, err = getsockoptRaw(fd, level, name, buf); return })
 	if err := s.wrapErr("getsockopt", "getsockopt", perr, serr, nil); err != nil {
 		return nil, err
 	}
@@ -29,24 +37,36 @@ func (s *Socket) GetSockoptBytes(level, opt, buflen int) ([]byte, error) {
 }
 
 // SetSockopt wraps setsockopt(2) for an int option.
-func (s *Socket) SetSockopt(level, opt, value int) error {
-	perr, serr := s.control(func(fd int) error { return unix.SetsockoptInt(fd, level, opt, value) })
+func (s *Socket) SetSockopt(opt Opt, value int) error {
+	if opt == nil {
+		return valueErr("setsockopt", "nil option")
+	}
+	level, name := int(opt.Level()), opt.Name()
+	perr, serr := s.control(func(fd int) error { return unix.SetsockoptInt(fd, level, name, value) })
 	return s.wrapErr("setsockopt", "setsockopt", perr, serr, nil)
 }
 
 // SetSockoptBytes wraps setsockopt(2) for an option given as raw bytes.
-func (s *Socket) SetSockoptBytes(level, opt int, value []byte) error {
-	perr, serr := s.control(func(fd int) error { return unix.SetsockoptString(fd, level, opt, string(value)) })
+func (s *Socket) SetSockoptBytes(opt Opt, value []byte) error {
+	if opt == nil {
+		return valueErr("setsockopt", "nil option")
+	}
+	level, name := int(opt.Level()), opt.Name()
+	perr, serr := s.control(func(fd int) error { return unix.SetsockoptString(fd, level, name, string(value)) })
 	return s.wrapErr("setsockopt", "setsockopt", perr, serr, nil)
 }
 
 // SetSockoptNil wraps setsockopt(2) with a NULL value and the given length,
 // as Python's setsockopt(level, opt, None, optlen) does (AF_ALG's
 // ALG_SET_AEAD_AUTHSIZE).
-func (s *Socket) SetSockoptNil(level, opt, optlen int) error {
+func (s *Socket) SetSockoptNil(opt Opt, optlen int) error {
+	if opt == nil {
+		return valueErr("setsockopt", "nil option")
+	}
+	level, name := int(opt.Level()), opt.Name()
 	if optlen < 0 {
 		return valueErr("setsockopt", "negative optlen")
 	}
-	perr, serr := s.control(func(fd int) error { return setsockoptNil(fd, level, opt, optlen) })
+	perr, serr := s.control(func(fd int) error { return setsockoptNil(fd, level, name, optlen) })
 	return s.wrapErr("setsockopt", "setsockopt", perr, serr, nil)
 }

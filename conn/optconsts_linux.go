@@ -1,0 +1,67 @@
+package conn
+
+import "golang.org/x/sys/unix"
+
+// Linux SO_* options.
+const (
+	SO_DOMAIN       SockOpt = unix.SO_DOMAIN
+	SO_PROTOCOL     SockOpt = unix.SO_PROTOCOL
+	SO_PEERCRED     SockOpt = unix.SO_PEERCRED
+	SO_PASSCRED     SockOpt = unix.SO_PASSCRED
+	SO_BINDTODEVICE SockOpt = unix.SO_BINDTODEVICE
+	SO_MARK         SockOpt = unix.SO_MARK
+	SO_PRIORITY     SockOpt = unix.SO_PRIORITY
+	SO_INCOMING_CPU SockOpt = unix.SO_INCOMING_CPU
+	SO_ZEROCOPY     SockOpt = unix.SO_ZEROCOPY
+)
+
+// Linux IP_* options.
+const (
+	IP_PKTINFO              IPOpt = unix.IP_PKTINFO
+	IP_RECVERR              IPOpt = unix.IP_RECVERR
+	IP_TRANSPARENT          IPOpt = unix.IP_TRANSPARENT
+	IP_FREEBIND             IPOpt = unix.IP_FREEBIND
+	IP_MTU_DISCOVER         IPOpt = unix.IP_MTU_DISCOVER
+	IP_BIND_ADDRESS_NO_PORT IPOpt = unix.IP_BIND_ADDRESS_NO_PORT
+)
+
+// Linux IPV6_* options.
+const (
+	IPV6_RECVERR IPv6Opt = unix.IPV6_RECVERR
+)
+
+// Linux TCP_* options.
+const (
+	TCP_CORK          TCPOpt = unix.TCP_CORK
+	TCP_KEEPIDLE      TCPOpt = unix.TCP_KEEPIDLE
+	TCP_QUICKACK      TCPOpt = unix.TCP_QUICKACK
+	TCP_USER_TIMEOUT  TCPOpt = unix.TCP_USER_TIMEOUT
+	TCP_CONGESTION    TCPOpt = unix.TCP_CONGESTION
+	TCP_INFO          TCPOpt = unix.TCP_INFO
+	TCP_DEFER_ACCEPT  TCPOpt = unix.TCP_DEFER_ACCEPT
+	TCP_NOTSENT_LOWAT TCPOpt = unix.TCP_NOTSENT_LOWAT
+)
+
+// Linux control message types.
+const (
+	SCM_CREDENTIALS SCMType = unix.SCM_CREDENTIALS
+)
+
+func init() {
+	for o, n := range map[SockOpt]string{SO_DOMAIN: "SO_DOMAIN", SO_PROTOCOL: "SO_PROTOCOL", SO_PEERCRED: "SO_PEERCRED",
+		SO_PASSCRED: "SO_PASSCRED", SO_BINDTODEVICE: "SO_BINDTODEVICE", SO_MARK: "SO_MARK", SO_PRIORITY: "SO_PRIORITY",
+		SO_INCOMING_CPU: "SO_INCOMING_CPU", SO_ZEROCOPY: "SO_ZEROCOPY"} {
+		sockOptNames[o] = n
+	}
+	for o, n := range map[IPOpt]string{IP_PKTINFO: "IP_PKTINFO", IP_RECVERR: "IP_RECVERR", IP_TRANSPARENT: "IP_TRANSPARENT",
+		IP_FREEBIND: "IP_FREEBIND", IP_MTU_DISCOVER: "IP_MTU_DISCOVER", IP_BIND_ADDRESS_NO_PORT: "IP_BIND_ADDRESS_NO_PORT"} {
+		ipOptNames[o] = n
+	}
+	ipv6OptNames[IPV6_RECVERR] = "IPV6_RECVERR"
+	for o, n := range map[TCPOpt]string{TCP_CORK: "TCP_CORK", TCP_KEEPIDLE: "TCP_KEEPIDLE", TCP_QUICKACK: "TCP_QUICKACK",
+		TCP_USER_TIMEOUT: "TCP_USER_TIMEOUT", TCP_CONGESTION: "TCP_CONGESTION", TCP_INFO: "TCP_INFO",
+		TCP_DEFER_ACCEPT: "TCP_DEFER_ACCEPT", TCP_NOTSENT_LOWAT: "TCP_NOTSENT_LOWAT"} {
+		tcpOptNames[o] = n
+	}
+	scmNames[SCM_CREDENTIALS] = "SCM_CREDENTIALS"
+}
