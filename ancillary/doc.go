@@ -40,14 +40,14 @@
 //     Sending 3 fds to a buffer of Len(4) bytes yields one message with
 //     4 data bytes and exactly one new fd; a buffer of 0 bytes yields no
 //     message and no fd. Nothing leaks, but the lost fds are gone.
-//   - macOS (and the BSDs it derives from) installs every fd first and then
-//     copies as much of the control data as fits, so the last message may
-//     claim a length beyond the buffer, and fds that do not appear in the
-//     buffer at all are leaked by the kernel. A receiver there must size its
-//     buffer for the largest message it accepts and close every fd it can
-//     see but does not return: TakeRights and CloseRights accept a final
-//     SCM_RIGHTS message cut short when MSG_CTRUNC is set, and close the
-//     complete fds it holds.
+//   - macOS installs every fd first and then copies as much of the control
+//     data as fits, so the last message may claim a length beyond the
+//     buffer, and fds whose slots fall outside the buffer stay open under
+//     numbers the receiver never sees. A receiver there must size its
+//     buffer for the largest message it accepts (Space(4*n) for n fds) and
+//     close every fd it can see but does not return: TakeRights and
+//     CloseRights accept a final SCM_RIGHTS message cut short when
+//     MSG_CTRUNC is set, and close the whole fds it holds.
 //
 // On systems other than Linux, macOS and the BSDs only the error values are
 // available.

@@ -60,7 +60,7 @@ func (m Message) Timestamp() (time.Time, error) {
 	default:
 		return time.Time{}, m.decodeError("Timestamp", ErrMismatch)
 	}
-	if frac < 0 || frac*unit >= 1e9 {
+	if frac < 0 || frac >= 1e9/unit {
 		return time.Time{}, m.decodeError("Timestamp", ErrMalformed)
 	}
 	return time.Unix(sec, frac*unit), nil

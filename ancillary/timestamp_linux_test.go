@@ -1,11 +1,15 @@
 package ancillary_test
 
 import (
+	"encoding/binary"
+	"errors"
 	"net/netip"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/ancillary"
 )
 
 // A datagram received with each timestamp option carries a timestamp of
@@ -39,6 +43,38 @@ func TestTimestamps(t *testing.T) {
 			}
 			if ts.Before(before.Add(-time.Second)) || ts.After(after.Add(time.Second)) {
 				t.Fatalf("timestamp %v outside [%v, %v]", ts, before, after)
+			}
+		})
+	}
+}
+
+// The 64-bit forms are range-checked without overflowing.
+func TestTimestamp64Malformed(t *testing.T) {
+	tests := []struct {
+		name      string
+		typ       int
+		sec, frac uint64
+		wantErr   bool
+	}{
+		{name: "usec ok", typ: unix.SO_TIMESTAMP_NEW, sec: 5, frac: 999999},
+		{name: "nsec ok", typ: unix.SO_TIMESTAMPNS_NEW, sec: 5, frac: 999999999},
+		{name: "usec 1e6", typ: unix.SO_TIMESTAMP_NEW, sec: 5, frac: 1000000, wantErr: true},
+		{name: "usec huge", typ: unix.SO_TIMESTAMP_NEW, sec: 5, frac: 1 << 62, wantErr: true},
+		{name: "nsec negative", typ: unix.SO_TIMESTAMPNS_NEW, sec: 5, frac: 1 << 63, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := binary.NativeEndian.AppendUint64(nil, tt.sec)
+			data = binary.NativeEndian.AppendUint64(data, tt.frac)
+			ts, err := only(t, mustAppend(t, unix.SOL_SOCKET, tt.typ, data)).Timestamp()
+			if tt.wantErr {
+				if !errors.Is(err, ancillary.ErrMalformed) {
+					t.Fatalf("Timestamp = %v, %v; want ErrMalformed", ts, err)
+				}
+				return
+			}
+			if err != nil || ts.Unix() != int64(tt.sec) || ts.Nanosecond() == 0 {
+				t.Fatalf("Timestamp = %v, %v", ts, err)
 			}
 		})
 	}
