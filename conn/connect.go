@@ -44,7 +44,7 @@ func (s *Socket) Accept() (*Socket, Addr, error) {
 	perr, serr := s.doRead(once, func(fd int) error {
 		for {
 			var err error
-			nfd, sa, err = sysAccept(fd)
+			nfd, sa, err = sysAccept(fd, s.family)
 			if err != unix.ECONNABORTED {
 				return err
 			}

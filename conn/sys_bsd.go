@@ -50,7 +50,7 @@ func sysSocketpair(family, typ, proto int) ([2]int, error) {
 }
 
 // sysAccept wraps accept(2), then sets close-on-exec and non-blocking mode.
-func sysAccept(fd int) (int, unix.Sockaddr, error) {
+func sysAccept(fd int, _ Family) (int, unix.Sockaddr, error) {
 	syscall.ForkLock.RLock()
 	nfd, sa, err := unix.Accept(fd)
 	if err == nil {

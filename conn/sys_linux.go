@@ -23,9 +23,22 @@ func sysSocketpair(family, typ, proto int) ([2]int, error) {
 	return unix.Socketpair(family, typ|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, proto)
 }
 
-// sysAccept wraps accept4(2), returning a non-blocking close-on-exec descriptor.
-func sysAccept(fd int) (int, unix.Sockaddr, error) {
-	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+// sysAccept wraps accept4(2), returning a non-blocking close-on-exec
+// descriptor. x/sys decodes only the families it knows and closes the new
+// descriptor otherwise (AF_ALG), so other families accept without an
+// address and ask getpeername(2) for it.
+func sysAccept(fd int, family Family) (int, unix.Sockaddr, error) {
+	const flags = unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC
+	switch family {
+	case AF_INET, AF_INET6, AF_UNIX:
+		return unix.Accept4(fd, flags)
+	}
+	nfd, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(fd), 0, 0, flags, 0, 0)
+	if e != 0 {
+		return -1, nil, e
+	}
+	sa, _ := unix.Getpeername(int(nfd))
+	return int(nfd), sa, nil
 }
 
 // sysDetect reads the family, type and protocol of a socket descriptor.
