@@ -235,3 +235,20 @@ func TestDecodeErrors(t *testing.T) {
 		t.Errorf("negative fd: Rights = %v, %v; want [5], ErrMalformed", fds, err)
 	}
 }
+
+// The header Append writes reads back through the platform's struct
+// cmsghdr as x/sys/unix declares it.
+func TestHeaderLayout(t *testing.T) {
+	b, err := ancillary.Append(nil, -3, math.MaxInt32, []byte("12345"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h unix.Cmsghdr
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&h)), unsafe.Sizeof(h)), b)
+	if uint64(h.Len) != uint64(mustLen(t, 5)) || h.Level != -3 || h.Type != math.MaxInt32 {
+		t.Fatalf("header reads back as %+v", h)
+	}
+	if unsafe.Sizeof(h) != unix.SizeofCmsghdr || unsafe.Offsetof(h.Level) != unix.SizeofCmsghdr-8 {
+		t.Fatalf("struct cmsghdr is not cmsg_len followed by two C ints")
+	}
+}

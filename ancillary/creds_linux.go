@@ -25,7 +25,7 @@ func AppendCredentials(b []byte, c Credentials) []byte {
 // Credentials decodes an SCM_CREDENTIALS message. It returns a
 // *DecodeError for another kind of message or data of the wrong size.
 func (m Message) Credentials() (Credentials, error) {
-	if err := m.expect("Credentials", unix.SOL_SOCKET, unix.SCM_CREDENTIALS, unix.SizeofUcred); err != nil {
+	if err := m.expect("Credentials", unix.SOL_SOCKET, unix.SCM_CREDENTIALS, unix.SizeofUcred, unix.SizeofUcred); err != nil {
 		return Credentials{}, err
 	}
 	var u unix.Ucred

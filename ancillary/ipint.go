@@ -64,7 +64,7 @@ func appendInt32(b []byte, level, typ int, v int32) []byte {
 
 // int32Data decodes a message carrying one C int.
 func (m Message) int32Data(op string, level, typ int) (int, error) {
-	if err := m.expect(op, level, typ, 4); err != nil {
+	if err := m.expect(op, level, typ, 4, 4); err != nil {
 		return 0, err
 	}
 	return int(int32(binary.NativeEndian.Uint32(m.Data))), nil

@@ -3,6 +3,7 @@
 package ancillary
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"unsafe"
@@ -48,20 +49,33 @@ func appendHeader(b []byte, level, typ, n int) (out, data []byte) {
 	space := hdrLen + align(n)
 	b = slices.Grow(b, space)[:off+space]
 	clear(b[off:])
-	var h unix.Cmsghdr
-	h.Level = int32(level)
-	h.Type = int32(typ)
-	h.SetLen(hdrLen + n)
-	copy(b[off:], bytesOf(&h))
+	h := b[off : off+hdrLen]
+	if lenSize == 8 {
+		binary.NativeEndian.PutUint64(h, uint64(hdrLen+n))
+	} else {
+		binary.NativeEndian.PutUint32(h, uint32(hdrLen+n))
+	}
+	binary.NativeEndian.PutUint32(h[lenSize:], uint32(int32(level)))
+	binary.NativeEndian.PutUint32(h[lenSize+4:], uint32(int32(typ)))
 	return b, b[off+hdrLen : off+hdrLen+n]
 }
+
+// lenSize is the size of cmsg_len: a size_t on Linux, a socklen_t on macOS
+// and the BSDs. On all of them struct cmsghdr is cmsg_len followed by two
+// C ints, cmsg_level and cmsg_type.
+const lenSize = unix.SizeofCmsghdr - 8
 
 // readHeader decodes the cmsghdr at the start of b, which holds at least
 // hdrLen bytes. length is cmsg_len widened to 64 bits.
 func readHeader(b []byte) (length uint64, level, typ int) {
-	var h unix.Cmsghdr
-	copy(bytesOf(&h), b[:unix.SizeofCmsghdr])
-	return uint64(h.Len), int(h.Level), int(h.Type)
+	if lenSize == 8 {
+		length = binary.NativeEndian.Uint64(b)
+	} else {
+		length = uint64(binary.NativeEndian.Uint32(b))
+	}
+	level = int(int32(binary.NativeEndian.Uint32(b[lenSize:])))
+	typ = int(int32(binary.NativeEndian.Uint32(b[lenSize+4:])))
+	return length, level, typ
 }
 
 // bytesOf returns the memory of *p as a byte slice, for copying C structs
@@ -75,13 +89,13 @@ func (m Message) decodeError(op string, err error) error {
 	return &DecodeError{Op: op, Level: m.Level, Type: m.Type, Len: len(m.Data), Err: err}
 }
 
-// expect checks that m has the given level and type and one of the data
-// lengths in sizes (any length when sizes is empty).
-func (m Message) expect(op string, level, typ int, sizes ...int) error {
+// expect checks that m has the given level and type and size or alt data
+// bytes (pass size twice for one size).
+func (m Message) expect(op string, level, typ, size, alt int) error {
 	if !m.Is(level, typ) {
 		return m.decodeError(op, ErrMismatch)
 	}
-	if len(sizes) > 0 && !slices.Contains(sizes, len(m.Data)) {
+	if len(m.Data) != size && len(m.Data) != alt {
 		return m.decodeError(op, ErrMalformed)
 	}
 	return nil

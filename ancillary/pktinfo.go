@@ -43,7 +43,7 @@ func AppendInet6PacketInfo(b []byte, p Inet6PacketInfo) ([]byte, error) {
 // Inet6PacketInfo decodes an IPV6_PKTINFO message. It returns a
 // *DecodeError for another kind of message or data of the wrong size.
 func (m Message) Inet6PacketInfo() (Inet6PacketInfo, error) {
-	if err := m.expect("Inet6PacketInfo", unix.IPPROTO_IPV6, unix.IPV6_PKTINFO, unix.SizeofInet6Pktinfo); err != nil {
+	if err := m.expect("Inet6PacketInfo", unix.IPPROTO_IPV6, unix.IPV6_PKTINFO, unix.SizeofInet6Pktinfo, unix.SizeofInet6Pktinfo); err != nil {
 		return Inet6PacketInfo{}, err
 	}
 	return Inet6PacketInfo{

@@ -47,7 +47,7 @@ func AppendInet4PacketInfo(b []byte, p Inet4PacketInfo) ([]byte, error) {
 // Inet4PacketInfo decodes an IP_PKTINFO message. It returns a *DecodeError
 // for another kind of message or data of the wrong size.
 func (m Message) Inet4PacketInfo() (Inet4PacketInfo, error) {
-	if err := m.expect("Inet4PacketInfo", unix.IPPROTO_IP, unix.IP_PKTINFO, unix.SizeofInet4Pktinfo); err != nil {
+	if err := m.expect("Inet4PacketInfo", unix.IPPROTO_IP, unix.IP_PKTINFO, unix.SizeofInet4Pktinfo, unix.SizeofInet4Pktinfo); err != nil {
 		return Inet4PacketInfo{}, err
 	}
 	return Inet4PacketInfo{

@@ -21,7 +21,7 @@ func AppendUDPSegment(b []byte, size uint16) []byte {
 // it. It returns a *DecodeError for another kind of message or data of
 // another size.
 func (m Message) UDPSegmentSize() (int, error) {
-	if err := m.expect("UDPSegmentSize", unix.SOL_UDP, unix.UDP_SEGMENT, 2); err != nil {
+	if err := m.expect("UDPSegmentSize", unix.SOL_UDP, unix.UDP_SEGMENT, 2, 2); err != nil {
 		return 0, err
 	}
 	return int(binary.NativeEndian.Uint16(m.Data)), nil
