@@ -2,7 +2,10 @@
 
 package ancillary
 
-import "iter"
+import (
+	"iter"
+	"math"
+)
 
 // Parser walks the control messages of one buffer without allocating.
 // The zero Parser holds no messages; use NewParser. A Parser is not safe
@@ -61,7 +64,7 @@ func (p *Parser) Err() error {
 }
 
 // clampLen converts a cmsg_len for an error report.
-func clampLen(l uint64) int { return int(min(l, uint64(maxLenData+hdrLen))) }
+func clampLen(l uint64) int { return int(min(l, math.MaxInt32)) }
 
 // Messages returns an iterator over the control messages in b that yields
 // each message with a nil error, then, if the data is malformed, one zero

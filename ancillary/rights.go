@@ -50,11 +50,14 @@ func (m Message) Rights(dst []int) ([]int, error) {
 		return dst, m.decodeError("Rights", ErrMalformed)
 	}
 	for i := 0; i < len(m.Data); i += sizeofFD {
-		if int32(binary.NativeEndian.Uint32(m.Data[i:])) < 0 {
+		if fdAt(m.Data, i) < 0 {
 			return dst, m.decodeError("Rights", ErrMalformed)
 		}
 	}
-	return appendFDs(dst, m.Data), nil
+	for i := 0; i < len(m.Data); i += sizeofFD {
+		dst = append(dst, fdAt(m.Data, i))
+	}
+	return dst, nil
 }
 
 // NumRights returns how many whole fds an SCM_RIGHTS message's data holds.
@@ -65,10 +68,5 @@ func (m Message) NumRights() int {
 	return len(m.Data) / sizeofFD
 }
 
-// appendFDs appends the whole C ints in data to dst.
-func appendFDs(dst []int, data []byte) []int {
-	for i := 0; i+sizeofFD <= len(data); i += sizeofFD {
-		dst = append(dst, int(int32(binary.NativeEndian.Uint32(data[i:]))))
-	}
-	return dst
-}
+// fdAt decodes the C int at data[i:i+4].
+func fdAt(data []byte, i int) int { return int(int32(binary.NativeEndian.Uint32(data[i:]))) }

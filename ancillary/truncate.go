@@ -3,7 +3,6 @@
 package ancillary
 
 import (
-	"encoding/binary"
 	"os"
 
 	"golang.org/x/sys/unix"
@@ -31,7 +30,7 @@ func Truncated(flags int) bool { return flags&unix.MSG_CTRUNC != 0 }
 // It allocates only when dst lacks the capacity, or to report an error
 // other than ErrTruncated.
 func TakeRights(dst []int, oob []byte, flags, limit int) (fds []int, closed int, err error) {
-	t := taker{dst: dst, limit: limit}
+	t := taker{dst: dst, left: max(limit, 0)}
 	p := NewParser(oob)
 	for m, ok := p.Next(); ok; m, ok = p.Next() {
 		if m.IsRights() {
@@ -73,8 +72,7 @@ func CloseRights(oob []byte, flags int) (closed int, err error) {
 // taker hands fds to the caller up to a limit and closes the rest.
 type taker struct {
 	dst    []int
-	limit  int
-	taken  int
+	left   int // fds the caller still takes
 	closed int
 	err    error
 }
@@ -83,13 +81,13 @@ type taker struct {
 // no kernel delivers) is neither taken nor closed, and is reported.
 func (t *taker) take(data []byte) {
 	for i := 0; i+sizeofFD <= len(data); i += sizeofFD {
-		fd := int(int32(binary.NativeEndian.Uint32(data[i:])))
+		fd := fdAt(data, i)
 		switch {
 		case fd < 0:
 			t.fail(&DecodeError{Op: "TakeRights", Level: unix.SOL_SOCKET, Type: unix.SCM_RIGHTS, Len: len(data), Err: ErrMalformed})
-		case t.taken < t.limit:
+		case t.left > 0:
 			t.dst = append(t.dst, fd)
-			t.taken++
+			t.left--
 		default:
 			if err := closeFD(fd); err != nil {
 				t.fail(os.NewSyscallError("close", err))
