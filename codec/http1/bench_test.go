@@ -14,8 +14,12 @@ const benchGET = "GET /plaintext HTTP/1.1\r\nHost: localhost:8080\r\n" +
 	"Accept: text/plain,text/html;q=0.9,application/xhtml+xml;q=0.9,*/*;q=0.8\r\n" +
 	"Accept-Language: en-US,en;q=0.5\r\nConnection: keep-alive\r\n\r\n"
 
-func BenchmarkParseGET(b *testing.B) {
-	in := []byte(benchGET)
+func BenchmarkParseGET(b *testing.B) { benchParse(b, benchGET) }
+
+func BenchmarkParseSimpleGET(b *testing.B) { benchParse(b, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n") }
+
+func benchParse(b *testing.B, s string) {
+	in := []byte(s)
 	var p http1.Parser
 	var req http1.Request
 	r := codec.NewBytesReader(nil)

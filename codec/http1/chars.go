@@ -1,5 +1,7 @@
 package http1
 
+import "encoding/binary"
+
 // tchar marks the bytes of an RFC 9110 token.
 var tchar = func() (t [256]bool) {
 	for c := '0'; c <= '9'; c++ {
@@ -28,8 +30,24 @@ func isToken(b []byte) bool {
 }
 
 // validValue reports whether b holds only field-value bytes: visible
-// ASCII, spaces, tabs and obs-text, no other control bytes.
+// ASCII, spaces, tabs and obs-text, no other control bytes. It tests eight
+// bytes at a time and looks closer only at words that may hold a control
+// byte.
 func validValue(b []byte) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		del := w ^ 0x7f*lo
+		// A byte below 0x20, or equal to 0x7f, sets its high bit here.
+		if ((w-0x20*lo)&^w|(del-lo)&^del)&hi != 0 && !validBytes(b[:8]) {
+			return false
+		}
+		b = b[8:]
+	}
+	return validBytes(b)
+}
+
+func validBytes(b []byte) bool {
 	for _, c := range b {
 		if c < ' ' && c != '\t' || c == 0x7f {
 			return false

@@ -115,8 +115,11 @@ func (p *Parser) parseHead(buf []byte, req *Request) (int, error) {
 		if len(req.Headers) == maxHeaders {
 			return 0, ErrTooManyHeaders
 		}
-		colon := bytes.IndexByte(l, ':')
-		if colon < 0 || !isToken(l[:colon]) {
+		colon := 0
+		for colon < len(l) && tchar[l[colon]] {
+			colon++
+		}
+		if colon == 0 || colon == len(l) || l[colon] != ':' {
 			return 0, ErrHeader
 		}
 		v := trimOWS(l[colon+1:])

@@ -202,3 +202,24 @@ func TestParseAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per request, want 0", allocs)
 	}
 }
+
+func TestValidValueBytes(t *testing.T) {
+	// Every byte, at every position of a long value.
+	for c := range 256 {
+		for pos := range 17 {
+			v := []byte(strings.Repeat("a", 17))
+			v[pos] = byte(c)
+			in := "GET / HTTP/1.1\r\nHost: a\r\nX: b" + string(v) + "b\r\n\r\n"
+			var req http1.Request
+			var p http1.Parser
+			_, err := p.Parse(codec.NewBytesReader([]byte(in)), &req)
+			ok := c >= ' ' && c != 0x7f || c == '\t'
+			if c == '\n' || c == '\r' {
+				continue // these end the line instead
+			}
+			if (err == nil) != ok {
+				t.Fatalf("byte %#x at %d: %v", c, pos, err)
+			}
+		}
+	}
+}
