@@ -16,7 +16,9 @@ const benchGET = "GET /plaintext HTTP/1.1\r\nHost: localhost:8080\r\n" +
 
 func BenchmarkParseGET(b *testing.B) { benchParse(b, benchGET) }
 
-func BenchmarkParseSimpleGET(b *testing.B) { benchParse(b, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n") }
+func BenchmarkParseSimpleGET(b *testing.B) {
+	benchParse(b, "GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+}
 
 func benchParse(b *testing.B, s string) {
 	in := []byte(s)
