@@ -29,6 +29,6 @@ func (m Message) Credentials() (Credentials, error) {
 		return Credentials{}, err
 	}
 	var u unix.Ucred
-	copy(bytesOf(&u), m.Data)
+	readInto(&u, m.Data) // expect checked the size
 	return Credentials{PID: u.Pid, UID: u.Uid, GID: u.Gid}, nil
 }

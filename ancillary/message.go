@@ -84,6 +84,17 @@ func bytesOf[T any](p *T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(p)), unsafe.Sizeof(*p))
 }
 
+// readInto copies data into *p and reports whether data has exactly the
+// size of *p; it leaves *p alone otherwise.
+func readInto[T any](p *T, data []byte) bool {
+	b := bytesOf(p)
+	if len(data) != len(b) {
+		return false
+	}
+	copy(b, data)
+	return true
+}
+
 // decodeError returns the *DecodeError for m failing decoder op.
 func (m Message) decodeError(op string, err error) error {
 	return &DecodeError{Op: op, Level: m.Level, Type: m.Type, Len: len(m.Data), Err: err}

@@ -3,7 +3,6 @@
 package ancillary
 
 import (
-	"encoding/binary"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -32,35 +31,27 @@ func (m Message) Timestamp() (time.Time, error) {
 		layout = timestampLayout(m.Type)
 	}
 	var sec, frac, unit int64 // frac counts units of unit nanoseconds
+	var ok bool
 	switch layout {
 	case tsTimeval:
 		var tv unix.Timeval
-		if len(m.Data) != len(bytesOf(&tv)) {
-			return time.Time{}, m.decodeError("Timestamp", ErrMalformed)
-		}
-		copy(bytesOf(&tv), m.Data)
+		ok = readInto(&tv, m.Data)
 		sec, frac, unit = int64(tv.Sec), int64(tv.Usec), 1e3
 	case tsTimespec:
 		var ts unix.Timespec
-		if len(m.Data) != len(bytesOf(&ts)) {
-			return time.Time{}, m.decodeError("Timestamp", ErrMalformed)
-		}
-		copy(bytesOf(&ts), m.Data)
+		ok = readInto(&ts, m.Data)
 		sec, frac, unit = int64(ts.Sec), int64(ts.Nsec), 1
 	case tsTimeval64, tsTimespec64:
-		if len(m.Data) != 16 {
-			return time.Time{}, m.decodeError("Timestamp", ErrMalformed)
-		}
-		sec = int64(binary.NativeEndian.Uint64(m.Data))
-		frac = int64(binary.NativeEndian.Uint64(m.Data[8:]))
-		unit = 1
+		var v [2]int64
+		ok = readInto(&v, m.Data)
+		sec, frac, unit = v[0], v[1], 1
 		if layout == tsTimeval64 {
 			unit = 1e3
 		}
 	default:
 		return time.Time{}, m.decodeError("Timestamp", ErrMismatch)
 	}
-	if frac < 0 || frac >= 1e9/unit {
+	if !ok || frac < 0 || frac >= 1e9/unit {
 		return time.Time{}, m.decodeError("Timestamp", ErrMalformed)
 	}
 	return time.Unix(sec, frac*unit), nil
