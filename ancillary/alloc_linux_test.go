@@ -95,6 +95,7 @@ func TestZeroAllocs(t *testing.T) {
 		f    func()
 	}{
 		{name: "build", f: func() { buildAll(buf) }},
+		{name: "AppendRights with listed fds", f: func() { ancillary.AppendRights(buf[:0], 3, 4, 5) }},
 		{name: "Parser and decoders", f: func() { decodeParsed(oob, fds) }},
 		{name: "Messages", f: func() { iterate(oob) }},
 		{name: "TakeRights", f: func() { ancillary.TakeRights(fds[:0], oob, 0, 2) }},

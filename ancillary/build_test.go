@@ -190,23 +190,23 @@ func TestDecodeErrors(t *testing.T) {
 		level, typ int
 		decode     func(ancillary.Message) error
 	}{
-		"Rights": {unix.SOL_SOCKET, unix.SCM_RIGHTS, func(m ancillary.Message) error {
+		"Rights": {level: unix.SOL_SOCKET, typ: unix.SCM_RIGHTS, decode: func(m ancillary.Message) error {
 			_, err := m.Rights(nil)
 			return err
 		}},
-		"Inet6PacketInfo": {unix.IPPROTO_IPV6, unix.IPV6_PKTINFO, func(m ancillary.Message) error {
+		"Inet6PacketInfo": {level: unix.IPPROTO_IPV6, typ: unix.IPV6_PKTINFO, decode: func(m ancillary.Message) error {
 			_, err := m.Inet6PacketInfo()
 			return err
 		}},
-		"HopLimit": {unix.IPPROTO_IPV6, unix.IPV6_HOPLIMIT, func(m ancillary.Message) error {
+		"HopLimit": {level: unix.IPPROTO_IPV6, typ: unix.IPV6_HOPLIMIT, decode: func(m ancillary.Message) error {
 			_, err := m.HopLimit()
 			return err
 		}},
-		"TrafficClass": {unix.IPPROTO_IPV6, unix.IPV6_TCLASS, func(m ancillary.Message) error {
+		"TrafficClass": {level: unix.IPPROTO_IPV6, typ: unix.IPV6_TCLASS, decode: func(m ancillary.Message) error {
 			_, err := m.TrafficClass()
 			return err
 		}},
-		"Timestamp": {unix.SOL_SOCKET, unix.SCM_TIMESTAMP, func(m ancillary.Message) error {
+		"Timestamp": {level: unix.SOL_SOCKET, typ: unix.SCM_TIMESTAMP, decode: func(m ancillary.Message) error {
 			_, err := m.Timestamp()
 			return err
 		}},
