@@ -17,4 +17,9 @@ var (
 	soIncomingCPU   = option{name: "SO_INCOMING_CPU", num: absent}
 	soBusyPoll      = option{name: "SO_BUSY_POLL", num: absent}
 	soMark          = option{name: "SO_MARK", num: absent}
+	soTimestampNS   = option{name: "SO_TIMESTAMPNS", num: absent}
+	soPassCred      = option{name: "SO_PASSCRED", num: absent}
+	ipPktInfo       = option{name: "IP_PKTINFO", num: absent}
+	udpSegment      = option{name: "UDP_SEGMENT", num: absent}
+	udpGRO          = option{name: "UDP_GRO", num: absent}
 )

@@ -16,4 +16,9 @@ var (
 	soIncomingCPU   = option{name: "SO_INCOMING_CPU", level: unix.SOL_SOCKET, num: unix.SO_INCOMING_CPU}
 	soBusyPoll      = option{name: "SO_BUSY_POLL", level: unix.SOL_SOCKET, num: unix.SO_BUSY_POLL}
 	soMark          = option{name: "SO_MARK", level: unix.SOL_SOCKET, num: unix.SO_MARK}
+	soTimestampNS   = option{name: "SO_TIMESTAMPNS", level: unix.SOL_SOCKET, num: unix.SO_TIMESTAMPNS}
+	soPassCred      = option{name: "SO_PASSCRED", level: unix.SOL_SOCKET, num: unix.SO_PASSCRED}
+	ipPktInfo       = option{name: "IP_PKTINFO", level: unix.IPPROTO_IP, num: unix.IP_PKTINFO}
+	udpSegment      = option{name: "UDP_SEGMENT", level: unix.IPPROTO_UDP, num: unix.UDP_SEGMENT}
+	udpGRO          = option{name: "UDP_GRO", level: unix.IPPROTO_UDP, num: unix.UDP_GRO}
 )

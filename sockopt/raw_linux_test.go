@@ -171,3 +171,59 @@ func TestMulticast6(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestSocketState(t *testing.T) {
+	ln := newSocket(t, unix.AF_INET, unix.SOCK_STREAM)
+	if typ, err := sockopt.Type(ln); err != nil || typ != unix.SOCK_STREAM {
+		t.Fatalf("Type = %d, %v", typ, err)
+	}
+	if on, err := sockopt.AcceptConn(ln); err != nil || on {
+		t.Fatalf("AcceptConn before listen = %v, %v", on, err)
+	}
+	if err := unix.Bind(ln, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(ln, 1); err != nil {
+		t.Fatal(err)
+	}
+	if on, err := sockopt.AcceptConn(ln); err != nil || !on {
+		t.Fatalf("AcceptConn after listen = %v, %v", on, err)
+	}
+	if e, err := sockopt.SocketError(ln); err != nil || e != 0 {
+		t.Fatalf("SocketError = %v, %v", e, err)
+	}
+}
+
+// TestSocketErrorRefused reads the pending error of a nonblocking connect
+// to a loopback port that is bound but not listening.
+func TestSocketErrorRefused(t *testing.T) {
+	probe := newSocket(t, unix.AF_INET, unix.SOCK_STREAM)
+	if err := unix.Bind(probe, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := unix.Getsockname(probe)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newSocket(t, unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_NONBLOCK)
+	err = unix.Connect(c, sa)
+	if errors.Is(err, unix.ECONNREFUSED) {
+		t.Skip("the kernel refused the connect at once; nothing is left pending")
+	}
+	if !errors.Is(err, unix.EINPROGRESS) {
+		t.Fatalf("nonblocking connect: %v", err)
+	}
+	// Wait, without a timeout, for the connect to finish.
+	fds := []unix.PollFd{{Fd: int32(c), Events: unix.POLLOUT}}
+	for {
+		if _, err := unix.Poll(fds, -1); !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if e, err := sockopt.SocketError(c); err != nil || e != unix.ECONNREFUSED {
+		t.Fatalf("SocketError = %v, %v; want ECONNREFUSED", e, err)
+	}
+	if e, err := sockopt.SocketError(c); err != nil || e != 0 {
+		t.Fatalf("SocketError read twice = %v, %v; want it cleared", e, err)
+	}
+}

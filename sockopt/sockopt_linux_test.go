@@ -72,6 +72,15 @@ func TestBoolOptions(t *testing.T) {
 		{name: "IPV6_V6ONLY", family: unix.AF_INET6, typ: unix.SOCK_STREAM, set: sockopt.SetV6Only, get: sockopt.V6Only},
 		{name: "IP_MULTICAST_LOOP", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetMulticastLoop4, get: sockopt.MulticastLoop4},
 		{name: "IPV6_MULTICAST_LOOP", family: unix.AF_INET6, typ: unix.SOCK_DGRAM, set: sockopt.SetMulticastLoop6, get: sockopt.MulticastLoop6},
+		{name: "SO_BROADCAST", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetBroadcast, get: sockopt.Broadcast},
+		{name: "SO_TIMESTAMP", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetTimestamp, get: sockopt.Timestamp},
+		{name: "SO_TIMESTAMPNS", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetTimestampNS, get: sockopt.TimestampNS},
+		{name: "SO_PASSCRED", family: unix.AF_UNIX, typ: unix.SOCK_DGRAM, set: sockopt.SetPassCred, get: sockopt.PassCred},
+		{name: "IP_PKTINFO", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetRecvPacketInfo4, get: sockopt.RecvPacketInfo4},
+		{name: "IPV6_RECVPKTINFO", family: unix.AF_INET6, typ: unix.SOCK_DGRAM, set: sockopt.SetRecvPacketInfo6, get: sockopt.RecvPacketInfo6},
+		{name: "IP_RECVTOS", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetRecvTOS, get: sockopt.RecvTOS},
+		{name: "IPV6_RECVTCLASS", family: unix.AF_INET6, typ: unix.SOCK_DGRAM, set: sockopt.SetRecvTrafficClass, get: sockopt.RecvTrafficClass},
+		{name: "UDP_GRO", family: unix.AF_INET, typ: unix.SOCK_DGRAM, set: sockopt.SetUDPGRO, get: sockopt.UDPGRO},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -114,6 +123,8 @@ func TestIntOptions(t *testing.T) {
 		{name: "IP_MULTICAST_TTL", family: unix.AF_INET, typ: unix.SOCK_DGRAM, value: 5, set: sockopt.SetMulticastTTL4, get: sockopt.MulticastTTL4},
 		{name: "IPV6_MULTICAST_HOPS", family: unix.AF_INET6, typ: unix.SOCK_DGRAM, value: 6, set: sockopt.SetMulticastHops6, get: sockopt.MulticastHops6},
 		{name: "IPV6_MULTICAST_IF", family: unix.AF_INET6, typ: unix.SOCK_DGRAM, value: 1, set: sockopt.SetMulticastInterface6, get: sockopt.MulticastInterface6},
+		{name: "SO_RCVLOWAT", family: unix.AF_INET, typ: unix.SOCK_STREAM, value: 100, set: sockopt.SetRecvLowat, get: sockopt.RecvLowat},
+		{name: "UDP_SEGMENT", family: unix.AF_INET, typ: unix.SOCK_DGRAM, value: 1200, set: sockopt.SetUDPSegment, get: sockopt.UDPSegment},
 		{name: "SO_INCOMING_CPU", family: unix.AF_INET, typ: unix.SOCK_STREAM, value: 1, set: sockopt.SetIncomingCPU, get: sockopt.IncomingCPU},
 	}
 	for _, tt := range tests {
@@ -150,6 +161,8 @@ func TestDurationOptions(t *testing.T) {
 		{name: "TCP_KEEPIDLE rounds up", value: 1500 * time.Millisecond, want: 2 * time.Second, set: sockopt.SetKeepAliveIdle, get: sockopt.KeepAliveIdle},
 		{name: "TCP_KEEPINTVL", value: 5 * time.Second, want: 5 * time.Second, set: sockopt.SetKeepAliveInterval, get: sockopt.KeepAliveInterval},
 		{name: "TCP_USER_TIMEOUT", value: 2500 * time.Millisecond, want: 2500 * time.Millisecond, set: sockopt.SetUserTimeout, get: sockopt.UserTimeout},
+		{name: "SO_RCVTIMEO", value: 1500 * time.Millisecond, want: 1500 * time.Millisecond, set: sockopt.SetRecvTimeout, get: sockopt.RecvTimeout},
+		{name: "SO_SNDTIMEO", value: 2 * time.Second, want: 2 * time.Second, set: sockopt.SetSendTimeout, get: sockopt.SendTimeout},
 		{name: "SO_BUSY_POLL", value: 50 * time.Microsecond, want: 50 * time.Microsecond, set: sockopt.SetBusyPoll, get: sockopt.BusyPoll},
 	}
 	for _, tt := range tests {
