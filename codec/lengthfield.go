@@ -35,13 +35,16 @@ func (f *LengthField) Frame(r Reader) ([]byte, int, error) {
 	if f.Size != 1 && f.Size != 2 && f.Size != 3 && f.Size != 4 && f.Size != 8 || f.Offset < 0 {
 		return nil, 0, errLFSize
 	}
+	maxFrame := orDefault(f.MaxFrame, DefaultMaxFrame)
+	if f.Offset > maxFrame {
+		return nil, 0, errLFTooLarge
+	}
 	end := f.Offset + f.Size
 	hdr, err := peek(r, end)
 	if err != nil {
 		return nil, 0, err
 	}
 	v := f.value(hdr[f.Offset:end])
-	maxFrame := orDefault(f.MaxFrame, DefaultMaxFrame)
 	if v > uint64(math.MaxInt32) {
 		return nil, 0, errLFTooLarge
 	}
@@ -90,7 +93,7 @@ func (f *LengthField) Append(dst, payload []byte) ([]byte, error) {
 	if v < 0 || f.Size < 8 && uint64(v) >= 1<<(8*f.Size) {
 		return dst, errLFEncode
 	}
-	if f.Offset+f.Size+len(payload) > orDefault(f.MaxFrame, DefaultMaxFrame) {
+	if maxFrame := orDefault(f.MaxFrame, DefaultMaxFrame); f.Offset > maxFrame || f.Offset+f.Size+len(payload) > maxFrame {
 		return dst, errLFTooLarge
 	}
 	for range f.Offset {

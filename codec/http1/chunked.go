@@ -10,9 +10,23 @@ import (
 const maxChunkLine = 4096
 
 // chunked decodes the chunked body that starts at pos into req.Body and
-// returns the position after the body and its trailer section.
+// returns the position after the body and its trailer section. It walks
+// the chunks once to find the end, and copies them only when the body is
+// whole, so that a body arriving in many reads is not copied at each.
 func (p *Parser) chunked(buf []byte, pos int, req *Request) (int, error) {
+	end, err := p.walkChunks(buf, pos, nil)
+	if err != nil {
+		return 0, err
+	}
 	req.chunks = req.chunks[:0]
+	p.walkChunks(buf, pos, &req.chunks)
+	req.Body = req.chunks
+	return end, nil
+}
+
+// walkChunks reads the chunks and trailer section at pos, appending the
+// chunks' data to *body when body is not nil.
+func (p *Parser) walkChunks(buf []byte, pos int, body *[]byte) (int, error) {
 	maxBody := p.maxBody()
 	var total int64
 	for {
@@ -45,10 +59,17 @@ func (p *Parser) chunked(buf []byte, pos int, req *Request) (int, error) {
 		if buf[end] != '\r' || buf[end+1] != '\n' {
 			return 0, ErrChunk
 		}
-		req.chunks = append(req.chunks, buf[pos:end]...)
+		if body != nil {
+			*body = append(*body, buf[pos:end]...)
+		}
 		pos = end + 2
 	}
-	// The trailer section: header fields up to an empty line, ignored.
+	return p.trailer(buf, pos)
+}
+
+// trailer skips the trailer section at pos: header fields up to an empty
+// line, checked for form and ignored.
+func (p *Parser) trailer(buf []byte, pos int) (int, error) {
 	maxBytes := p.maxHeaderBytes()
 	start := pos
 	for {
@@ -68,14 +89,12 @@ func (p *Parser) chunked(buf []byte, pos int, req *Request) (int, error) {
 			l = l[:len(l)-1]
 		}
 		if len(l) == 0 {
-			break
+			return pos, nil
 		}
 		if c := bytes.IndexByte(l, ':'); c <= 0 || !isToken(l[:c]) {
 			return 0, ErrChunk
 		}
 	}
-	req.Body = req.chunks
-	return pos, nil
 }
 
 // chunkSize parses a chunk-size line: hex digits, then optional
