@@ -17,6 +17,9 @@ var (
 	ErrMalformed = errors.New("ancillary: malformed control data")
 	// ErrMismatch reports a decoder applied to a message of another kind.
 	ErrMismatch = errors.New("ancillary: message of another level or type")
+	// ErrNotFound reports that control data holds no message of the kind
+	// looked for.
+	ErrNotFound = errors.New("ancillary: no such control message")
 	// ErrTruncated reports that recvmsg set MSG_CTRUNC: the kernel had more
 	// control data than the buffer held.
 	ErrTruncated = errors.New("ancillary: control data truncated (MSG_CTRUNC)")
