@@ -23,6 +23,10 @@
 // GROSegmentSize, TOS, TTL, HopLimit, TrafficClass) decode one message and
 // return a *DecodeError for a message of another kind or of the wrong size.
 //
+// ReceivedOn and AppendSource (Linux and macOS) carry a datagram's local
+// address from its IP_PKTINFO / IPV6_PKTINFO message to the reply, so a
+// server bound to a wildcard address answers from the address the peer used.
+//
 // # Descriptors and truncation
 //
 // Every fd carried by an SCM_RIGHTS message is open in the receiving process
