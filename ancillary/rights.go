@@ -17,7 +17,9 @@ const sizeofFD = 4
 // bytes of capacity. The fds stay open and owned by the caller: the kernel
 // duplicates them into the receiver when the message is sent. It returns b
 // unchanged and an *ArgError for an fd outside [0, MaxInt32], or a
-// *SizeError for more fds than one message can carry.
+// *SizeError for more fds than one message can carry. Kernels cap the fds
+// per message lower (Linux: 253, SCM_MAX_FD) and fail sendmsg with EINVAL
+// beyond it.
 func AppendRights(b []byte, fds ...int) ([]byte, error) {
 	if len(fds) > maxSpaceData/sizeofFD {
 		return b, &SizeError{Op: "AppendRights", N: len(fds)}
