@@ -12,6 +12,10 @@
 // Where the platform lacks an option the call returns an *Error for which
 // errors.Is(err, errors.ErrUnsupported) is true, without a system call.
 //
+// The package covers Linux, Darwin and the BSDs (FreeBSD, NetBSD, OpenBSD,
+// DragonFly); each option's doc comment names the systems it is limited to.
+// On other systems, Windows included, it holds only the Error type.
+//
 // The functions take a descriptor the caller owns and keep no state; they are
 // safe for concurrent use as far as the kernel's option handling is.
 package sockopt

@@ -1,4 +1,4 @@
-//go:build linux || darwin || freebsd
+//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
 
 package sockopt
 
@@ -18,7 +18,6 @@ var (
 	soBroadcast  = option{name: "SO_BROADCAST", level: unix.SOL_SOCKET, num: unix.SO_BROADCAST}
 	soRcvLowat   = option{name: "SO_RCVLOWAT", level: unix.SOL_SOCKET, num: unix.SO_RCVLOWAT}
 	soTimestamp  = option{name: "SO_TIMESTAMP", level: unix.SOL_SOCKET, num: unix.SO_TIMESTAMP}
-	ipRecvTOS    = option{name: "IP_RECVTOS", level: unix.IPPROTO_IP, num: unix.IP_RECVTOS}
 	ipv6RecvPkt  = option{name: "IPV6_RECVPKTINFO", level: unix.IPPROTO_IPV6, num: unix.IPV6_RECVPKTINFO}
 	ipv6RecvTCls = option{name: "IPV6_RECVTCLASS", level: unix.IPPROTO_IPV6, num: unix.IPV6_RECVTCLASS}
 )

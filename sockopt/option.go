@@ -1,4 +1,4 @@
-//go:build linux || darwin || freebsd
+//go:build linux || darwin || dragonfly || freebsd || netbsd || openbsd
 
 package sockopt
 
@@ -107,21 +107,18 @@ func (o option) setString(fd int, s string) error {
 
 // Options with the same number and value size on every supported system.
 var (
-	soReuseAddr  = option{name: "SO_REUSEADDR", level: unix.SOL_SOCKET, num: unix.SO_REUSEADDR}
-	soReusePort  = option{name: "SO_REUSEPORT", level: unix.SOL_SOCKET, num: unix.SO_REUSEPORT}
-	soKeepAlive  = option{name: "SO_KEEPALIVE", level: unix.SOL_SOCKET, num: unix.SO_KEEPALIVE}
-	soRcvBuf     = option{name: "SO_RCVBUF", level: unix.SOL_SOCKET, num: unix.SO_RCVBUF}
-	soSndBuf     = option{name: "SO_SNDBUF", level: unix.SOL_SOCKET, num: unix.SO_SNDBUF}
-	tcpNoDelay   = option{name: "TCP_NODELAY", level: unix.IPPROTO_TCP, num: unix.TCP_NODELAY}
-	tcpKeepIntvl = option{name: "TCP_KEEPINTVL", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPINTVL}
-	tcpKeepCnt   = option{name: "TCP_KEEPCNT", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPCNT}
-	tcpFastOpen  = option{name: "TCP_FASTOPEN", level: unix.IPPROTO_TCP, num: unix.TCP_FASTOPEN}
-	ipv6V6Only   = option{name: "IPV6_V6ONLY", level: unix.IPPROTO_IPV6, num: unix.IPV6_V6ONLY}
-	ipTOS        = option{name: "IP_TOS", level: unix.IPPROTO_IP, num: unix.IP_TOS}
-	ipv6TClass   = option{name: "IPV6_TCLASS", level: unix.IPPROTO_IPV6, num: unix.IPV6_TCLASS}
-	ipTTL        = option{name: "IP_TTL", level: unix.IPPROTO_IP, num: unix.IP_TTL}
-	ipv6Hops     = option{name: "IPV6_UNICAST_HOPS", level: unix.IPPROTO_IPV6, num: unix.IPV6_UNICAST_HOPS}
-	ipv6MIf      = option{name: "IPV6_MULTICAST_IF", level: unix.IPPROTO_IPV6, num: unix.IPV6_MULTICAST_IF}
-	ipv6MLoop    = option{name: "IPV6_MULTICAST_LOOP", level: unix.IPPROTO_IPV6, num: unix.IPV6_MULTICAST_LOOP}
-	ipv6MHops    = option{name: "IPV6_MULTICAST_HOPS", level: unix.IPPROTO_IPV6, num: unix.IPV6_MULTICAST_HOPS}
+	soReuseAddr = option{name: "SO_REUSEADDR", level: unix.SOL_SOCKET, num: unix.SO_REUSEADDR}
+	soReusePort = option{name: "SO_REUSEPORT", level: unix.SOL_SOCKET, num: unix.SO_REUSEPORT}
+	soKeepAlive = option{name: "SO_KEEPALIVE", level: unix.SOL_SOCKET, num: unix.SO_KEEPALIVE}
+	soRcvBuf    = option{name: "SO_RCVBUF", level: unix.SOL_SOCKET, num: unix.SO_RCVBUF}
+	soSndBuf    = option{name: "SO_SNDBUF", level: unix.SOL_SOCKET, num: unix.SO_SNDBUF}
+	tcpNoDelay  = option{name: "TCP_NODELAY", level: unix.IPPROTO_TCP, num: unix.TCP_NODELAY}
+	ipv6V6Only  = option{name: "IPV6_V6ONLY", level: unix.IPPROTO_IPV6, num: unix.IPV6_V6ONLY}
+	ipTOS       = option{name: "IP_TOS", level: unix.IPPROTO_IP, num: unix.IP_TOS}
+	ipv6TClass  = option{name: "IPV6_TCLASS", level: unix.IPPROTO_IPV6, num: unix.IPV6_TCLASS}
+	ipTTL       = option{name: "IP_TTL", level: unix.IPPROTO_IP, num: unix.IP_TTL}
+	ipv6Hops    = option{name: "IPV6_UNICAST_HOPS", level: unix.IPPROTO_IPV6, num: unix.IPV6_UNICAST_HOPS}
+	ipv6MIf     = option{name: "IPV6_MULTICAST_IF", level: unix.IPPROTO_IPV6, num: unix.IPV6_MULTICAST_IF}
+	ipv6MLoop   = option{name: "IPV6_MULTICAST_LOOP", level: unix.IPPROTO_IPV6, num: unix.IPV6_MULTICAST_LOOP}
+	ipv6MHops   = option{name: "IPV6_MULTICAST_HOPS", level: unix.IPPROTO_IPV6, num: unix.IPV6_MULTICAST_HOPS}
 )

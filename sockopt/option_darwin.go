@@ -22,4 +22,8 @@ var (
 	ipPktInfo       = option{name: "IP_PKTINFO", level: unix.IPPROTO_IP, num: unix.IP_PKTINFO}
 	udpSegment      = option{name: "UDP_SEGMENT", num: absent}
 	udpGRO          = option{name: "UDP_GRO", num: absent}
+	tcpKeepIntvl    = option{name: "TCP_KEEPINTVL", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPINTVL}
+	tcpKeepCnt      = option{name: "TCP_KEEPCNT", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPCNT}
+	tcpFastOpen     = option{name: "TCP_FASTOPEN", level: unix.IPPROTO_TCP, num: unix.TCP_FASTOPEN}
+	ipRecvTOS       = option{name: "IP_RECVTOS", level: unix.IPPROTO_IP, num: unix.IP_RECVTOS}
 )

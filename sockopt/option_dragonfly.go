@@ -1,0 +1,29 @@
+package sockopt
+
+import "golang.org/x/sys/unix"
+
+// Options whose presence, number or value size is particular to DragonFly BSD.
+// DragonFly calls TCP_CORK TCP_NOPUSH.
+var (
+	tcpKeepIdle     = option{name: "TCP_KEEPIDLE", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPIDLE}
+	tcpKeepIntvl    = option{name: "TCP_KEEPINTVL", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPINTVL}
+	tcpKeepCnt      = option{name: "TCP_KEEPCNT", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPCNT}
+	tcpFastOpen     = option{name: "TCP_FASTOPEN", num: absent}
+	tcpUserTimeout  = option{name: "TCP_USER_TIMEOUT", num: absent}
+	tcpQuickAck     = option{name: "TCP_QUICKACK", num: absent}
+	tcpCork         = option{name: "TCP_NOPUSH", level: unix.IPPROTO_TCP, num: unix.TCP_NOPUSH}
+	tcpNotSentLowat = option{name: "TCP_NOTSENT_LOWAT", num: absent}
+	tcpCongestion   = option{name: "TCP_CONGESTION", num: absent}
+	ipMTTL          = option{name: "IP_MULTICAST_TTL", level: unix.IPPROTO_IP, num: unix.IP_MULTICAST_TTL, small: true}
+	ipMLoop         = option{name: "IP_MULTICAST_LOOP", level: unix.IPPROTO_IP, num: unix.IP_MULTICAST_LOOP, small: true}
+	ipRecvTOS       = option{name: "IP_RECVTOS", num: absent}
+	ipPktInfo       = option{name: "IP_PKTINFO", num: absent}
+	soBindToDevice  = option{name: "SO_BINDTODEVICE", num: absent}
+	soIncomingCPU   = option{name: "SO_INCOMING_CPU", num: absent}
+	soBusyPoll      = option{name: "SO_BUSY_POLL", num: absent}
+	soMark          = option{name: "SO_MARK", num: absent}
+	soTimestampNS   = option{name: "SO_TIMESTAMPNS", num: absent}
+	soPassCred      = option{name: "SO_PASSCRED", num: absent}
+	udpSegment      = option{name: "UDP_SEGMENT", num: absent}
+	udpGRO          = option{name: "UDP_GRO", num: absent}
+)
