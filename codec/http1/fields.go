@@ -51,6 +51,11 @@ func (s *headerState) finish(req *Request) error {
 	}
 	if req.Chunked {
 		req.ContentLength = -1
+		// RFC 9112 section 6.1: HTTP/1.0 framing with a transfer coding
+		// is suspect; answer, then close.
+		if req.Minor == 0 {
+			req.Close = true
+		}
 	}
 	return nil
 }

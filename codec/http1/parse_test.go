@@ -51,6 +51,11 @@ func TestParse(t *testing.T) {
 				t.Fatalf("%+v", r)
 			}
 		}},
+		{name: "HTTP/1.0 chunked closes", in: "POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", check: func(t *testing.T, r *http1.Request) {
+			if !r.Close {
+				t.Fatal("HTTP/1.0 with a transfer coding keeps the connection")
+			}
+		}},
 		{name: "HTTP/1.0 keep-alive", in: "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", check: func(t *testing.T, r *http1.Request) {
 			if r.Close {
 				t.Fatal("Close with keep-alive")
