@@ -35,6 +35,22 @@ func SocketError(fd int) (syscall.Errno, error) {
 // Type reports SO_TYPE, the socket type (unix.SOCK_STREAM, ...).
 func Type(fd int) (int, error) { return soType.getInt(fd) }
 
+// Domain reports SO_DOMAIN, the socket's address family (unix.AF_INET,
+// ...). Linux, FreeBSD and OpenBSD.
+func Domain(fd int) (int, error) { return soDomain.getInt(fd) }
+
+// Protocol reports SO_PROTOCOL, the socket's protocol (unix.IPPROTO_TCP,
+// ...). Linux, FreeBSD and OpenBSD.
+func Protocol(fd int) (int, error) { return soProtocol.getInt(fd) }
+
+// SetNoSigpipe sets SO_NOSIGPIPE: writing to a broken connection fails
+// with EPIPE instead of raising SIGPIPE. Darwin, FreeBSD, NetBSD and
+// DragonFly; Linux has the per-call MSG_NOSIGNAL instead.
+func SetNoSigpipe(fd int, on bool) error { return soNoSigpipe.setBool(fd, on) }
+
+// NoSigpipe reports SO_NOSIGPIPE.
+func NoSigpipe(fd int) (bool, error) { return soNoSigpipe.getBool(fd) }
+
 // AcceptConn reports SO_ACCEPTCONN: whether the socket is listening.
 func AcceptConn(fd int) (bool, error) { return soAcceptConn.getBool(fd) }
 

@@ -26,4 +26,7 @@ var (
 	soPassCred      = option{name: "SO_PASSCRED", num: absent}
 	udpSegment      = option{name: "UDP_SEGMENT", num: absent}
 	udpGRO          = option{name: "UDP_GRO", num: absent}
+	soNoSigpipe     = option{name: "SO_NOSIGPIPE", level: unix.SOL_SOCKET, num: unix.SO_NOSIGPIPE}
+	soDomain        = option{name: "SO_DOMAIN", num: absent}
+	soProtocol      = option{name: "SO_PROTOCOL", num: absent}
 )

@@ -26,4 +26,7 @@ var (
 	tcpKeepCnt      = option{name: "TCP_KEEPCNT", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPCNT}
 	tcpFastOpen     = option{name: "TCP_FASTOPEN", level: unix.IPPROTO_TCP, num: unix.TCP_FASTOPEN}
 	ipRecvTOS       = option{name: "IP_RECVTOS", level: unix.IPPROTO_IP, num: unix.IP_RECVTOS}
+	soNoSigpipe     = option{name: "SO_NOSIGPIPE", level: unix.SOL_SOCKET, num: unix.SO_NOSIGPIPE}
+	soDomain        = option{name: "SO_DOMAIN", level: unix.SOL_SOCKET, num: unix.SO_DOMAIN}
+	soProtocol      = option{name: "SO_PROTOCOL", level: unix.SOL_SOCKET, num: unix.SO_PROTOCOL}
 )

@@ -177,6 +177,15 @@ func TestSocketState(t *testing.T) {
 	if typ, err := sockopt.Type(ln); err != nil || typ != unix.SOCK_STREAM {
 		t.Fatalf("Type = %d, %v", typ, err)
 	}
+	if d, err := sockopt.Domain(ln); err != nil || d != unix.AF_INET {
+		t.Fatalf("Domain = %d, %v", d, err)
+	}
+	if p, err := sockopt.Protocol(ln); err != nil || p != unix.IPPROTO_TCP {
+		t.Fatalf("Protocol = %d, %v", p, err)
+	}
+	if _, err := sockopt.NoSigpipe(ln); !errors.Is(err, errors.ErrUnsupported) {
+		t.Fatalf("NoSigpipe on Linux = %v, want ErrUnsupported", err)
+	}
 	if on, err := sockopt.AcceptConn(ln); err != nil || on {
 		t.Fatalf("AcceptConn before listen = %v, %v", on, err)
 	}
