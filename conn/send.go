@@ -2,10 +2,6 @@
 
 package conn
 
-import (
-	"golang.org/x/sys/unix"
-)
-
 // Send wraps send(2): it sends what the kernel takes of p at once and
 // returns the count, which may be short on a stream socket.
 func (s *Socket) Send(p []byte, flags ...MsgFlag) (int, error) {
@@ -16,7 +12,7 @@ func (s *Socket) Send(p []byte, flags ...MsgFlag) (int, error) {
 	}
 	var n int
 	perr, serr := s.doWrite(once, func(fd int) (err error) {
-		n, err = unix.SendmsgN(fd, p, nil, nil, int(fl)|sendFlags)
+		n, err = s.sendmsgN(fd, p, nil, nil, int(fl)|sendFlags)
 		return err
 	})
 	if err := s.wrapErr("send", "sendmsg", perr, serr, nil); err != nil {
@@ -38,7 +34,7 @@ func (s *Socket) SendTo(p []byte, addr Addr, flags ...MsgFlag) (int, error) {
 	}
 	var n int
 	perr, serr := s.doWrite(once, func(fd int) (err error) {
-		n, err = unix.SendmsgN(fd, p, nil, sa, int(fl)|sendFlags)
+		n, err = s.sendmsgN(fd, p, nil, sa, int(fl)|sendFlags)
 		return err
 	})
 	if err := s.wrapErr("sendto", "sendmsg", perr, serr, addr); err != nil {
@@ -61,7 +57,7 @@ func (s *Socket) SendAll(p []byte, flags ...MsgFlag) (int, error) {
 	sent := 0
 	perr, serr := s.doWrite(once, func(fd int) error {
 		for sent < len(p) || len(p) == 0 {
-			n, err := unix.SendmsgN(fd, p[sent:], nil, nil, int(fl)|sendFlags)
+			n, err := s.sendmsgN(fd, p[sent:], nil, nil, int(fl)|sendFlags)
 			if err != nil {
 				return err
 			}

@@ -25,6 +25,7 @@ type Socket struct {
 	typ    Type
 	proto  Proto
 	closed atomic.Bool
+	hooks  *hooks // fault injection in tests; nil in use
 
 	mu       sync.Mutex    // guards what follows
 	timeout  time.Duration // NoTimeout, 0, or > 0
