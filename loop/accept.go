@@ -20,9 +20,9 @@ var acceptHook = sysAccept
 // accept takes pending connections from a listening socket and hands each to
 // its loop: this one when every loop has its own listener (SO_REUSEPORT),
 // else the one the balancing policy picks.
-func (l *Loop) accept(lfd int, ln *listener) {
+func (l *Loop) accept(ls *listenSocket) {
 	for i := 0; l.eng.cfg.edge || i < acceptBatch; i++ {
-		fd, sa, err := acceptHook(lfd)
+		fd, sa, err := acceptHook(ls.fd)
 		switch err {
 		case nil:
 		case unix.EINTR, unix.ECONNABORTED:
@@ -30,18 +30,18 @@ func (l *Loop) accept(lfd int, ln *listener) {
 		case unix.EAGAIN:
 			return
 		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
-			l.pauseAccept(lfd, ln, err)
+			l.pauseAccept(ls, err)
 			return
 		default:
-			l.eng.cfg.logger.Error("loop: accept failed", "addr", ln.addr, "err", err)
+			l.eng.cfg.logger.Error("loop: accept failed", "addr", ls.addr, "err", err)
 			return
 		}
-		ln.backoff, ln.warned = 0, false
+		ls.backoff, ls.warned = 0, false
 		target := l
-		if len(ln.fds) == 1 && len(l.eng.loops) > 1 {
+		if len(ls.fds) == 1 && len(l.eng.loops) > 1 {
 			target = l.eng.pick(addrHash(sa))
 		}
-		c := newConn(target, fd, ln.ep.network, true, sa)
+		c := newConn(target, fd, ls.ep.network, true, sa)
 		if target == l {
 			l.openConn(c)
 		} else if target.Submit(func() { target.openConn(c) }) != nil {
@@ -53,18 +53,18 @@ func (l *Loop) accept(lfd int, ln *listener) {
 // pauseAccept stops watching a listener that ran out of descriptors or
 // memory, so the loop neither exits nor spins, and watches it again after a
 // back-off that doubles from 5 ms to 1 s while the condition lasts.
-func (l *Loop) pauseAccept(lfd int, ln *listener, err error) {
-	ln.backoff = min(max(ln.backoff*2, acceptBackoff), acceptBackoffHi)
-	if !ln.warned {
-		ln.warned = true
-		l.eng.cfg.logger.Warn("loop: accept failed; pausing accepts", "addr", ln.addr, "err", err, "retry", ln.backoff)
+func (l *Loop) pauseAccept(ls *listenSocket, err error) {
+	ls.backoff = min(max(ls.backoff*2, acceptBackoff), acceptBackoffHi)
+	if !ls.warned {
+		ls.warned = true
+		l.eng.cfg.logger.Warn("loop: accept failed; pausing accepts", "addr", ls.addr, "err", err, "retry", ls.backoff)
 	}
-	if err := l.poll.Modify(lfd, 0); err != nil {
-		l.eng.cfg.logger.Error("loop: cannot pause listener", "addr", ln.addr, "err", err)
+	if err := l.poll.Modify(ls.fd, 0); err != nil {
+		l.eng.cfg.logger.Error("loop: cannot pause listener", "addr", ls.addr, "err", err)
 	}
-	l.AfterFunc(ln.backoff, func() {
-		if l.listeners[lfd] == ln {
-			l.poll.Modify(lfd, poller.Readable)
+	l.AfterFunc(ls.backoff, func() {
+		if l.listeners[ls.fd] == ls {
+			l.poll.Modify(ls.fd, poller.Readable)
 		}
 	})
 }

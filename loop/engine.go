@@ -127,7 +127,7 @@ func (e *Engine) Start(ctx context.Context) error {
 			if len(ln.fds) == len(e.loops) {
 				owner = e.loops[j]
 			}
-			owner.listeners[fd] = ln
+			owner.listeners[fd] = &listenSocket{listener: ln, fd: fd}
 		}
 	}
 	if e.cfg.ticker {
@@ -270,6 +270,9 @@ func Serve(ctx context.Context, h Handler, addr string, opts ...Option) error {
 		return err
 	}
 	if err := e.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil // ended before it began: still a clean stop
+		}
 		return err
 	}
 	<-e.done

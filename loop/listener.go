@@ -14,13 +14,19 @@ const listenBacklog = 4096
 // listener is one bound address, with one socket per loop where the kernel
 // balances connections between them, else one socket.
 type listener struct {
-	ep   *endpoint
-	fds  []int
-	addr net.Addr
-	// Accept back-off after EMFILE and the like; touched only by the owning loop.
-	backoff  time.Duration
-	warned   bool
+	ep       *endpoint
+	fds      []int
+	addr     net.Addr
 	unlinked bool
+}
+
+// listenSocket is one socket of a listener as the loop that owns it sees it.
+type listenSocket struct {
+	*listener
+	fd int
+	// Accept back-off after EMFILE and the like.
+	backoff time.Duration
+	warned  bool
 }
 
 func listen(ep *endpoint, n int) (*listener, error) {

@@ -22,7 +22,7 @@ type Loop struct {
 	poll      poller.Poller
 	ready     []poller.Ready
 	conns     map[int]*Conn
-	listeners map[int]*listener
+	listeners map[int]*listenSocket
 	readBuf   []byte
 	epoch     time.Time
 	now       int64 // nanoseconds since epoch, read once per turn
@@ -53,7 +53,7 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 		poll:      p,
 		ready:     make([]poller.Ready, 256),
 		conns:     make(map[int]*Conn),
-		listeners: make(map[int]*listener),
+		listeners: make(map[int]*listenSocket),
 		readBuf:   make([]byte, e.cfg.readBuf),
 		epoch:     time.Now(),
 		gath:      make([][]byte, 0, maxIovecs),
@@ -118,14 +118,14 @@ func (l *Loop) end() {
 func (l *Loop) finished() bool { return l.stopping && len(l.conns) == 0 }
 
 func (l *Loop) armListeners() {
-	for fd, ln := range l.listeners {
-		if !ln.ep.stream() {
+	for fd, ls := range l.listeners {
+		if !ls.ep.stream() {
 			delete(l.listeners, fd)
-			l.openPacketConn(fd, ln)
+			l.openPacketConn(fd, ls.listener)
 			continue
 		}
 		if err := l.poll.Add(fd, poller.Readable); err != nil {
-			l.eng.cfg.logger.Error("loop: cannot watch listener", "addr", ln.addr, "err", err)
+			l.eng.cfg.logger.Error("loop: cannot watch listener", "addr", ls.addr, "err", err)
 		}
 	}
 }
@@ -135,8 +135,8 @@ func (l *Loop) dispatch(r poller.Ready) {
 		c.handle(r.Events)
 		return
 	}
-	if ln, ok := l.listeners[r.Fd]; ok {
-		l.accept(r.Fd, ln)
+	if ls, ok := l.listeners[r.Fd]; ok {
+		l.accept(ls)
 	}
 }
 

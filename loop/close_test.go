@@ -1,0 +1,187 @@
+package loop
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// bigReplyHandler answers the first bytes of each connection with a large
+// reply, then half-closes or closes as asked.
+type bigReplyHandler struct {
+	BaseHandler
+	reply  []byte
+	then   Action // Close, or None with halfClose
+	half   bool
+	closes chan error
+}
+
+func (h *bigReplyHandler) OnTraffic(c *Conn) Action {
+	c.Discard(-1)
+	c.Write(h.reply)
+	if h.half {
+		c.CloseWrite()
+	}
+	return h.then
+}
+
+func (h *bigReplyHandler) OnClose(c *Conn, err error) Action {
+	h.closes <- err
+	return None
+}
+
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i * 7)
+	}
+	return b
+}
+
+func TestCloseAndHalfCloseFlushPendingData(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		then Action
+		half bool
+	}{
+		{name: "action Close", then: Close},
+		{name: "CloseWrite", then: None, half: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &bigReplyHandler{reply: pattern(8 << 20), then: tc.then, half: tc.half, closes: make(chan error, 1)}
+			_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+			c := dial(t, addrs[0])
+			c.Write([]byte("go"))
+			got, err := io.ReadAll(c) // to EOF: every byte, then the FIN
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, h.reply) {
+				t.Fatalf("received %d bytes, want the %d-byte reply intact", len(got), len(h.reply))
+			}
+			if tc.half {
+				// Half-closed: the server still reads until we finish too.
+				c.Close()
+			}
+			if err := waitClose(t, h.closes); err != nil {
+				t.Fatalf("OnClose err = %v, want nil after an orderly close", err)
+			}
+		})
+	}
+}
+
+// eofHandler keeps a connection open after the peer's FIN and answers it.
+type eofHandler struct {
+	echoHandler
+}
+
+func (h *eofHandler) OnReadEOF(c *Conn) Action {
+	c.Write([]byte("bye"))
+	c.CloseWrite()
+	return None
+}
+
+func TestPeerHalfClose(t *testing.T) {
+	t.Run("plain handler closes after flushing the echo", func(t *testing.T) {
+		h := newEchoHandler()
+		_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+		c := dial(t, addrs[0]).(*net.TCPConn)
+		msg := pattern(1 << 20)
+		go func() { c.Write(msg); c.CloseWrite() }()
+		got, err := io.ReadAll(c)
+		if err != nil || !bytes.Equal(got, msg) {
+			t.Fatalf("got %d bytes, %v; want the %d bytes echoed, then EOF", len(got), err, len(msg))
+		}
+		if err := waitClose(t, h.closes); err != nil {
+			t.Fatalf("OnClose err = %v, want nil", err)
+		}
+	})
+	t.Run("ReadEOFHandler answers after the FIN", func(t *testing.T) {
+		h := &eofHandler{echoHandler: *newEchoHandler()}
+		_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+		c := dial(t, addrs[0]).(*net.TCPConn)
+		c.Write([]byte("hello"))
+		c.CloseWrite()
+		got, err := io.ReadAll(c)
+		if err != nil || string(got) != "hellobye" {
+			t.Fatalf("got %q, %v; want \"hellobye\" then EOF", got, err)
+		}
+		if err := waitClose(t, h.closes); err != nil {
+			t.Fatalf("OnClose err = %v, want nil", err)
+		}
+	})
+}
+
+func TestPeerResetMidWrite(t *testing.T) {
+	h := &bigReplyHandler{reply: pattern(32 << 20), then: None, closes: make(chan error, 1)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	c := dial(t, addrs[0]).(*net.TCPConn)
+	c.Write([]byte("go"))
+	buf := make([]byte, 64<<10)
+	if _, err := io.ReadFull(c, buf); err != nil {
+		t.Fatal(err)
+	}
+	c.SetLinger(0) // close with RST while the server still has megabytes queued
+	c.Close()
+	err := waitClose(t, h.closes)
+	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("OnClose err = %v, want ECONNRESET or EPIPE", err)
+	}
+}
+
+// watermarkHandler echoes and records the most output ever queued.
+type watermarkHandler struct {
+	BaseHandler
+	maxOut chan int
+	most   int
+}
+
+func (h *watermarkHandler) OnTraffic(c *Conn) Action {
+	b, _ := c.Next(-1)
+	c.Write(b)
+	if n := c.OutboundBuffered(); n > h.most {
+		h.most = n
+	}
+	return None
+}
+
+func (h *watermarkHandler) OnClose(c *Conn, err error) Action {
+	h.maxOut <- h.most
+	return None
+}
+
+func TestBackpressureBoundsOutputOfPeerThatNeverReads(t *testing.T) {
+	const low, high, readBuf = 4 << 10, 16 << 10, 8 << 10
+	h := &watermarkHandler{maxOut: make(chan int, 1)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"},
+		WithLoops(1), WithWriteWatermarks(low, high), WithReadBufferSize(readBuf))
+	c := dial(t, addrs[0])
+	// Write until the server stops reading and every buffer on the way is
+	// full: then a write makes no progress for a while.
+	chunk := pattern(64 << 10)
+	sent := 0
+	for sent < 256<<20 {
+		c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+		n, err := c.Write(chunk)
+		sent += n
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	most := <-h.maxOut
+	if most <= high {
+		t.Fatalf("queued output peaked at %d bytes after %d sent; backpressure never engaged (high %d)", most, sent, high)
+	}
+	if most > high+readBuf {
+		t.Fatalf("queued output peaked at %d bytes, want at most high (%d) plus one read (%d)", most, high, readBuf)
+	}
+}

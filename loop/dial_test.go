@@ -1,0 +1,202 @@
+package loop
+
+import (
+	"errors"
+	"io"
+	"net"
+	"syscall"
+	"testing"
+)
+
+// netEcho runs a goroutine-per-connection echo server with package net.
+func netEcho(t *testing.T) net.Addr {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			// Plain copies: io.Copy would splice through pipes that the
+			// runtime pools and closes only on a later GC.
+			go func() {
+				io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{c}, make([]byte, 32<<10))
+				c.Close()
+			}()
+		}
+	}()
+	return ln.Addr()
+}
+
+// relayHandler is a minimal proxy: each accepted connection dials the
+// upstream from its own loop and the two forward bytes to each other.
+type relayHandler struct {
+	BaseHandler
+	upstream string
+	dialErrs chan error
+}
+
+func (h *relayHandler) OnOpen(c *Conn) ([]byte, Action) {
+	if c.Context() != nil {
+		return nil, None // the upstream side, paired already
+	}
+	up, err := c.Loop().Dial("tcp", h.upstream, c)
+	if err != nil {
+		h.dialErrs <- err
+		return nil, Close
+	}
+	c.SetContext(up)
+	return nil, None
+}
+
+func (h *relayHandler) OnTraffic(c *Conn) Action {
+	peer := c.Context().(*Conn)
+	b, _ := c.Next(-1)
+	peer.Write(b) // same loop: the bytes go out without a copy
+	return None
+}
+
+func (h *relayHandler) OnClose(c *Conn, err error) Action {
+	if peer, ok := c.Context().(*Conn); ok {
+		peer.Close()
+	}
+	return None
+}
+
+func TestDialFromLoopRelaysBothWays(t *testing.T) {
+	up := netEcho(t)
+	h := &relayHandler{upstream: up.String(), dialErrs: make(chan error, 1)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	for i := range 20 {
+		c := dial(t, addrs[0])
+		if err := echoRoundTrip(c, uint64(i), 256<<10); err != nil {
+			t.Fatalf("through the relay: %v", err)
+		}
+	}
+	select {
+	case err := <-h.dialErrs:
+		t.Fatal(err)
+	default:
+	}
+}
+
+func TestLoopDialRefusesNames(t *testing.T) {
+	e, err := New(BaseHandler{}, WithLoops(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Stop(t.Context())
+	_, err = e.Loops()[0].Dial("tcp", "localhost:80", nil)
+	var ae *AddrError
+	if !errors.As(err, &ae) {
+		t.Fatalf("Loop.Dial with a host name = %v, want *AddrError", err)
+	}
+}
+
+// greeter writes a greeting when a dialed connection opens and reports how
+// it closed.
+type greeter struct {
+	BaseHandler
+	opened chan *Conn
+	closes chan error
+}
+
+func (h *greeter) OnOpen(c *Conn) ([]byte, Action) {
+	h.opened <- c
+	return []byte("hello from " + c.Context().(string)), None
+}
+
+func (h *greeter) OnClose(c *Conn, err error) Action {
+	h.closes <- err
+	return None
+}
+
+func TestEngineDial(t *testing.T) {
+	h := &greeter{opened: make(chan *Conn, 1), closes: make(chan error, 1)}
+	e, _ := startEngine(t, h, nil)
+
+	t.Run("connects and writes", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		if _, err := e.Dial("tcp", ln.Addr().String(), "engine"); err != nil {
+			t.Fatal(err)
+		}
+		peer, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer peer.Close()
+		<-h.opened
+		buf := make([]byte, len("hello from engine"))
+		if _, err := io.ReadFull(peer, buf); err != nil || string(buf) != "hello from engine" {
+			t.Fatalf("read %q, %v", buf, err)
+		}
+		peer.Close()
+		if err := waitClose(t, h.closes); err != nil {
+			t.Fatalf("OnClose err = %v, want nil", err)
+		}
+	})
+	t.Run("refused", func(t *testing.T) {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close() // nothing listens there now
+		if _, err := e.Dial("tcp", addr, "engine"); err != nil {
+			t.Fatal(err)
+		}
+		if err := waitClose(t, h.closes); !errors.Is(err, syscall.ECONNREFUSED) {
+			t.Fatalf("OnClose err = %v, want ECONNREFUSED", err)
+		}
+	})
+}
+
+func TestAdoptConn(t *testing.T) {
+	h := newEchoHandler()
+	e, _ := startEngine(t, h, nil)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	client := dial(t, ln.Addr())
+	server, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AdoptConn(server, nil); err != nil {
+		t.Fatal(err)
+	}
+	// The engine now serves the accepted side: it echoes.
+	if err := echoRoundTrip(client, 5, 300<<10); err != nil {
+		t.Fatal(err)
+	}
+	client.Close()
+	if err := waitClose(t, h.closes); err != nil {
+		t.Fatalf("OnClose err = %v, want nil", err)
+	}
+}
+
+func TestAdoptRejectsDatagramSocket(t *testing.T) {
+	e, _ := startEngine(t, BaseHandler{}, nil)
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_DGRAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fds[0])
+	defer syscall.Close(fds[1])
+	if _, err := e.Adopt(fds[0], nil); err == nil {
+		t.Fatal("Adopt of a datagram socket succeeded")
+	}
+}

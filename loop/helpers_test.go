@@ -1,0 +1,102 @@
+package loop
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"sync"
+	"testing"
+	"time"
+)
+
+// testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1), so
+// CI covers both modes of every backend.
+var testEdge = os.Getenv("SOCKLOOP_EDGE") == "1"
+
+var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// startEngine starts an engine listening on addrs and stops it when the test
+// ends, failing the test if the stop is not clean.
+func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
+	t.Helper()
+	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithLogger(quietLogger)}
+	e, err := New(h, append(base, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bound []net.Addr
+	for _, a := range addrs {
+		ba, err := e.Listen(a)
+		if err != nil {
+			e.Stop(context.Background())
+			t.Fatal(err)
+		}
+		bound = append(bound, ba)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := e.Stop(ctx); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	return e, bound
+}
+
+// echoHandler echoes every byte and records how connections closed.
+type echoHandler struct {
+	BaseHandler
+	mu     sync.Mutex
+	closed []error
+	closes chan error
+}
+
+func newEchoHandler() *echoHandler { return &echoHandler{closes: make(chan error, 1024)} }
+
+func (h *echoHandler) OnTraffic(c *Conn) Action {
+	b, _ := c.Next(-1)
+	c.Write(b)
+	return None
+}
+
+func (h *echoHandler) OnClose(c *Conn, err error) Action {
+	h.closes <- err
+	return None
+}
+
+// waitClose returns the error of the next connection to close.
+func waitClose(t *testing.T, ch <-chan error) error {
+	t.Helper()
+	select {
+	case err := <-ch:
+		return err
+	case <-time.After(20 * time.Second):
+		t.Fatal("no connection closed within 20s")
+		return nil
+	}
+}
+
+func dial(t *testing.T, addr net.Addr) net.Conn {
+	t.Helper()
+	c, err := net.Dial(addr.Network(), addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func tempSocket(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "sockloop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir + "/s.sock"
+}
