@@ -1,6 +1,9 @@
 package http1
 
-import "encoding/binary"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // tchar marks the bytes of an RFC 9110 token.
 var tchar = func() (t [256]bool) {
@@ -56,16 +59,44 @@ func validBytes(b []byte) bool {
 	return true
 }
 
-// validTarget reports whether b is a plausible request-target: not empty,
-// no spaces and no control bytes.
-func validTarget(b []byte) bool {
+// validTarget reports whether b is a request-target in one of RFC 9112's
+// four forms: origin ("/path?query"), asterisk ("*"), authority
+// ("host:port", CONNECT only) or absolute ("scheme:..."); it must hold no
+// spaces, no control bytes, and only well-formed percent escapes.
+func validTarget(method, b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
-	for _, c := range b {
+	for i, c := range b {
 		if c <= ' ' || c == 0x7f {
 			return false
 		}
+		if c == '%' && (i+2 >= len(b) || !isHex(b[i+1]) || !isHex(b[i+2])) {
+			return false
+		}
 	}
-	return true
+	switch {
+	case b[0] == '/':
+		return true
+	case len(b) == 1 && b[0] == '*':
+		return true
+	case string(method) == "CONNECT":
+		return bytes.IndexByte(b, '/') < 0
+	}
+	// absolute-form: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+		case i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -68,7 +68,7 @@ func (p *Parser) walkChunks(buf []byte, pos int, body *[]byte) (int, error) {
 }
 
 // trailer skips the trailer section at pos: header fields up to an empty
-// line, checked for form and ignored.
+// line, each ending in CRLF, checked for form and ignored.
 func (p *Parser) trailer(buf []byte, pos int) (int, error) {
 	maxBytes := p.maxHeaderBytes()
 	start := pos
@@ -85,13 +85,15 @@ func (p *Parser) trailer(buf []byte, pos int) (int, error) {
 		if pos-start > maxBytes {
 			return 0, ErrHeaderTooLarge
 		}
-		if len(l) > 0 && l[len(l)-1] == '\r' {
-			l = l[:len(l)-1]
+		// Chunked framing takes CRLF only, as the chunk lines do.
+		if len(l) == 0 || l[len(l)-1] != '\r' {
+			return 0, ErrChunk
 		}
+		l = l[:len(l)-1]
 		if len(l) == 0 {
 			return pos, nil
 		}
-		if c := bytes.IndexByte(l, ':'); c <= 0 || !isToken(l[:c]) {
+		if c := bytes.IndexByte(l, ':'); c <= 0 || !isToken(l[:c]) || !validValue(l[c+1:]) {
 			return 0, ErrChunk
 		}
 	}

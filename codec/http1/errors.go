@@ -31,6 +31,7 @@ var (
 	ErrLengthAndEncoding = badRequest("both Content-Length and Transfer-Encoding")
 	ErrMissingHost       = badRequest("missing or repeated Host")
 	ErrChunk             = badRequest("malformed chunked body")
+	ErrFraming10         = badRequest("transfer coding in an HTTP/1.0 request")
 	ErrHeaderTooLarge    = tooLarge("request header fields too large", 431)
 	ErrTooManyHeaders    = tooLarge("too many header fields", 431)
 	ErrBodyTooLarge      = tooLarge("request body too large", 413)

@@ -50,12 +50,12 @@ func (s *headerState) finish(req *Request) error {
 		return ErrMissingHost
 	}
 	if req.Chunked {
-		req.ContentLength = -1
-		// RFC 9112 section 6.1: HTTP/1.0 framing with a transfer coding
-		// is suspect; answer, then close.
+		// RFC 9112 section 6.1: an HTTP/1.0 message with a transfer
+		// coding has faulty framing.
 		if req.Minor == 0 {
-			req.Close = true
+			return ErrFraming10
 		}
+		req.ContentLength = -1
 	}
 	return nil
 }

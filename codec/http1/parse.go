@@ -174,7 +174,7 @@ func requestLine(l []byte, req *Request) error {
 	if !isToken(method) {
 		return ErrMethod
 	}
-	if !validTarget(target) {
+	if !validTarget(method, target) {
 		return ErrTarget
 	}
 	switch {

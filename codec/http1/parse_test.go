@@ -51,11 +51,7 @@ func TestParse(t *testing.T) {
 				t.Fatalf("%+v", r)
 			}
 		}},
-		{name: "HTTP/1.0 chunked closes", in: "POST / HTTP/1.0\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", check: func(t *testing.T, r *http1.Request) {
-			if !r.Close {
-				t.Fatal("HTTP/1.0 with a transfer coding keeps the connection")
-			}
-		}},
+		{name: "HTTP/1.0 chunked", in: "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", err: http1.ErrFraming10, status: 400},
 		{name: "HTTP/1.0 keep-alive", in: "GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n", check: func(t *testing.T, r *http1.Request) {
 			if r.Close {
 				t.Fatal("Close with keep-alive")
@@ -78,6 +74,16 @@ func TestParse(t *testing.T) {
 		{name: "no trailer end", in: "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", err: codec.ErrIncomplete},
 		{name: "bad request line", in: "GET /\r\n\r\n", err: http1.ErrRequestLine, status: 400},
 		{name: "bad method", in: "G(T / HTTP/1.1\r\n\r\n", err: http1.ErrMethod, status: 400},
+		{name: "absolute form", in: "GET http://a/b?c HTTP/1.1\r\nHost: a\r\n\r\n", check: func(t *testing.T, r *http1.Request) {
+			if string(r.Path) != "http://a/b" || string(r.Query) != "c" {
+				t.Fatalf("%+v", r)
+			}
+		}},
+		{name: "asterisk form", in: "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"},
+		{name: "authority form", in: "CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n"},
+		{name: "percent escapes", in: "GET /a%20b%2F HTTP/1.1\r\nHost: a\r\n\r\n"},
+		{name: "bad percent escape", in: "GET /a%2 HTTP/1.1\r\nHost: a\r\n\r\n", err: http1.ErrTarget, status: 400},
+		{name: "relative target", in: "GET index.html HTTP/1.1\r\nHost: a\r\n\r\n", err: http1.ErrTarget, status: 400},
 		{name: "space in target", in: "GET / x HTTP/1.1\r\n\r\n", err: http1.ErrRequestLine, status: 400},
 		{name: "HTTP/2.0", in: "GET / HTTP/2.0\r\n\r\n", err: http1.ErrVersion, status: 505},
 		{name: "missing Host", in: "GET / HTTP/1.1\r\n\r\n", err: http1.ErrMissingHost, status: 400},
