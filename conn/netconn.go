@@ -123,6 +123,14 @@ func fromNetAddr(a net.Addr, family Family) (Addr, error) {
 	return Inet6Addr{IP: netip.AddrFrom16(ap.Addr().As16()).WithZone(ap.Addr().Zone()), Port: int(ap.Port())}, nil
 }
 
+// PacketConn returns the socket seen as a net.PacketConn (for datagram
+// sockets); it shares the descriptor.
+func (s *Socket) PacketConn() *PacketConn { return &PacketConn{s} }
+
+// Listener returns the socket seen as a net.Listener (for listening
+// sockets); it shares the descriptor.
+func (s *Socket) Listener() *Listener { return &Listener{S: s} }
+
 // PacketConn is a datagram Socket seen as a net.PacketConn.
 type PacketConn struct {
 	*Socket
