@@ -1,0 +1,117 @@
+package buffer
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+func gather(q *Queue) []byte {
+	var out []byte
+	for _, b := range q.Gather(nil, 1<<20) {
+		out = append(out, b...)
+	}
+	return out
+}
+
+func TestQueueKeepsOrderAcrossOwners(t *testing.T) {
+	var q Queue
+	borrowed := []byte("borrowed ")
+	var lentDone []error
+	q.Borrow(borrowed)
+	q.Copy([]byte("copied "))
+	q.Copy([]byte("and more "))
+	q.Lend([]byte("lent"), func(err error) { lentDone = append(lentDone, err) })
+	if got, want := string(gather(&q)), "borrowed copied and more lent"; got != want {
+		t.Fatalf("queued %q, want %q", got, want)
+	}
+	if q.Len() != len("borrowed copied and more lent") {
+		t.Fatalf("Len = %d", q.Len())
+	}
+	// Two copies share one pooled segment.
+	if n := len(q.Gather(nil, 100)); n != 3 {
+		t.Fatalf("%d segments, want 3 (borrowed, copied+more, lent)", n)
+	}
+	q.Detach()
+	copy(borrowed, "XXXXXXXXX") // the caller reuses its buffer after Detach
+	if got := string(gather(&q)); got != "borrowed copied and more lent" {
+		t.Fatalf("after Detach and reuse of the borrowed slice: %q", got)
+	}
+	q.Advance(len("borrowed copied and more le"))
+	if got := string(gather(&q)); got != "nt" || lentDone != nil {
+		t.Fatalf("after a partial advance: %q, done %v", got, lentDone)
+	}
+	q.Advance(2)
+	if !q.Empty() || len(lentDone) != 1 || lentDone[0] != nil {
+		t.Fatalf("after draining: empty %v, done %v", q.Empty(), lentDone)
+	}
+}
+
+func TestQueueResetReportsDrop(t *testing.T) {
+	var q Queue
+	var got error
+	q.Copy([]byte("x"))
+	q.Lend([]byte("y"), func(err error) { got = err })
+	drop := errors.New("dropped")
+	q.Reset(drop)
+	if got != drop || !q.Empty() || q.Len() != 0 {
+		t.Fatalf("Reset: done got %v, empty %v", got, q.Empty())
+	}
+}
+
+func TestQueueGatherLimitAndLongQueues(t *testing.T) {
+	var q Queue
+	var want []byte
+	for i := range 5000 {
+		b := []byte{byte(i), byte(i >> 8)}
+		want = append(want, b...)
+		q.Borrow(b)
+	}
+	if n := len(q.Gather(nil, 1024)); n != 1024 {
+		t.Fatalf("Gather with max 1024 returned %d slices", n)
+	}
+	var got []byte
+	for !q.Empty() {
+		bufs := q.Gather(nil, 1024)
+		n := 0
+		for _, b := range bufs[:len(bufs)/2+1] {
+			got = append(got, b...)
+			n += len(b)
+		}
+		q.Advance(n)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("bytes came out of the queue in a different order")
+	}
+}
+
+func TestInboundSpareKeepsTail(t *testing.T) {
+	var in Inbound
+	stored := in.Keep([]byte("0123456789"))
+	rest := stored[6:] // the handler consumed six bytes
+	free, moved := in.Spare(rest, 16)
+	if string(moved) != "6789" || len(free) < 16 {
+		t.Fatalf("Spare: moved %q, %d free", moved, len(free))
+	}
+	copy(free, "abc")
+	if got := string(in.Extend(3)); got != "6789abc" {
+		t.Fatalf("Extend: %q", got)
+	}
+	in.Release()
+	if !in.Empty() {
+		t.Fatal("Release left memory")
+	}
+}
+
+func BenchmarkQueueBorrowGatherAdvance(b *testing.B) {
+	var q Queue
+	msg := make([]byte, 64)
+	dst := make([][]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		q.Borrow(msg)
+		q.Borrow(msg)
+		dst = q.Gather(dst[:0], 1024)
+		q.Advance(q.Len())
+	}
+}
