@@ -165,7 +165,8 @@ func (a HostAddr) sockaddr() (unix.Sockaddr, error) {
 
 // Resolve turns the host into an IP address of the family, as Python does
 // for address tuples: "" is the any address, "<broadcast>" 255.255.255.255,
-// an IP literal itself, and a name its first address from Go's resolver.
+// an IP literal itself, and a name its first address from Go's resolver
+// (a failed lookup is a *GAIError).
 func (a HostAddr) Resolve() (Addr, error) {
 	if err := checkPort(a.Port); err != nil {
 		return nil, err
@@ -189,8 +190,11 @@ func (a HostAddr) Resolve() (Addr, error) {
 				network = "ip6"
 			}
 			ips, lerr := net.DefaultResolver.LookupNetIP(context.Background(), network, host)
-			if lerr != nil || len(ips) == 0 {
-				return nil, &AddrError{Reason: "cannot resolve host", Addr: a.Host, errno: unix.ENOENT}
+			if lerr != nil {
+				return nil, lookupGAIError(a.Host, lerr)
+			}
+			if len(ips) == 0 {
+				return nil, &GAIError{Code: EAI_NONAME, Name: a.Host}
 			}
 			ip = ips[0]
 		}

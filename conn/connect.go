@@ -64,6 +64,9 @@ func (s *Socket) Accept() (*Socket, Addr, error) {
 // connection to complete (or the timeout to pass); in non-blocking mode a
 // connection in progress fails with an error matching ErrWouldBlock and
 // unix.EINPROGRESS. A signal does not restart the call; it waits instead.
+// An AF_UNIX listener with a full backlog fails the call with unix.EAGAIN
+// in every mode (as Go's net does), where a blocking CPython socket would
+// sleep in the kernel.
 func (s *Socket) Connect(addr Addr) error {
 	sa, err := s.encodeAddr(addr)
 	if err != nil {
@@ -82,11 +85,6 @@ func (s *Socket) Connect(addr Addr) error {
 			break
 		}
 		perr, serr = s.waitConnect()
-	case unix.EAGAIN:
-		if s.family == AF_UNIX && !once {
-			// A full AF_UNIX backlog: wait and retry the connect itself.
-			perr, serr = s.doWrite(false, func(fd int) error { return unix.Connect(fd, sa) })
-		}
 	}
 	if perr == nil && serr == unix.EISCONN && !once {
 		serr = nil

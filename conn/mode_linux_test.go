@@ -1,7 +1,10 @@
 package conn
 
 import (
+	"errors"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 func TestSockNonblockType(t *testing.T) {
@@ -20,5 +23,26 @@ func TestSockNonblockType(t *testing.T) {
 	must(t, s.SetInheritable(true))
 	if inh, _ := s.Inheritable(); !inh {
 		t.Error("SetInheritable(true) did not stick")
+	}
+}
+
+func TestSetSockoptNilReachesKernel(t *testing.T) {
+	s := mustOpen(t, AF_INET, SOCK_STREAM, 0)
+	err := s.SetSockoptNil(RawOpt{Lvl: int(SOL_SOCKET), Num: int(SO_REUSEADDR)}, 4)
+	var errno unix.Errno
+	if !errors.As(err, &errno) {
+		t.Fatalf("SetSockoptNil: %v, want the kernel's errno (EFAULT)", err)
+	}
+	if err := s.SetSockoptNil(SO_REUSEADDR, -1); !errors.Is(err, unix.EINVAL) {
+		t.Errorf("negative optlen: %v", err)
+	}
+}
+
+func TestUnresolvableHostIsGAIError(t *testing.T) {
+	s := mustOpen(t, AF_INET, SOCK_STREAM, 0)
+	err := s.Bind(Inet4("host.invalid", 0))
+	var ge *GAIError
+	if !errors.As(err, &ge) {
+		t.Fatalf("Bind(host.invalid): %v, want a *GAIError", err)
 	}
 }
