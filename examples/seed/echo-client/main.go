@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command echo-client is the seed's echo client written with the socket
 // object: it connects to -addr (a host name is resolved with GetAddrInfo
 // and every address is tried in turn, as the seed's dual-stack client

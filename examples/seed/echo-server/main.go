@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command echo-server is the seed's echo server written with the socket
 // object: it listens on -addr (a host name is resolved with GetAddrInfo and
 // every address is tried until one binds, as the seed's dual-stack server

@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command recvmsg-into is the seed's recvmsg_into example on a socketpair:
 // one side sends "Mary had a little lamb", the other scatters it with one
 // recvmsg into three buffers, the second a window [2:9] of a larger one.
