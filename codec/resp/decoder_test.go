@@ -2,6 +2,7 @@ package resp_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -97,9 +98,20 @@ func TestValue(t *testing.T) {
 		{name: "null bulk", in: "$-1\r\n"},
 		{name: "null array", in: "*-1\r\n"},
 		{name: "nested", in: "*3\r\n:1\r\n*2\r\n+a\r\n$-1\r\n*0\r\n"},
+		{name: "resp3 scalars", in: "*6\r\n_\r\n#t\r\n#f\r\n,-1.5e+10\r\n,inf\r\n(-12345678901234567890\r\n"},
+		{name: "resp3 blobs", in: "*2\r\n!5\r\nERR x\r\n=8\r\ntxt:a\r\nb\r\n"},
+		{name: "resp3 aggregates", in: "%2\r\n+a\r\n:1\r\n+b\r\n~1\r\n>0\r\n"},
+		{name: "attribute", in: "|1\r\n+ttl\r\n:3\r\n"},
+		{name: "bad boolean", in: "#x\r\n", err: resp.ErrBadScalar},
+		{name: "bad double", in: ",1.\r\n", err: resp.ErrBadScalar},
+		{name: "bad null", in: "_x\r\n", err: resp.ErrBadScalar},
+		{name: "bad big number", in: "(12a\r\n", err: resp.ErrBadScalar},
+		{name: "null map", in: "%-1\r\n", err: resp.ErrBadLength},
+		{name: "null blob error", in: "!-1\r\n", err: resp.ErrBadLength},
+		{name: "incomplete map", in: "%1\r\n+a\r\n", err: codec.ErrIncomplete},
 		{name: "bad integer", in: ":12a\r\n", err: resp.ErrBadInteger},
 		{name: "overflow", in: ":9223372036854775808\r\n", err: resp.ErrBadInteger},
-		{name: "bad type", in: "!x\r\n", err: resp.ErrBadType},
+		{name: "bad type", in: "@x\r\n", err: resp.ErrBadType},
 		{name: "too deep", in: strings.Repeat("*1\r\n", 40) + ":1\r\n", err: resp.ErrTooDeep},
 		{name: "incomplete nested", in: "*2\r\n*1\r\n:1\r\n", err: codec.ErrIncomplete},
 	}
@@ -137,6 +149,16 @@ func TestAppend(t *testing.T) {
 		{name: "null", got: resp.AppendNull(nil), want: "$-1\r\n"},
 		{name: "null array", got: resp.AppendNullArray(nil), want: "*-1\r\n"},
 		{name: "array", got: resp.AppendArray(nil, 12), want: "*12\r\n"},
+		{name: "null3", got: resp.AppendNull3(nil), want: "_\r\n"},
+		{name: "bool", got: resp.AppendBool(nil, true), want: "#t\r\n"},
+		{name: "double", got: resp.AppendDouble(nil, 1.5), want: ",1.5\r\n"},
+		{name: "double inf", got: resp.AppendDouble(nil, math.Inf(-1)), want: ",-inf\r\n"},
+		{name: "big number", got: resp.AppendBigNumber(nil, "-123"), want: "(-123\r\n"},
+		{name: "blob error", got: resp.AppendBlobError(nil, []byte("ERR")), want: "!3\r\nERR\r\n"},
+		{name: "verbatim", got: resp.AppendVerbatim(nil, "txt", []byte("hi")), want: "=6\r\ntxt:hi\r\n"},
+		{name: "map", got: resp.AppendMap(nil, 2), want: "%2\r\n"},
+		{name: "set", got: resp.AppendSet(nil, 0), want: "~0\r\n"},
+		{name: "push", got: resp.AppendPush(nil, 3), want: ">3\r\n"},
 		{name: "command", got: resp.AppendCommand(nil, []byte("GET"), []byte("k")), want: "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n"},
 	}
 	for _, tt := range tests {

@@ -66,7 +66,8 @@ func AppendCommand(dst []byte, args ...[]byte) []byte {
 	return dst
 }
 
-// AppendValue appends v, arrays recursively.
+// AppendValue appends v, aggregates recursively; a Kind it does not know
+// is written as a bulk string of v.Str.
 func AppendValue(dst []byte, v Value) []byte {
 	switch v.Kind {
 	case SimpleString:
@@ -88,10 +89,14 @@ func AppendValue(dst []byte, v Value) []byte {
 			dst = AppendValue(dst, e)
 		}
 		return dst
-	default:
+	case BulkString:
 		if v.Null {
 			return AppendNull(dst)
 		}
 		return AppendBulk(dst, v.Str)
 	}
+	if out, ok := appendValue3(dst, v); ok {
+		return out
+	}
+	return AppendBulk(dst, v.Str)
 }

@@ -36,7 +36,8 @@ func FuzzCommand(f *testing.F) {
 }
 
 func FuzzValue(f *testing.F) {
-	for _, s := range []string{"+OK\r\n", "-ERR\r\n", ":1\r\n", "$3\r\nabc\r\n", "*2\r\n*1\r\n:1\r\n$-1\r\n", "*-1\r\n"} {
+	for _, s := range []string{"+OK\r\n", "-ERR\r\n", ":1\r\n", "$3\r\nabc\r\n", "*2\r\n*1\r\n:1\r\n$-1\r\n", "*-1\r\n",
+		"%1\r\n+k\r\n~2\r\n#t\r\n_\r\n", ",-1.5e3\r\n", "(123\r\n", "=5\r\ntxt:a\r\n", ">1\r\n!1\r\nx\r\n"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
