@@ -216,6 +216,17 @@ func TestDetachDupFromFD(t *testing.T) {
 	if got, err := c.Recv(1); err != nil || string(got) != "x" {
 		t.Errorf("Recv through DupFD copy = %q, %v", got, err)
 	}
+	// A descriptor that is not a socket is refused and left to the caller.
+	var p [2]int
+	must(t, unix.Pipe(p[:]))
+	defer unix.Close(p[0])
+	defer unix.Close(p[1])
+	if _, err := FromFD(p[0], 0, 0, 0); !errors.Is(err, unix.ENOTSOCK) {
+		t.Errorf("FromFD(pipe): %v, want ENOTSOCK", err)
+	}
+	if _, err := unix.FcntlInt(uintptr(p[0]), unix.F_GETFD, 0); err != nil {
+		t.Errorf("FromFD closed the pipe: %v", err)
+	}
 	tcp := mustOpen(t, AF_INET, SOCK_STREAM, 0)
 	must(t, tcp.SetBlocking(false))
 	fd2, err := tcp.Detach()

@@ -203,6 +203,12 @@ func TestAcceptTakesDefaultTimeout(t *testing.T) {
 			if s.Timeout() != tt.want {
 				t.Errorf("accepted timeout %v, want %v", s.Timeout(), tt.want)
 			}
+			if inh, err := s.Inheritable(); err != nil || inh {
+				t.Errorf("accepted socket inheritable = %v, %v; want false", inh, err)
+			}
+			if s.Type() != SOCK_STREAM || s.Family() != AF_INET {
+				t.Errorf("accepted socket is %v %v", s.Family(), s.Type())
+			}
 		})
 	}
 }
