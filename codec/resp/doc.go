@@ -1,6 +1,9 @@
-// Package resp decodes and encodes RESP2, the Redis serialization protocol:
-// simple strings, errors, integers, bulk strings, arrays, and the inline
-// commands a person types into telnet.
+// Package resp decodes and encodes RESP, the Redis serialization protocol:
+// RESP2's simple strings, errors, integers, bulk strings and arrays, the
+// inline commands a person types into telnet, and the kinds RESP3 adds
+// (null, boolean, double, big number, blob error, verbatim string, map,
+// set, attribute, push). Inline commands are split on spaces and tabs;
+// quoting as redis-cli's inline mode knows it is not interpreted.
 //
 // A Decoder reads commands (Decoder.Command) or any value (Decoder.Value)
 // from a codec.Reader without copying: what it returns are views of the
