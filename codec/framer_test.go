@@ -166,6 +166,10 @@ func TestBytesReader(t *testing.T) {
 	if n, err := r.Discard(5); n != 1 || err != io.ErrShortBuffer || r.InboundBuffered() != 0 {
 		t.Fatalf("Discard(5) = %d, %v", n, err)
 	}
+	r.Write([]byte("xyz"))
+	if n, err := r.Discard(-1); n != 3 || err != nil || r.InboundBuffered() != 0 {
+		t.Fatalf("Discard(-1) = %d, %v", n, err)
+	}
 	r.Write([]byte("xy"))
 	if b, _ := r.Peek(-1); !bytes.Equal(b, []byte("xy")) {
 		t.Fatalf("after Write: %q", b)

@@ -49,15 +49,16 @@ func (r *BytesReader) Peek(n int) ([]byte, error) {
 	if n > len(rest) {
 		return rest, io.ErrShortBuffer
 	}
-	return rest[:n], nil
+	return rest[:n:n], nil
 }
 
-// Discard implements Reader; discarding more than is buffered discards all
-// of it and returns io.ErrShortBuffer.
+// Discard implements Reader; n < 0 discards all that is buffered, and
+// discarding more than is buffered discards all of it and returns
+// io.ErrShortBuffer, as the loop's connection does.
 func (r *BytesReader) Discard(n int) (int, error) {
 	rest := len(r.buf) - r.off
 	if n < 0 {
-		n = 0
+		n = rest
 	}
 	if n > rest {
 		r.off = len(r.buf)
