@@ -25,21 +25,39 @@ func (wouldBlockError) Error() string        { return "operation would block" }
 func (wouldBlockError) Is(target error) bool { return target == unix.EAGAIN }
 func (wouldBlockError) Timeout() bool        { return false }
 func (wouldBlockError) Temporary() bool      { return true }
-func (timeoutError) Error() string           { return "timed out" }
-func (timeoutError) Is(target error) bool    { return target == os.ErrDeadlineExceeded }
-func (timeoutError) Timeout() bool           { return true }
-func (timeoutError) Temporary() bool         { return true }
-func (e *OpError) Unwrap() error             { return e.Err }
-func (e *OpError) Temporary() bool           { return e.Timeout() || errors.Is(e.Err, unix.EAGAIN) }
-func (e *AddrError) Error() string           { return "conn: " + e.Reason + ": " + e.Addr }
-func (e *AddrError) Timeout() bool           { return false }
-func (e *AddrError) Temporary() bool         { return false }
-func addrErr(reason, addr string) *AddrError { return &AddrError{Reason: reason, Addr: addr} }
-func (e *ValueError) Error() string          { return "conn: " + e.Op + ": " + e.Reason }
-func (e *ValueError) Is(target error) bool   { return target == unix.EINVAL }
-func valueErr(op, reason string) *ValueError { return &ValueError{Op: op, Reason: reason} }
 
 type timeoutError struct{}
+
+func (timeoutError) Error() string        { return "timed out" }
+func (timeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
+func (timeoutError) Timeout() bool        { return true }
+func (timeoutError) Temporary() bool      { return true }
+
+// Unwrap returns the cause, for errors.Is and errors.As.
+func (e *OpError) Unwrap() error { return e.Err }
+
+// Temporary reports whether trying again may succeed (a timeout or a
+// would-block error).
+func (e *OpError) Temporary() bool { return e.Timeout() || errors.Is(e.Err, unix.EAGAIN) }
+
+// Error describes the address and why it cannot be used.
+func (e *AddrError) Error() string { return "conn: " + e.Reason + ": " + e.Addr }
+
+// Timeout reports false: an address error is never a timeout.
+func (e *AddrError) Timeout() bool { return false }
+
+// Temporary reports false: the same address fails again.
+func (e *AddrError) Temporary() bool { return false }
+
+func addrErr(reason, addr string) *AddrError { return &AddrError{Reason: reason, Addr: addr} }
+
+// Error describes the call and what was wrong with its input.
+func (e *ValueError) Error() string { return "conn: " + e.Op + ": " + e.Reason }
+
+// Is matches unix.EINVAL.
+func (e *ValueError) Is(target error) bool { return target == unix.EINVAL }
+
+func valueErr(op, reason string) *ValueError { return &ValueError{Op: op, Reason: reason} }
 
 // OpError describes a failed socket operation: the operation, the addresses
 // involved when known, and the cause (usually an *os.SyscallError, or
