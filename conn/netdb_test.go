@@ -175,7 +175,7 @@ func TestHostNames(t *testing.T) {
 	if h == "" {
 		t.Error("empty host name")
 	}
-	if GetFQDN("") == "" {
+	if GetFQDN("127.0.0.1") == "" {
 		t.Error("empty FQDN")
 	}
 	if ip, err := GetHostByName("127.0.0.1"); err != nil || ip != "127.0.0.1" {
