@@ -11,6 +11,11 @@ type headerState struct {
 
 // note records one header field's meaning.
 func (s *headerState) note(h Header, req *Request) error {
+	switch len(h.Name) {
+	case 4, 6, 10, 14, 17: // the lengths of the names below
+	default:
+		return nil
+	}
 	switch {
 	case equalFold(h.Name, "Content-Length"):
 		n, ok := parseLength(h.Value)
