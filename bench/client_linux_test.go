@@ -1,0 +1,123 @@
+//go:build linux
+
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"testing"
+)
+
+// TestClientEchoes runs the client against every server with pipelines deep
+// and shallow, small and large messages, and checks the echoed counts.
+func TestClientEchoes(t *testing.T) {
+	for _, sk := range serverKinds {
+		for _, size := range []int{1, 64, 4096, 100000} {
+			for _, depth := range []int{1, 16} {
+				t.Run(fmt.Sprintf("server=%s/size=%d/depth=%d", sk.name, size, depth), func(t *testing.T) {
+					srv, err := sk.start()
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer func() {
+						if err := srv.Close(); err != nil {
+							t.Error(err)
+						}
+					}()
+					c, err := Dial(srv.Addr(), 8, size, depth)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer c.Close()
+					// An odd count leaves connections with unequal shares,
+					// and the second run starts from where the first ended.
+					for _, n := range []int{3, 8*depth + 5} {
+						if err := c.Run(n); err != nil {
+							t.Fatalf("Run(%d): %v", n, err)
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// corruptEcho echoes with one byte changed once enough has passed.
+func startCorruptEcho(t *testing.T, at int) *net.TCPAddr {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	t.Cleanup(func() { ln.Close(); <-done })
+	go func() {
+		defer close(done)
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 4096)
+		seen := 0
+		for {
+			n, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			if seen <= at && at < seen+n {
+				buf[at-seen] ^= 0x40
+			}
+			seen += n
+			if _, err := c.Write(buf[:n]); err != nil {
+				return
+			}
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr)
+}
+
+// TestClientDetectsCorruption checks that a changed byte fails the run.
+func TestClientDetectsCorruption(t *testing.T) {
+	addr := startCorruptEcho(t, 1000)
+	c, err := Dial(addr.AddrPort(), 1, 64, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	err = c.Run(100)
+	if !errors.Is(err, errMismatch) {
+		t.Fatalf("Run = %v, want a mismatch", err)
+	}
+}
+
+// TestClientAllocatesNothing checks that Run allocates nothing per message,
+// so the allocations a benchmark reports are the server's.
+func TestClientAllocatesNothing(t *testing.T) {
+	srv, err := startLoopEcho()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	c, err := Dial(srv.Addr(), 4, 64, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Run(1000); err != nil {
+		t.Fatal(err)
+	}
+	var runErr error
+	allocs := testing.AllocsPerRun(5, func() {
+		if err := c.Run(1000); err != nil {
+			runErr = err
+		}
+	})
+	if runErr != nil {
+		t.Fatal(runErr)
+	}
+	// Process-wide: includes the server's allocations.
+	if allocs != 0 {
+		t.Errorf("client and sockloop server allocated %v times per 1000 messages", allocs)
+	}
+}

@@ -1,0 +1,159 @@
+//go:build linux
+
+package bench
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"sync"
+	"time"
+
+	"github.com/sockloop/sockloop/loop"
+)
+
+// loops is the number of event loops the sockloop server runs. The default
+// of one leaves the other CPU of a two-core machine to the client.
+var loops = flag.Int("loops", 1, "sockloop event loops in the echo benchmarks")
+
+// server is an echo server under test.
+type server interface {
+	Addr() netip.AddrPort
+	Close() error
+}
+
+type serverKind struct {
+	name  string
+	start func() (server, error)
+}
+
+var serverKinds = []serverKind{
+	{"sockloop", startLoopEcho},
+	{"net", startNetEcho},
+}
+
+// loopEcho is sockloop's echo: the bytes read are written back from the
+// loop's read buffer without a copy.
+type loopEcho struct{ loop.BaseHandler }
+
+func (loopEcho) OnTraffic(c *loop.Conn) loop.Action {
+	b, _ := c.Next(-1)
+	c.Write(b)
+	return loop.None
+}
+
+type loopServer struct {
+	e    *loop.Engine
+	addr netip.AddrPort
+}
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func startLoopEcho() (server, error) {
+	e, err := loop.New(loopEcho{}, loop.WithLoops(*loops), loop.WithLogger(quiet))
+	if err != nil {
+		return nil, err
+	}
+	a, err := e.Listen("tcp://127.0.0.1:0")
+	if err == nil {
+		err = e.Start(context.Background())
+	}
+	if err != nil {
+		e.Stop(context.Background())
+		return nil, err
+	}
+	return &loopServer{e: e, addr: a.(*net.TCPAddr).AddrPort()}, nil
+}
+
+func (s *loopServer) Addr() netip.AddrPort { return s.addr }
+
+func (s *loopServer) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return s.e.Stop(ctx)
+}
+
+// netServer is the classic goroutine-per-connection echo on package net, each
+// connection with its own 64 KiB buffer (the size of a sockloop loop's read
+// buffer).
+type netServer struct {
+	ln    net.Listener
+	addr  netip.AddrPort
+	wg    sync.WaitGroup
+	mu    sync.Mutex
+	conns map[net.Conn]struct{}
+}
+
+func startNetEcho() (server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &netServer{ln: ln, addr: ln.Addr().(*net.TCPAddr).AddrPort(), conns: make(map[net.Conn]struct{})}
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+func (s *netServer) accept() {
+	defer s.wg.Done()
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			return
+		}
+		s.mu.Lock()
+		if s.conns == nil { // closing
+			s.mu.Unlock()
+			c.Close()
+			return
+		}
+		s.conns[c] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go s.serve(c)
+	}
+}
+
+func (s *netServer) serve(c net.Conn) {
+	defer s.wg.Done()
+	defer func() {
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+		c.Close()
+	}()
+	buf := make([]byte, 64<<10)
+	for {
+		n, err := c.Read(buf)
+		if n > 0 {
+			if _, werr := c.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (s *netServer) Addr() netip.AddrPort { return s.addr }
+
+func (s *netServer) Close() error {
+	err := s.ln.Close()
+	s.mu.Lock()
+	for c := range s.conns {
+		c.Close()
+	}
+	s.conns = nil
+	s.mu.Unlock()
+	s.wg.Wait()
+	if errors.Is(err, net.ErrClosed) {
+		err = nil
+	}
+	return err
+}
