@@ -37,7 +37,8 @@ func (p *Parser) maxBody() int64 {
 
 // Parse reads the next whole request, body included, into req and returns
 // how many bytes it spans; discard them once done with req. Incomplete
-// input returns codec.ErrIncomplete and consumes nothing.
+// input returns codec.ErrIncomplete and consumes nothing. After an error
+// req holds whatever was read before it; do not use it.
 func (p *Parser) Parse(r codec.Reader, req *Request) (n int, err error) {
 	buf, _ := r.Peek(-1)
 	head, err := p.parseHead(buf, req)
