@@ -104,7 +104,7 @@ func (c *Conn) open() {
 	out, action := l.eng.h.OnOpen(c)
 	if len(out) > 0 && c.writable() == nil {
 		c.markQueued()
-		c.out.Borrow(out)
+		c.out.Copy(out)
 	}
 	c.act(action)
 	l.touch(c)

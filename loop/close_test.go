@@ -3,6 +3,7 @@ package loop
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -183,5 +184,30 @@ func TestBackpressureBoundsOutputOfPeerThatNeverReads(t *testing.T) {
 	}
 	if most > high+readBuf {
 		t.Fatalf("queued output peaked at %d bytes, want at most high (%d) plus one read (%d)", most, high, readBuf)
+	}
+}
+
+// fmtHandler answers each request with two Fprintf calls, which reuse one
+// formatting buffer: Write must not keep a reference to it.
+type fmtHandler struct{ BaseHandler }
+
+func (fmtHandler) OnTraffic(c *Conn) Action {
+	in, _ := c.Next(-1)
+	scratch := []byte("first ")
+	c.Write(scratch)
+	copy(scratch, "XXXXXX") // reused at once, as io.Writer allows
+	fmt.Fprintf(c, "%d ", len(in))
+	fmt.Fprintf(c, "%s\n", "done")
+	return None
+}
+
+func TestWriteDoesNotRetainCallerBuffers(t *testing.T) {
+	_, addrs := startEngine(t, fmtHandler{}, []string{"tcp://127.0.0.1:0"})
+	c := dial(t, addrs[0])
+	c.Write([]byte("12345"))
+	want := "first 5 done\n"
+	buf := make([]byte, len(want))
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != want {
+		t.Fatalf("read %q, %v; want %q", buf, err, want)
 	}
 }

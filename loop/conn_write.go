@@ -6,13 +6,16 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/buffer"
 )
 
-// Write queues b to be sent and returns len(b). The bytes are referenced, not
-// copied: b must stay unchanged until the current callback returns, when
-// the loop writes the queue with one gather call and copies into pool memory
-// whatever the kernel did not take. Call it on the connection's loop only.
-// On a datagram socket it sends b to the sender of the current datagram at once.
+// Write queues b to be sent and returns len(b); the loop writes the queue
+// with one gather call when the current callback returns. Bytes that are the
+// loop's own input (slices from Peek or Next) are queued by reference, with
+// no copy; any other b is copied into pool memory, so b may be reused at once,
+// as io.Writer requires. Call it on the connection's loop only. On a datagram
+// socket it sends b to the sender of the current datagram at once.
 func (c *Conn) Write(b []byte) (int, error) {
 	if err := c.writable(); err != nil {
 		return 0, err
@@ -21,9 +24,19 @@ func (c *Conn) Write(b []byte) (int, error) {
 		return c.sendDatagram(b)
 	}
 	c.markQueued()
-	c.out.Borrow(b)
+	c.queue(b)
 	c.l.touch(c)
 	return len(b), nil
+}
+
+// queue borrows b if it is input the loop owns (valid until the callback
+// returns, when Detach copies what was not written), else copies it.
+func (c *Conn) queue(b []byte) {
+	if buffer.Within(b, c.l.readBuf) || c.stash.Owns(b) {
+		c.out.Borrow(b)
+		return
+	}
+	c.out.Copy(b)
 }
 
 // Writev queues every slice of bufs as Write does, without joining them.
@@ -37,7 +50,7 @@ func (c *Conn) Writev(bufs [][]byte) (int, error) {
 	c.markQueued()
 	n := 0
 	for _, b := range bufs {
-		c.out.Borrow(b)
+		c.queue(b)
 		n += len(b)
 	}
 	c.l.touch(c)

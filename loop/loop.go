@@ -235,6 +235,7 @@ func (l *Loop) startTicker() {
 		delay, action := l.eng.h.OnTick()
 		if action == Shutdown {
 			l.eng.stopInBackground()
+			return
 		}
 		if delay > 0 && !l.stopping {
 			l.ticker = l.AfterFunc(delay, tick)

@@ -1,6 +1,10 @@
 package buffer
 
-import "github.com/valyala/bytebufferpool"
+import (
+	"unsafe"
+
+	"github.com/valyala/bytebufferpool"
+)
 
 // Inbound keeps the bytes a handler left unconsumed between reads. It holds
 // pool memory only while it is not empty.
@@ -49,4 +53,19 @@ func (in *Inbound) Release() {
 		pool.Put(in.bb)
 		in.bb = nil
 	}
+}
+
+// Owns reports whether b lies inside the stored bytes' memory.
+func (in *Inbound) Owns(b []byte) bool {
+	return in.bb != nil && Within(b, in.bb.B)
+}
+
+// Within reports whether b lies inside the memory of mem (up to its capacity).
+func Within(b, mem []byte) bool {
+	if len(b) == 0 || cap(mem) == 0 {
+		return false
+	}
+	lo := uintptr(unsafe.Pointer(unsafe.SliceData(mem)))
+	p := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
+	return p >= lo && p+uintptr(len(b)) <= lo+uintptr(cap(mem))
 }

@@ -1,0 +1,104 @@
+package loop_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"time"
+
+	"github.com/sockloop/sockloop/loop"
+)
+
+type echo struct{ loop.BaseHandler }
+
+func (echo) OnTraffic(c *loop.Conn) loop.Action {
+	b, _ := c.Next(-1) // all buffered input, no copy
+	c.Write(b)         // queued; flushed with one gather write
+	return loop.None
+}
+
+// An echo server on two loops, started, used and stopped.
+func Example() {
+	e, err := loop.New(echo{}, loop.WithLoops(2))
+	if err != nil {
+		panic(err)
+	}
+	addr, err := e.Listen("tcp://127.0.0.1:0")
+	if err != nil {
+		panic(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		panic(err)
+	}
+	defer e.Stop(context.Background())
+
+	c, _ := net.Dial("tcp", addr.String())
+	defer c.Close()
+	c.Write([]byte("hello"))
+	buf := make([]byte, 5)
+	io.ReadFull(c, buf)
+	fmt.Println(string(buf))
+	// Output: hello
+}
+
+// Serve runs a handler until its context ends.
+func ExampleServe() {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	err := loop.Serve(ctx, echo{}, "tcp://127.0.0.1:0", loop.WithLoops(1))
+	fmt.Println(err)
+	// Output: <nil>
+}
+
+// lineCounter answers each complete line with its length, leaving a partial
+// line buffered until the rest arrives.
+type lineCounter struct{ loop.BaseHandler }
+
+func (lineCounter) OnTraffic(c *loop.Conn) loop.Action {
+	for {
+		buf, _ := c.Peek(-1)
+		end := -1
+		for i, b := range buf {
+			if b == '\n' {
+				end = i
+				break
+			}
+		}
+		if end < 0 {
+			return loop.None // wait for more input; nothing is consumed
+		}
+		line, _ := c.Next(end + 1)
+		fmt.Fprintf(c, "%d\n", len(line)-1)
+	}
+}
+
+// Peek and Next frame input without copying it.
+func ExampleConn_Peek() {
+	e, _ := loop.New(lineCounter{}, loop.WithLoops(1))
+	addr, _ := e.Listen("tcp://127.0.0.1:0")
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+
+	c, _ := net.Dial("tcp", addr.String())
+	defer c.Close()
+	c.Write([]byte("abc\nhel"))
+	time.Sleep(10 * time.Millisecond)
+	c.Write([]byte("lo\n"))
+	buf := make([]byte, 4)
+	io.ReadFull(c, buf)
+	fmt.Printf("%q\n", buf)
+	// Output: "3\n5\n"
+}
+
+// Timers run on the loop's goroutine, like the handler's callbacks.
+func ExampleLoop_AfterFunc() {
+	e, _ := loop.New(loop.BaseHandler{}, loop.WithLoops(1))
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+
+	done := make(chan string)
+	e.Loops()[0].AfterFunc(10*time.Millisecond, func() { done <- "fired" })
+	fmt.Println(<-done)
+	// Output: fired
+}
