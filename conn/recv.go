@@ -28,25 +28,46 @@ func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
 
 // RecvInto wraps recv(2) into the caller's buffer and returns the number of
 // bytes received; the Socket does not keep buf after the call returns.
+// With MSG_WAITALL on a blocking stream socket it returns only when buf is
+// full, the peer has closed, or an error stops it (with the count so far).
 func (s *Socket) RecvInto(buf []byte, flags ...MsgFlag) (int, error) {
 	fl := orFlags(flags)
 	once, err := s.begin("recv_into", false, fl)
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	perr, serr := s.doRead(once, func(fd int) (err error) {
-		if fl == 0 {
-			n, err = unix.Read(fd, buf)
-		} else {
-			n, _, err = unix.Recvfrom(fd, buf, int(fl))
+	// A blocking CPython socket waits in the kernel for MSG_WAITALL; the
+	// descriptor here is non-blocking, so keep reading until buf is full.
+	waitAll := fl&MSG_WAITALL != 0 && s.typ == SOCK_STREAM && !once && s.Timeout() == NoTimeout
+	got := 0
+	perr, serr := s.doRead(once, func(fd int) error {
+		for {
+			var n int
+			var err error
+			if fl == 0 {
+				n, err = unix.Read(fd, buf[got:])
+			} else {
+				n, _, err = unix.Recvfrom(fd, buf[got:], int(fl))
+			}
+			if err != nil {
+				if got > 0 && err == unix.EAGAIN && !waitAll {
+					return nil
+				}
+				return err
+			}
+			got += n
+			if !waitAll || n == 0 || got == len(buf) {
+				return nil
+			}
 		}
-		return err
 	})
 	if err := s.wrapErr("recv", "recvfrom", perr, serr, nil); err != nil {
+		if got > 0 && waitAll {
+			return got, err
+		}
 		return 0, err
 	}
-	return max(n, 0), nil
+	return got, nil
 }
 
 // RecvFrom wraps recvfrom(2): up to bufsize bytes in a new slice and the

@@ -3,8 +3,10 @@
 package conn
 
 import (
+	"errors"
 	"io"
 	"os"
+	"syscall"
 )
 
 // SendFile sends count bytes (0: up to the end) of file from offset, with
@@ -36,6 +38,10 @@ func (s *Socket) sendFileCopy(file *os.File, offset, count int64) (int64, error)
 			chunk = chunk[:count-sent]
 		}
 		n, rerr := file.ReadAt(chunk, offset+sent)
+		if errors.Is(rerr, syscall.ESPIPE) && offset == 0 {
+			// A pipe or socket: read it in order, as Python does.
+			n, rerr = file.Read(chunk)
+		}
 		if n > 0 {
 			m, err := s.SendAll(chunk[:n])
 			sent += int64(m)

@@ -12,6 +12,11 @@ func (s *Socket) sendFile(file *os.File, offset, count int64) (sent int64, err e
 	if s.typ != SOCK_STREAM {
 		return 0, nil, false
 	}
+	// Only regular files: a non-blocking pipe's EAGAIN would read as a
+	// full socket and spin.
+	if st, err := file.Stat(); err != nil || !st.Mode().IsRegular() {
+		return 0, nil, false
+	}
 	rc, err := file.SyscallConn()
 	if err != nil {
 		return 0, nil, false
