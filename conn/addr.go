@@ -28,9 +28,11 @@ type Inet4Addr struct {
 	Port int
 }
 
-// Inet6Addr is an AF_INET6 address with its flow label and scope id.
-// FlowInfo is kept for callers but, as with Go's net, not sent to the
-// kernel, which only uses it when IPV6_FLOWINFO_SEND is set.
+// Inet6Addr is an AF_INET6 address with its flow information (host byte
+// order) and scope id. A non-zero FlowInfo reaches bind, connect, sendto
+// and sendmsg (the kernel uses it with IPV6_FLOWINFO_SEND). Addresses the
+// kernel reports come back with FlowInfo 0: x/sys drops the field, and
+// Linux reports 0 there unless flow labels are in use.
 type Inet6Addr struct {
 	IP       netip.Addr
 	Port     int

@@ -12,7 +12,13 @@ func (s *Socket) Bind(addr Addr) error {
 	if err != nil {
 		return &OpError{Op: "bind", Family: s.family, Addr: addr, Err: err}
 	}
-	perr, serr := s.control(func(fd int) error { return unix.Bind(fd, sa) })
+	raw := flowSockaddr(addr, sa)
+	perr, serr := s.control(func(fd int) error {
+		if raw != nil {
+			return rawBind(fd, raw)
+		}
+		return unix.Bind(fd, sa)
+	})
 	return s.wrapErr("bind", "bind", perr, serr, addr)
 }
 
@@ -76,8 +82,15 @@ func (s *Socket) Connect(addr Addr) error {
 	if err != nil {
 		return err
 	}
+	raw := flowSockaddr(addr, sa)
 	var serr error
-	perr := s.rc.Control(func(fd uintptr) { serr = unix.Connect(int(fd), sa) })
+	perr := s.rc.Control(func(fd uintptr) {
+		if raw != nil {
+			serr = rawConnect(int(fd), raw)
+		} else {
+			serr = unix.Connect(int(fd), sa)
+		}
+	})
 	switch serr {
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 		if once {

@@ -68,9 +68,14 @@ func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFl
 	if err != nil {
 		return 0, err
 	}
+	raw := flowSockaddr(addr, sa)
 	var n int
 	perr, serr := s.doWrite(once, func(fd int) (err error) {
-		n, err = unix.SendmsgBuffers(fd, buffers, oob, sa, int(fl)|sendFlags)
+		if raw != nil {
+			n, err = rawSendmsg(fd, buffers, oob, raw, int(fl)|sendFlags)
+		} else {
+			n, err = unix.SendmsgBuffers(fd, buffers, oob, sa, int(fl)|sendFlags)
+		}
 		return err
 	})
 	if err := s.wrapErr("sendmsg", "sendmsg", perr, serr, addr); err != nil {

@@ -32,9 +32,14 @@ func (s *Socket) SendTo(p []byte, addr Addr, flags ...MsgFlag) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	raw := flowSockaddr(addr, sa)
 	var n int
 	perr, serr := s.doWrite(once, func(fd int) (err error) {
-		n, err = s.sendmsgN(fd, p, nil, sa, int(fl)|sendFlags)
+		if raw != nil {
+			n, err = rawSendmsg(fd, [][]byte{p}, nil, raw, int(fl)|sendFlags)
+		} else {
+			n, err = s.sendmsgN(fd, p, nil, sa, int(fl)|sendFlags)
+		}
 		return err
 	})
 	if err := s.wrapErr("sendto", "sendmsg", perr, serr, addr); err != nil {

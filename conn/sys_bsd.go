@@ -104,3 +104,8 @@ func closeFD(fd int) error {
 	}
 	return nil
 }
+
+func setFamily6(raw *unix.RawSockaddrInet6) {
+	raw.Len = unix.SizeofSockaddrInet6
+	raw.Family = unix.AF_INET6
+}

@@ -76,3 +76,5 @@ func closeFD(fd int) error {
 	}
 	return nil
 }
+
+func setFamily6(raw *unix.RawSockaddrInet6) { raw.Family = unix.AF_INET6 }
