@@ -35,12 +35,38 @@
 // O_NONBLOCK to match the mode (clear only for NoTimeout) before it hands the
 // descriptor over.
 //
+// Two consequences of the non-blocking descriptor: MSG_WAITALL in blocking
+// mode is completed by reading again until the buffer is full (as the
+// kernel does for a blocking descriptor), and connect to an AF_UNIX
+// listener whose backlog is full fails with EAGAIN, as in Go's net, where a
+// blocking CPython socket would sleep.
+//
 // # Go shapes
 //
 // A Socket is a net.Conn (Read, Write, deadlines) for stream sockets, and an
-// io.ReaderFrom; PacketConn wraps one as a net.PacketConn and Listener as a
-// net.Listener. net.Conn deadlines and the Python timeout combine: a call
-// waits until the earlier of the two.
+// io.ReaderFrom; Socket.PacketConn gives a net.PacketConn view and
+// Socket.Listener a net.Listener view. net.Conn deadlines and the Python
+// timeout combine: a call waits until the earlier of the two. Two calls in
+// the same direction at once on one socket in timeout mode share one
+// deadline, the later one's.
+//
+// # Addresses
+//
+// Addresses are typed per family: Inet4Addr, Inet6Addr (flow information
+// and scope id), UnixAddr (paths and Linux abstract names), and on Linux
+// PacketAddr, NetlinkAddr, VSockAddr, CANAddr and ALGAddr. Inet4 and Inet6
+// build unresolved (host, port) addresses as Python's tuples are; host names
+// are resolved with Go's resolver when the address is used.
+//
+// # Module functions
+//
+// GetAddrInfo, GetNameInfo, the GetHostBy* and GetServBy* lookups and the
+// Inet* conversions are written in Go and work with cgo off: /etc/hosts,
+// /etc/services, /etc/protocols and DNS through Go's resolver. Where their
+// results can differ from glibc's is written on each function.
+//
+// Ancillary data (SendMsg, RecvMsg, RecvMsgInto) is raw control-message
+// bytes; package ancillary builds and parses them.
 //
 // # Errors
 //
