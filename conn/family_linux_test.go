@@ -181,3 +181,27 @@ func TestAbstractUnix(t *testing.T) {
 	must(t, err)
 	s.Close()
 }
+
+func TestVSockBind(t *testing.T) {
+	s := openOrSkip(t, AF_VSOCK, SOCK_STREAM, 0)
+	if err := s.Bind(VSockAddr{CID: unix.VMADDR_CID_ANY, Port: unix.VMADDR_PORT_ANY}); err != nil {
+		t.Skip("cannot bind AF_VSOCK here:", err)
+	}
+	got, err := s.SockName()
+	must(t, err)
+	if _, ok := got.(VSockAddr); !ok {
+		t.Errorf("SockName = %#v, want a VSockAddr", got)
+	}
+}
+
+func TestCANBind(t *testing.T) {
+	s := openOrSkip(t, AF_CAN, SOCK_RAW, unix.CAN_RAW)
+	if err := s.Bind(CANAddr{Ifindex: 0}); err != nil {
+		t.Skip("cannot bind AF_CAN here:", err)
+	}
+	got, err := s.SockName()
+	must(t, err)
+	if _, ok := got.(CANAddr); !ok {
+		t.Errorf("SockName = %#v, want a CANAddr", got)
+	}
+}
