@@ -10,8 +10,8 @@ import (
 // up to ancbufsize bytes of raw control messages, the message flags and the
 // sender's address.
 func (s *Socket) RecvMsg(bufsize, ancbufsize int, flags ...MsgFlag) (data, anc []byte, msgFlags MsgFlag, addr Addr, err error) {
-	if bufsize < 0 || ancbufsize < 0 {
-		return nil, nil, 0, nil, valueErr("recvmsg", "negative buffer size")
+	if bufsize < 0 || ancbufsize < 0 || bufsize > maxBufsize || ancbufsize > maxBufsize {
+		return nil, nil, 0, nil, valueErr("recvmsg", "buffer size out of range")
 	}
 	data = make([]byte, bufsize)
 	oob := make([]byte, ancbufsize)

@@ -6,6 +6,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// maxBufsize bounds the buffers Recv, RecvFrom and RecvMsg allocate.
+const maxBufsize = 1<<31 - 1
+
 func orFlags(flags []MsgFlag) MsgFlag {
 	var f MsgFlag
 	for _, x := range flags {
@@ -18,8 +21,8 @@ func orFlags(flags []MsgFlag) MsgFlag {
 // empty slice with a nil error means the peer closed a stream. Flags
 // (MSG_PEEK, ...) are ORed together.
 func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
-	if bufsize < 0 {
-		return nil, valueErr("recv", "negative buffersize")
+	if bufsize < 0 || bufsize > maxBufsize {
+		return nil, valueErr("recv", "buffersize out of range")
 	}
 	buf := make([]byte, bufsize)
 	n, err := s.RecvInto(buf, flags...)
@@ -73,8 +76,8 @@ func (s *Socket) RecvInto(buf []byte, flags ...MsgFlag) (int, error) {
 // RecvFrom wraps recvfrom(2): up to bufsize bytes in a new slice and the
 // sender's address (nil for a connected stream).
 func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Addr, error) {
-	if bufsize < 0 {
-		return nil, nil, valueErr("recvfrom", "negative buffersize")
+	if bufsize < 0 || bufsize > maxBufsize {
+		return nil, nil, valueErr("recvfrom", "buffersize out of range")
 	}
 	buf := make([]byte, bufsize)
 	n, addr, err := s.RecvFromInto(buf, flags...)

@@ -15,6 +15,9 @@ import (
 // Python. The file's offset is left just after the last byte sent. It
 // returns the count sent.
 func (s *Socket) SendFile(file *os.File, offset, count int64) (int64, error) {
+	if file == nil {
+		return 0, valueErr("sendfile", "nil file")
+	}
 	if offset < 0 || count < 0 {
 		return 0, valueErr("sendfile", "negative offset or count")
 	}
