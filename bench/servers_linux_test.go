@@ -20,6 +20,9 @@ import (
 // of one leaves the other CPU of a two-core machine to the client.
 var loops = flag.Int("loops", 1, "sockloop event loops in the echo benchmarks")
 
+// edge makes the sockloop server's poller edge-triggered.
+var edge = flag.Bool("edge", false, "edge-triggered sockloop poller in the echo benchmarks")
+
 // server is an echo server under test.
 type server interface {
 	Addr() netip.AddrPort
@@ -54,7 +57,7 @@ type loopServer struct {
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func startLoopEcho() (server, error) {
-	e, err := loop.New(loopEcho{}, loop.WithLoops(*loops), loop.WithLogger(quiet))
+	e, err := loop.New(loopEcho{}, loop.WithLoops(*loops), loop.WithEdgeTriggered(*edge), loop.WithLogger(quiet))
 	if err != nil {
 		return nil, err
 	}
