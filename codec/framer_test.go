@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"math"
 	"testing"
 
 	"github.com/sockloop/sockloop/codec"
@@ -104,7 +105,7 @@ func TestLengthField(t *testing.T) {
 		{name: "shorter than header", framer: &codec.LengthField{Size: 2, Adjustment: -5}, in: "\x00\x01ab", err: codec.ErrMalformed},
 		{name: "strip past frame", framer: &codec.LengthField{Size: 1, Strip: 5}, in: "\x01a", err: codec.ErrMalformed},
 		{name: "bad size", framer: &codec.LengthField{Size: 5}, in: "\x01a", err: codec.ErrMalformed},
-		{name: "offset past any frame", framer: &codec.LengthField{Offset: 1<<63 - 4, Size: 4}, in: "\x01a", err: codec.ErrTooLarge},
+		{name: "offset past any frame", framer: &codec.LengthField{Offset: math.MaxInt - 4, Size: 4}, in: "\x01a", err: codec.ErrTooLarge},
 	})
 }
 
