@@ -12,6 +12,13 @@ type Framer interface {
 	Frame(r Reader) (frame []byte, n int, err error)
 }
 
+var (
+	_ Framer = Fixed{}
+	_ Framer = Line{}
+	_ Framer = (*Delimiter)(nil)
+	_ Framer = (*LengthField)(nil)
+)
+
 // Default limits, used where a framer's limit is left zero.
 const (
 	DefaultMaxFrame = 16 << 20 // length-field frames
