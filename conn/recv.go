@@ -42,28 +42,7 @@ func (s *Socket) RecvInto(buf []byte, flags ...MsgFlag) (int, error) {
 	// A blocking CPython socket waits in the kernel for MSG_WAITALL; the
 	// descriptor here is non-blocking, so keep reading until buf is full.
 	waitAll := fl&MSG_WAITALL != 0 && s.typ == SOCK_STREAM && !once && s.Timeout() == NoTimeout
-	got := 0
-	perr, serr := s.doRead(once, func(fd int) error {
-		for {
-			var n int
-			var err error
-			if fl == 0 {
-				n, err = unix.Read(fd, buf[got:])
-			} else {
-				n, _, err = unix.Recvfrom(fd, buf[got:], int(fl))
-			}
-			if err != nil {
-				if got > 0 && err == unix.EAGAIN && !waitAll {
-					return nil
-				}
-				return err
-			}
-			got += n
-			if !waitAll || n == 0 || got == len(buf) {
-				return nil
-			}
-		}
-	})
+	got, perr, serr := s.rop.do(once, waitAll, int(fl), buf)
 	if err := s.wrapErr("recv", "recvfrom", perr, serr, nil); err != nil {
 		if got > 0 && waitAll {
 			return got, err

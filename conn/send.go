@@ -10,11 +10,7 @@ func (s *Socket) Send(p []byte, flags ...MsgFlag) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var n int
-	perr, serr := s.doWrite(once, func(fd int) (err error) {
-		n, err = s.sendmsgN(fd, p, nil, nil, int(fl)|sendFlags)
-		return err
-	})
+	n, perr, serr := s.wop.do(once, false, int(fl)|sendFlags, p)
 	if err := s.wrapErr("send", "sendmsg", perr, serr, nil); err != nil {
 		return 0, err
 	}
@@ -59,19 +55,6 @@ func (s *Socket) SendAll(p []byte, flags ...MsgFlag) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	sent := 0
-	perr, serr := s.doWrite(once, func(fd int) error {
-		for sent < len(p) || len(p) == 0 {
-			n, err := s.sendmsgN(fd, p[sent:], nil, nil, int(fl)|sendFlags)
-			if err != nil {
-				return err
-			}
-			sent += n
-			if len(p) == 0 {
-				break
-			}
-		}
-		return nil
-	})
+	sent, perr, serr := s.wop.do(once, true, int(fl)|sendFlags, p)
 	return sent, s.wrapErr("sendall", "sendmsg", perr, serr, nil)
 }

@@ -26,6 +26,8 @@ type Socket struct {
 	proto  Proto
 	closed atomic.Bool
 	hooks  *hooks // fault injection in tests; nil in use
+	rop    ioOp   // RecvInto's reusable call state
+	wop    ioOp   // Send and SendAll's reusable call state
 
 	mu       sync.Mutex    // guards what follows
 	timeout  time.Duration // NoTimeout, 0, or > 0
@@ -120,6 +122,8 @@ func newSocket(fd int, family Family, typ Type, proto Proto) (*Socket, error) {
 		return nil, &OpError{Op: "socket", Family: family, Err: err}
 	}
 	s := &Socket{fd: fd, f: f, rc: rc, family: family, typ: typ &^ typeFlags, proto: proto}
+	s.rop.init(s, false)
+	s.wop.init(s, true)
 	s.timeout = DefaultTimeout()
 	if typ&typeFlags&nonblockFlag != 0 {
 		s.timeout = 0

@@ -109,3 +109,9 @@ func setFamily6(raw *unix.RawSockaddrInet6) {
 	raw.Len = unix.SizeofSockaddrInet6
 	raw.Family = unix.AF_INET6
 }
+
+// recvNoAddr wraps recvfrom(2) and drops the sender's address.
+func recvNoAddr(fd int, p []byte, flags int) (int, error) {
+	n, _, err := unix.Recvfrom(fd, p, flags)
+	return n, err
+}

@@ -2,6 +2,7 @@ package conn
 
 import (
 	"os"
+	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -78,3 +79,17 @@ func closeFD(fd int) error {
 }
 
 func setFamily6(raw *unix.RawSockaddrInet6) { raw.Family = unix.AF_INET6 }
+
+// recvNoAddr wraps recvfrom(2) without asking for the sender's address,
+// which x/sys would decode (and allocate) on every call.
+func recvNoAddr(fd int, p []byte, flags int) (int, error) {
+	var ptr unsafe.Pointer
+	if len(p) > 0 {
+		ptr = unsafe.Pointer(&p[0])
+	}
+	n, _, e := unix.Syscall6(unix.SYS_RECVFROM, uintptr(fd), uintptr(ptr), uintptr(len(p)), uintptr(flags), 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}
