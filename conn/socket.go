@@ -15,8 +15,8 @@ import (
 
 // Socket is a socket object: one descriptor in Go's runtime poller, its
 // family, type and protocol, and its timeout mode. All methods are safe
-// for concurrent use; calls in one direction (reads, or writes) are
-// serialized by the poller.
+// for concurrent use; calls in one direction (reads, or writes) run one
+// at a time, and Close wakes them all.
 type Socket struct {
 	fd     int
 	f      *os.File
