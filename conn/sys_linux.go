@@ -63,7 +63,7 @@ const nonblockFlag = SOCK_NONBLOCK
 
 const eafnosupport = unix.EAFNOSUPPORT
 
-// SetHostName wraps sethostname(2); it needs CAP_SYS_ADMIN.
+// SetHostName wraps sethostname(2) (Linux only); it needs CAP_SYS_ADMIN.
 func SetHostName(name string) error {
 	if err := unix.Sethostname([]byte(name)); err != nil {
 		return &OpError{Op: "sethostname", Err: os.NewSyscallError("sethostname", err)}
