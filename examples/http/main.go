@@ -1,0 +1,140 @@
+// Command http is an HTTP/1.1 plaintext server on sockloop's event loops and
+// the codec/http1 parser. GET / (and GET /plaintext) answers "Hello, World!"
+// with Date, Content-Type and Content-Length; connections stay open
+// (keep-alive) and pipelined requests are answered in order with one write
+// per batch. Malformed or oversized requests get 400, 413 or 431 and the
+// connection is closed. It prints nothing on success and serves until killed.
+//
+//	go run ./examples/http -addr 127.0.0.1:9000 -loops 2
+//	curl -i http://127.0.0.1:9000/
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/sockloop/sockloop/codec"
+	"github.com/sockloop/sockloop/codec/http1"
+	"github.com/sockloop/sockloop/loop"
+)
+
+var (
+	hello       = []byte("Hello, World!")
+	notFound    = []byte("Not Found")
+	notAllowed  = []byte("Method Not Allowed")
+	closeHeader = []http1.Header{{Name: []byte("Connection"), Value: []byte("close")}}
+	allowHeader = []http1.Header{{Name: []byte("Allow"), Value: []byte("GET, HEAD")}}
+	allowClose  = []http1.Header{allowHeader[0], closeHeader[0]}
+)
+
+const textPlain = "text/plain; charset=utf-8"
+
+// loopState is what one loop reuses for every request it serves: the
+// handler runs one callback at a time per loop, so none of it needs a lock.
+type loopState struct {
+	date []byte        // the Date value, refreshed once a second by a loop timer
+	req  http1.Request // the request being answered; its views die with the callback
+	out  []byte        // responses of one OnTraffic, written with one Write
+}
+
+type server struct {
+	loop.BaseHandler
+	parser http1.Parser
+	loops  []*loopState
+}
+
+// OnBoot gives every loop its state and a one-second timer that reformats
+// the Date value on that loop, so requests never format a date.
+func (s *server) OnBoot(e *loop.Engine) loop.Action {
+	s.loops = make([]*loopState, len(e.Loops()))
+	for i, l := range e.Loops() {
+		ls := &loopState{date: http1.AppendDate(make([]byte, 0, 32), time.Now())}
+		s.loops[i] = ls
+		l.Every(time.Second, func() { ls.date = http1.AppendDate(ls.date[:0], time.Now()) })
+	}
+	return loop.None
+}
+
+// OnTraffic answers every whole request buffered (a pipeline), appending the
+// responses to the loop's buffer and writing them at once.
+func (s *server) OnTraffic(c *loop.Conn) loop.Action {
+	ls := s.loops[c.Loop().Index()]
+	out, closing := s.serve(c, ls, ls.out[:0])
+	if len(out) > 0 {
+		c.Write(out) // copied into pool memory: ls.out is reused at once
+	}
+	ls.out = out
+	if closing {
+		return loop.Close
+	}
+	return loop.None
+}
+
+// serve parses and answers the requests buffered in r, appending responses to
+// out; closing reports that the connection must close after them.
+func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, closing bool) {
+	for {
+		n, err := s.parser.Parse(r, &ls.req)
+		if err != nil {
+			if errors.Is(err, codec.ErrIncomplete) {
+				return out, false
+			}
+			// 400, 413, 431 (or 501, 505) with "Connection: close".
+			return http1.AppendError(out, err), true
+		}
+		out = respond(out, &ls.req, ls.date)
+		closing = ls.req.Close
+		r.Discard(n)
+		if closing {
+			return out, true
+		}
+	}
+}
+
+// respond appends the response to req.
+func respond(out []byte, req *http1.Request, date []byte) []byte {
+	status, body, extra := 200, hello, closeHeader[:0]
+	switch p := string(req.Path); {
+	case p != "/" && p != "/plaintext":
+		status, body = 404, notFound
+	case string(req.Method) != "GET" && string(req.Method) != "HEAD":
+		status, body, extra = 405, notAllowed, allowHeader
+	}
+	if req.Close {
+		if status == 405 {
+			extra = allowClose
+		} else {
+			extra = closeHeader
+		}
+	}
+	if string(req.Method) == "HEAD" {
+		// The same head as for GET, Content-Length included, with no body.
+		out = http1.AppendResponse(out, status, date, textPlain, body, extra...)
+		return out[:len(out)-len(body)]
+	}
+	return http1.AppendResponse(out, status, date, textPlain, body, extra...)
+}
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
+	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
+	backend := flag.String("backend", "epoll", "poller backend: epoll (io_uring is not available yet)")
+	flag.Parse()
+	if *backend != "epoll" {
+		fmt.Fprintf(os.Stderr, "http: backend %q is not available; use epoll\n", *backend)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := loop.Serve(ctx, &server{}, "tcp://"+*addr, loop.WithLoops(*loops)); err != nil {
+		fmt.Fprintln(os.Stderr, "http:", err)
+		os.Exit(1)
+	}
+}
