@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sockloop/sockloop/codec"
+	"github.com/sockloop/sockloop/codec/resp"
+)
+
+// TestCommandLine builds the example, serves on a free port and checks every
+// command, pipelined and one by one, with a Go RESP client, then that the
+// server exits quietly on SIGINT.
+func TestCommandLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	addr := freePort(t)
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(build(t), "-addr", addr, "-loops", "2")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+
+	c := dialRetry(t, addr)
+	defer c.Close()
+	br := bufio.NewReader(c)
+	// Each case is sent one by one, then all of them again as one pipeline.
+	cases := []struct{ cmd, want string }{
+		{"PING", "+PONG"},
+		{"ping hello", "$5 hello"},
+		{"ECHO hi", "$2 hi"},
+		{"DEL k n", ":0"},
+		{"GET k", "$-1"},
+		{"SET k value", "+OK"},
+		{"get k", "$5 value"},
+		{"SET k other", "+OK"},
+		{"GET k", "$5 other"},
+		{"EXISTS k k missing", ":2"},
+		{"INCR n", ":1"},
+		{"INCR n", ":2"},
+		{"INCR k", "-ERR value is not an integer or out of range"},
+		{"SET n 9223372036854775807", "+OK"},
+		{"INCR n", "-ERR increment or decrement would overflow"},
+		{"DEL k n missing", ":2"},
+		{"EXISTS k", ":0"},
+		{"GET", "-ERR wrong number of arguments for 'get' command"},
+		{"Set k", "-ERR wrong number of arguments for 'set' command"},
+		{"ECHO", "-ERR wrong number of arguments for 'echo' command"},
+		{"DEL", "-ERR wrong number of arguments for 'del' command"},
+		{"INCR a b", "-ERR wrong number of arguments for 'incr' command"},
+		{"foo a b", "-ERR unknown command 'foo', with args beginning with: 'a' 'b' "},
+		{"FOO", "-ERR unknown command 'FOO', with args beginning with: "},
+		{"COMMAND DOCS", "*0"},
+		{"CONFIG GET save", "*2 $4 save $0 "},
+		{"CONFIG GET nothing", "*0"},
+	}
+	var all bytes.Buffer
+	for _, tc := range cases {
+		req := command(tc.cmd)
+		c.Write(req)
+		all.Write(req)
+		if got := readReply(t, br); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.cmd, got, tc.want)
+		}
+	}
+	b := all.Bytes()
+	c.Write(b[:len(b)/2+3]) // split mid-command
+	c.Write(b[len(b)/2+3:])
+	for _, tc := range cases {
+		if got := readReply(t, br); got != tc.want {
+			t.Errorf("pipelined %s: got %q, want %q", tc.cmd, got, tc.want)
+		}
+	}
+	// Inline commands, as telnet sends them.
+	fmt.Fprint(c, "SET inline 12\r\nINCR inline\r\n")
+	for _, want := range []string{"+OK", ":13"} {
+		if got := readReply(t, br); got != want {
+			t.Errorf("inline: got %q, want %q", got, want)
+		}
+	}
+
+	// The key space is shared: another connection (on the other loop, in
+	// turn) sees the first one's writes.
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := dialRetry(t, addr)
+			defer c.Close()
+			br := bufio.NewReader(c)
+			var batch bytes.Buffer
+			for range 100 {
+				batch.Write(command("INCR shared"))
+			}
+			batch.Write(command(fmt.Sprintf("GET k%d", i)))
+			c.Write(batch.Bytes())
+			for range 100 {
+				if got := readReply(t, br); !strings.HasPrefix(got, ":") {
+					t.Errorf("INCR shared: %q", got)
+				}
+			}
+			readReply(t, br)
+		}()
+	}
+	wg.Wait()
+	c.Write(command("GET shared"))
+	if got := readReply(t, br); got != "$3 400" {
+		t.Errorf("GET shared after 4×100 INCR: %q, want 400", got)
+	}
+
+	// QUIT answers, then closes.
+	c.Write(command("QUIT"))
+	if got := readReply(t, br); got != "+OK" {
+		t.Errorf("QUIT: %q", got)
+	}
+	if _, err := br.ReadByte(); err == nil {
+		t.Errorf("connection open after QUIT")
+	}
+	// A protocol error is reported, then the connection closes.
+	c2 := dialRetry(t, addr)
+	defer c2.Close()
+	fmt.Fprint(c2, "*1\r\n$x\r\n")
+	br2 := bufio.NewReader(c2)
+	if got := readReply(t, br2); !strings.HasPrefix(got, "-ERR Protocol error") {
+		t.Errorf("protocol error: %q", got)
+	}
+	if _, err := br2.ReadByte(); err == nil {
+		t.Errorf("connection open after a protocol error")
+	}
+
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
+	}
+	if stdout.Len()+stderr.Len() != 0 {
+		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
+	}
+}
+
+func TestBackendRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example")
+	}
+	out, err := exec.Command(build(t), "-backend", "io_uring").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("io_uring")) {
+		t.Fatalf("-backend io_uring: %v, %q; want exit status 2 naming the backend", err, out)
+	}
+}
+
+func TestParseInt(t *testing.T) {
+	for in, want := range map[string]bool{
+		"0": true, "-1": true, "42": true, "9223372036854775807": true, "-9223372036854775808": true,
+		"": false, "-": false, "-0": false, "01": false, "+1": false, " 1": false, "1x": false,
+		"9223372036854775808": false, "-9223372036854775809": false, "99999999999999999999": false,
+	} {
+		if _, ok := parseInt([]byte(in)); ok != want {
+			t.Errorf("parseInt(%q) ok = %v, want %v", in, ok, want)
+		}
+	}
+}
+
+// command encodes a space-separated command as an array of bulk strings.
+func command(s string) []byte {
+	var args [][]byte
+	for _, f := range strings.Fields(s) {
+		args = append(args, []byte(f))
+	}
+	return resp.AppendCommand(nil, args...)
+}
+
+// readReply reads one reply and renders it compactly: the type byte and line
+// of each part, bulk strings as "$len text", separated by spaces.
+func readReply(t *testing.T, br *bufio.Reader) string {
+	t.Helper()
+	line, err := br.ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading reply: %v", err)
+	}
+	line = strings.TrimSuffix(line, "\r\n")
+	switch line[0] {
+	case '$':
+		var n int
+		fmt.Sscanf(line[1:], "%d", &n)
+		if n < 0 {
+			return line
+		}
+		b := make([]byte, n+2)
+		if _, err := io.ReadFull(br, b); err != nil {
+			t.Fatalf("reading bulk: %v", err)
+		}
+		return fmt.Sprintf("$%d %s", n, b[:n])
+	case '*':
+		var n int
+		fmt.Sscanf(line[1:], "%d", &n)
+		parts := []string{line}
+		for range n {
+			parts = append(parts, readReply(t, br))
+		}
+		return strings.Join(parts, " ")
+	}
+	return line
+}
+
+// build compiles the example once per test binary.
+func build(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "sockloop-example-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "server")
+		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+func freePort(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// dialRetry dials until the freshly started server listens.
+func dialRetry(t *testing.T, addr string) net.Conn {
+	t.Helper()
+	var lastErr error
+	for range 200 {
+		c, err := net.Dial("tcp", addr)
+		if err == nil {
+			c.SetDeadline(time.Now().Add(20 * time.Second))
+			return c
+		}
+		lastErr = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server never answered on %s: %v", addr, lastErr)
+	return nil
+}
+
+// BenchmarkServe measures the handler's per-command cost on an in-memory
+// reader: a 16-deep pipeline of redis-benchmark's SET, GET, INCR and PING,
+// decoded and answered into the loop's reused buffer. It should report 0
+// allocs/op once the keys exist.
+func BenchmarkServe(b *testing.B) {
+	var batch []byte
+	for range 4 {
+		batch = append(batch, command("SET key:000000000001 xxx")...)
+		batch = append(batch, command("GET key:000000000001")...)
+		batch = append(batch, command("INCR counter:000000000001")...)
+		batch = append(batch, command("PING")...)
+	}
+	const depth = 16
+	s := &server{db: newStore()}
+	ls := &loopState{}
+	r := codec.NewBytesReader(nil)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%depth == 0 {
+			r.Reset(batch)
+			out, closing := s.serve(r, ls, ls.out[:0])
+			if closing || len(out) == 0 {
+				b.Fatal("bad serve")
+			}
+			ls.out = out
+		}
+	}
+}
