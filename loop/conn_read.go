@@ -49,7 +49,9 @@ func (c *Conn) read() {
 		c.act(l.eng.h.OnTraffic(c))
 		c.keepInput()
 		l.settle()
-		if !l.eng.cfg.edge || n < len(buf) || c.interest&poller.Readable == 0 || c.state != stateOpen {
+		// Edge-triggered, only EAGAIN re-arms the edge: a short read is not
+		// enough, since a FIN that came with the data shows only on the next read.
+		if !l.eng.cfg.edge || c.interest&poller.Readable == 0 || c.state != stateOpen {
 			return
 		}
 	}

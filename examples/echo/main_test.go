@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// TestCommandLine builds the example and checks its command-line contract:
+// it serves each network on -addr, prints nothing, and exits on SIGTERM.
+func TestCommandLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "echo")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		network string
+		addr    func(t *testing.T) string
+	}{
+		{network: "tcp", addr: freePort("tcp")},
+		{network: "udp", addr: freePort("udp")},
+		{network: "unix", addr: func(t *testing.T) string { return filepath.Join(t.TempDir(), "echo.sock") }},
+	} {
+		t.Run(tc.network, func(t *testing.T) {
+			addr := tc.addr(t)
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(bin, "-network", tc.network, "-addr", addr, "-loops", "2")
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer cmd.Process.Kill()
+			c := dialRetry(t, tc.network, addr)
+			defer c.Close()
+			msg := []byte("hello over " + tc.network)
+			c.Write(msg)
+			c.SetReadDeadline(time.Now().Add(10 * time.Second))
+			got := make([]byte, len(msg))
+			if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+				t.Fatalf("echo = %q, %v; want %q", got, err, msg)
+			}
+			cmd.Process.Signal(os.Interrupt)
+			if err := cmd.Wait(); err != nil {
+				t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
+			}
+			if stdout.Len()+stderr.Len() != 0 {
+				t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
+			}
+		})
+	}
+}
+
+func freePort(network string) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		var addr string
+		if network == "udp" {
+			c, err := net.ListenPacket("udp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr = c.LocalAddr().String()
+			c.Close()
+		} else {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			addr = ln.Addr().String()
+			ln.Close()
+		}
+		return addr
+	}
+}
+
+// dialRetry dials until the freshly started server listens.
+func dialRetry(t *testing.T, network, addr string) net.Conn {
+	t.Helper()
+	var lastErr error
+	for range 200 {
+		c, err := net.Dial(network, addr)
+		if err == nil && network == "udp" {
+			// A UDP "dial" always succeeds; probe until the server answers.
+			c.Write([]byte("probe"))
+			c.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+			if _, err = c.Read(make([]byte, 16)); err == nil {
+				c.SetReadDeadline(time.Time{})
+				return c
+			}
+			c.Close()
+		} else if err == nil {
+			return c
+		}
+		lastErr = err
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal(fmt.Errorf("server never answered on %s %s: %w", network, addr, lastErr))
+	return nil
+}
