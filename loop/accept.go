@@ -6,6 +6,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sockloop/sockloop/poller"
+	"github.com/sockloop/sockloop/sockopt"
 )
 
 const (
@@ -88,11 +89,13 @@ func (l *Loop) openConn(c *Conn) {
 	c.open()
 }
 
-// prepareStream sets the options every stream connection gets.
+// prepareStream sets the options every stream connection gets. Failures
+// are not fatal: SO_NOSIGPIPE exists only on some systems (Linux writes with
+// MSG_NOSIGNAL instead), and TCP_NODELAY is a latency choice.
 func prepareStream(fd int, network string, noDelay bool) {
-	setNoSigpipe(fd)
+	sockopt.SetNoSigpipe(fd, true)
 	if noDelay && network != "unix" {
-		unix.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+		sockopt.SetNoDelay(fd, true)
 	}
 }
 

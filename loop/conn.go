@@ -9,6 +9,7 @@ import (
 
 	"github.com/sockloop/sockloop/internal/buffer"
 	"github.com/sockloop/sockloop/poller"
+	"github.com/sockloop/sockloop/sockopt"
 )
 
 type connState uint8
@@ -190,12 +191,12 @@ func (c *Conn) handle(ev poller.Event) {
 
 // socketError returns the socket's pending error (SO_ERROR), nil if none.
 func socketError(fd int) error {
-	errno, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	errno, err := sockopt.SocketError(fd)
 	if err != nil {
-		return os.NewSyscallError("getsockopt", err)
+		return err
 	}
 	if errno != 0 {
-		return os.NewSyscallError("connect", unix.Errno(errno))
+		return os.NewSyscallError("connect", errno)
 	}
 	return nil
 }

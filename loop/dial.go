@@ -9,6 +9,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sockloop/sockloop/poller"
+	"github.com/sockloop/sockloop/sockopt"
 )
 
 // Dial connects to address from inside the engine, on the loop the balancing
@@ -135,9 +136,9 @@ func (e *Engine) Adopt(fd int, value any) (*Conn, error) {
 	if err := unix.SetNonblock(fd, true); err != nil {
 		return nil, os.NewSyscallError("fcntl", err)
 	}
-	sotype, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	sotype, err := sockopt.Type(fd)
 	if err != nil {
-		return nil, os.NewSyscallError("getsockopt", err)
+		return nil, err
 	}
 	if sotype != unix.SOCK_STREAM {
 		return nil, &net.OpError{Op: "adopt", Err: os.NewSyscallError("getsockopt", unix.ESOCKTNOSUPPORT)}

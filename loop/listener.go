@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/sockopt"
 )
 
 // listenBacklog is passed to listen(2); the kernel caps it at somaxconn.
@@ -63,35 +65,31 @@ func (ln *listener) bindOne(shared bool) (int, error) {
 	if err != nil {
 		return -1, err
 	}
-	fail := func(call string, err error) (int, error) {
+	fail := func(err error) (int, error) {
 		unix.Close(fd)
-		return -1, &net.OpError{Op: "listen", Net: ep.network, Addr: netAddr(ep.network, ep.sa), Err: os.NewSyscallError(call, err)}
+		return -1, &net.OpError{Op: "listen", Net: ep.network, Addr: netAddr(ep.network, ep.sa), Err: err}
 	}
 	if ep.family != unix.AF_UNIX {
-		if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-			return fail("setsockopt", err)
+		if err := sockopt.SetReuseAddr(fd, true); err != nil {
+			return fail(err)
 		}
 		if shared {
-			if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, reusePortOption, 1); err != nil {
-				return fail("setsockopt", err)
+			if err := sockopt.SetInt(fd, unix.SOL_SOCKET, reusePortOption, 1); err != nil {
+				return fail(err)
 			}
 		}
 	}
 	if ep.family == unix.AF_INET6 {
-		v6only := 1
-		if ep.dualStack {
-			v6only = 0
-		}
-		if err := unix.SetsockoptInt(fd, unix.IPPROTO_IPV6, unix.IPV6_V6ONLY, v6only); err != nil {
-			return fail("setsockopt", err)
+		if err := sockopt.SetV6Only(fd, !ep.dualStack); err != nil {
+			return fail(err)
 		}
 	}
 	if err := unix.Bind(fd, ep.sa); err != nil {
-		return fail("bind", err)
+		return fail(os.NewSyscallError("bind", err))
 	}
 	if ep.stream() {
 		if err := unix.Listen(fd, listenBacklog); err != nil {
-			return fail("listen", err)
+			return fail(os.NewSyscallError("listen", err))
 		}
 	}
 	return fd, nil

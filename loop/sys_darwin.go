@@ -13,6 +13,4 @@ func sysSocket(family, sotype int) (int, error) {
 
 func sysAccept(fd int) (int, unix.Sockaddr, error) { return acceptNonblock(fd) }
 
-func setNoSigpipe(fd int) { unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1) }
-
 func writevBSD(fd int, bufs [][]byte) (int, error) { return unix.Writev(fd, bufs) }

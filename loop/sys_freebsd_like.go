@@ -13,8 +13,6 @@ func sysSocket(family, sotype int) (int, error) {
 	return socketNonblock(fd, err, "socket")
 }
 
-func setNoSigpipe(fd int) { unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1) }
-
 // writevBSD gathers bufs with one writev(2).
 func writevBSD(fd int, bufs [][]byte) (int, error) {
 	iov := make([]unix.Iovec, 0, len(bufs))

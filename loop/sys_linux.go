@@ -23,8 +23,6 @@ func sysAccept(fd int) (int, unix.Sockaddr, error) {
 	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 }
 
-func setNoSigpipe(int) {}
-
 // sysWritev gathers bufs with one sendmsg; MSG_NOSIGNAL turns a write to a
 // reset peer into EPIPE instead of SIGPIPE. iov is scratch space owned by the
 // loop so that the call does not allocate.

@@ -13,6 +13,4 @@ func sysSocket(family, sotype int) (int, error) {
 
 func sysAccept(fd int) (int, unix.Sockaddr, error) { return acceptNonblock(fd) }
 
-func setNoSigpipe(int) {}
-
 func writevBSD(fd int, bufs [][]byte) (int, error) { return unix.Writev(fd, bufs) }
