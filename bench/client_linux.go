@@ -28,8 +28,9 @@ const dialBatch = 128
 const stallTimeout = 10 * time.Second
 
 // Client is an echo load generator: many non-blocking TCP connections served
-// by one goroutine through an epoll poller. Each connection keeps up to Depth
-// messages of Size bytes in flight, and every byte that comes back is checked
+// by one goroutine through an epoll poller. Each connection sends depth
+// messages of size bytes in one write and sends the next batch once all of
+// them are back (depth 1 is ping-pong), and every byte that comes back is checked
 // against what was sent: connection i sends the stream
 // pattern[(offset+salt_i) % 251], so a lost, repeated, reordered or foreign
 // byte fails the run. Buffers are allocated by Dial; Run allocates nothing.
@@ -57,8 +58,8 @@ type clientConn struct {
 	writing bool  // write interest armed after a short write
 }
 
-// Dial opens conns connections to addr for messages of size bytes with depth
-// messages in flight on each, and sets TCP_NODELAY on them.
+// Dial opens conns connections to addr for messages of size bytes sent in
+// batches of depth, and sets TCP_NODELAY on them.
 func Dial(addr netip.AddrPort, conns, size, depth int) (*Client, error) {
 	if conns < 1 || size < 1 || depth < 1 {
 		return nil, fmt.Errorf("bench: need conns, size and depth >= 1 (got %d, %d, %d)", conns, size, depth)
@@ -168,9 +169,9 @@ func (c *Client) track(fd int) {
 // Conns returns the number of connections.
 func (c *Client) Conns() int { return len(c.conns) }
 
-// Run sends n messages spread over the connections, at most Depth in flight
-// on each, and returns once all n have come back intact. It allocates
-// nothing. After an error the Client is only good for Close.
+// Run sends n messages spread over the connections in batches of depth and
+// returns once all n have come back intact. It allocates nothing. After an
+// error the Client is only good for Close.
 func (c *Client) Run(n int) error {
 	c.budget, c.done = n, 0
 	for i := range c.conns {
@@ -208,17 +209,19 @@ func (c *Client) Run(n int) error {
 	return nil
 }
 
-// refill queues as many whole messages as the depth and the budget allow
-// and writes them.
+// refill sends the next batch once every message of the last one is back:
+// depth messages (fewer when the budget runs out) in one write, as a
+// pipelining client (redis-benchmark -P, wrk with a pipeline script) does.
 func (c *Client) refill(cc *clientConn) error {
-	size := int64(c.size)
-	inFlight := int((cc.want - cc.recv/size*size) / size)
-	add := min(c.depth-inFlight, c.budget)
+	if cc.want > cc.recv {
+		return nil
+	}
+	add := min(c.depth, c.budget)
 	if add <= 0 {
 		return nil
 	}
 	c.budget -= add
-	cc.want += int64(add) * size
+	cc.want += int64(add) * int64(c.size)
 	return c.flush(cc)
 }
 

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // BenchmarkEcho echoes messages through each server with the event-loop
@@ -54,13 +57,37 @@ func benchEcho(b *testing.B, sk serverKind, conns, size, depth int) {
 	b.ReportAllocs()
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
+	cpu0 := readCPU()
 	b.ResetTimer()
 	if err := c.Run(b.N); err != nil {
 		b.Fatal(err)
 	}
 	b.StopTimer()
+	cpu1 := readCPU()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	// CPU time per message: the client's is its locked thread's, the
+	// server's is the rest of the process (its loops or goroutines, plus
+	// the runtime's background work). On a shared machine this is steadier
+	// than throughput, which depends on what else gets the CPUs.
+	client := cpu1.thread - cpu0.thread
+	b.ReportMetric(float64(cpu1.process-cpu0.process-client)/float64(b.N), "srv-cpu-ns/op")
+	b.ReportMetric(float64(client)/float64(b.N), "cli-cpu-ns/op")
 	// allocs/op is rounded down to a whole number; this shows the rest.
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)*1e6/float64(b.N), "allocs/Mmsg")
+}
+
+// cpuTimes are CPU times (user plus system) of the process and of the
+// calling thread.
+type cpuTimes struct{ process, thread time.Duration }
+
+func readCPU() cpuTimes {
+	var p, t unix.Rusage
+	unix.Getrusage(unix.RUSAGE_SELF, &p)
+	unix.Getrusage(unix.RUSAGE_THREAD, &t)
+	return cpuTimes{process: rusageCPU(&p), thread: rusageCPU(&t)}
+}
+
+func rusageCPU(r *unix.Rusage) time.Duration {
+	return time.Duration(r.Utime.Nano() + r.Stime.Nano())
 }
