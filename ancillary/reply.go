@@ -10,7 +10,8 @@ import (
 
 // ReceivedOn returns the local address a datagram arrived at and the index
 // of the interface it came in on, from the first IP_PKTINFO (its
-// ipi_spec_dst, the address a reply should come from) or IPV6_PKTINFO
+// ipi_spec_dst, the address a reply should come from, or ipi_addr where
+// spec_dst is unspecified) or IPV6_PKTINFO
 // message in oob; with AppendSource they let a server on a wildcard
 // address answer from the address each peer used. The socket must have
 // IP_PKTINFO or IPV6_RECVPKTINFO set. It returns ErrNotFound when oob holds
@@ -22,6 +23,13 @@ func ReceivedOn(oob []byte) (local netip.Addr, ifIndex int, err error) {
 		switch {
 		case m.Is(unix.IPPROTO_IP, unix.IP_PKTINFO):
 			pi, err := m.Inet4PacketInfo()
+			// ipi_spec_dst can be 0.0.0.0 on a wildcard socket (seen on
+			// Linux 6.18 over loopback); the header's destination is then
+			// the address the datagram came to, unless it was a group or
+			// broadcast address, which cannot be a source.
+			if local := pi.Local; local.IsUnspecified() && pi.Dst.IsValid() && !pi.Dst.IsMulticast() && pi.Dst != netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+				return pi.Dst, pi.IfIndex, err
+			}
 			return pi.Local, pi.IfIndex, err
 		case m.Is(unix.IPPROTO_IPV6, unix.IPV6_PKTINFO):
 			pi, err := m.Inet6PacketInfo()

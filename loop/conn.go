@@ -34,6 +34,8 @@ type Conn struct {
 	laddr, raddr  net.Addr
 	value         any
 
+	fds   []int          // descriptors received with the current input
+	oob   []byte         // control data of the current datagram (WithAncillary)
 	in    []byte         // unconsumed input: in the loop's read buffer or in stash
 	stash buffer.Inbound // input kept between callbacks
 	out   buffer.Queue
@@ -257,6 +259,7 @@ func (c *Conn) closeNow(err error) {
 		dropped = ErrNotConnected
 	}
 	c.out.Reset(dropped)
+	c.closeUntakenFDs()
 	c.stash.Release()
 	c.in = nil
 	if !c.stream {

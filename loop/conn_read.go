@@ -25,7 +25,13 @@ func (c *Conn) read() {
 		if own {
 			buf, c.in = c.stash.Spare(c.in, max(minSpare, len(c.in)))
 		}
-		n, err := unix.Read(c.fd, buf)
+		var n int
+		var err error
+		if c.l.eng.cfg.ancillary && c.network == "unix" {
+			n, err = c.readMsg(buf)
+		} else {
+			n, err = unix.Read(c.fd, buf)
+		}
 		switch err {
 		case nil:
 		case unix.EINTR:
@@ -47,6 +53,9 @@ func (c *Conn) read() {
 			c.in = buf[:n]
 		}
 		c.act(l.eng.h.OnTraffic(c))
+		if len(c.fds) > 0 {
+			c.closeUntakenFDs()
+		}
 		c.keepInput()
 		l.settle()
 		// Edge-triggered, only EAGAIN re-arms the edge: a short read is not

@@ -2,8 +2,10 @@ package loop
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
+	"runtime"
 
 	"golang.org/x/sys/unix"
 
@@ -123,17 +125,23 @@ func (c *Conn) markQueued() {
 	}
 }
 
-// flush writes queued output with gather calls until the kernel takes no
-// more; errors close the connection.
+// flush writes queued output with gather calls (and sendfile for queued
+// files) until the kernel takes no more; errors close the connection.
 func (c *Conn) flush() {
 	l := c.l
 	for !c.out.Empty() {
+		if span := c.out.HeadFile(); span != nil {
+			if !c.flushFile(span) {
+				return
+			}
+			continue
+		}
 		bufs := c.out.Gather(l.gath[:0], maxIovecs)
 		total := 0
 		for _, b := range bufs {
 			total += len(b)
 		}
-		n, err := sysWritev(c.fd, bufs, l.iov)
+		n, err := sysWritev(c.fd, bufs, c.out.HeadControl(), l.iov)
 		clear(bufs)
 		switch err {
 		case nil:
@@ -151,6 +159,61 @@ func (c *Conn) flush() {
 			return
 		}
 	}
+}
+
+// maxSendfile caps one sendfile call, as Go's internal/poll does.
+const maxSendfile = 1 << 30
+
+// flushFile sends from the queued file at the head and reports whether the
+// caller may go on writing.
+func (c *Conn) flushFile(span *buffer.FileSpan) bool {
+	off := span.Offset
+	n, err := sysSendfile(c.fd, span.Fd, &off, int(min(span.Remaining, maxSendfile)), c.l.readBuf)
+	switch {
+	case err == unix.EINTR:
+		return true
+	case err == unix.EAGAIN:
+		if n > 0 {
+			c.out.AdvanceFile(int64(n))
+		}
+		return false
+	case err != nil:
+		c.closeNow(os.NewSyscallError("sendfile", err))
+		return false
+	case n == 0:
+		// The file ended before the span did: what was promised cannot be
+		// sent, and the stream would be corrupt if the next bytes followed.
+		c.out.DropHead(io.ErrUnexpectedEOF)
+		c.closeNow(io.ErrUnexpectedEOF)
+		return false
+	}
+	c.lastWrite = c.l.now
+	c.out.AdvanceFile(int64(n))
+	return c.state != stateClosed
+}
+
+// SendFile queues count bytes of f from offset, in order with the other
+// output, to be sent with sendfile(2) (read and written in user space where
+// the system has no sendfile) across as many loop turns as the socket needs,
+// without blocking the loop. f must stay open until done (if not nil) runs
+// with nil or the reason the bytes were not all sent. Call it on the loop.
+func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err error)) error {
+	if err := c.writable(); err != nil {
+		return err
+	}
+	if !c.stream || offset < 0 || count < 0 {
+		return &net.OpError{Op: "sendfile", Net: c.network, Err: os.ErrInvalid}
+	}
+	cb := func(err error) {
+		runtime.KeepAlive(f) // f's finalizer must not close the fd while it is queued
+		if done != nil {
+			done(c, err)
+		}
+	}
+	c.markQueued()
+	c.out.File(int(f.Fd()), offset, count, cb)
+	c.l.touch(c)
+	return nil
 }
 
 // afterFlush finishes a close or half-close whose output drained, applies

@@ -38,6 +38,8 @@ type Loop struct {
 	dirty  []*Conn      // connections touched during the current callback
 	gath   [][]byte     // scratch for gather writes
 	iov    []unix.Iovec // scratch for gather writes
+	oob    []byte       // scratch for received control data (WithAncillary)
+	oobOut []byte       // scratch for control data sent with replies
 	ticker *Timer
 
 	waiting  atomic.Bool // in or about to enter Wait

@@ -40,6 +40,7 @@ type config struct {
 	ticker       bool
 	noDelay      bool
 	workers      int
+	ancillary    bool
 	logger       *slog.Logger
 	err          error
 }
@@ -176,6 +177,12 @@ func WithWorkerPool(n int) Option {
 		c.workers = n
 	}
 }
+
+// WithAncillary makes the loops read control messages: Unix stream
+// connections receive passed descriptors (Conn.TakeFDs), and datagram sockets
+// learn the local address each datagram came in on (Conn.ReceivedOn) and
+// send replies from it. Without it reads are plain read(2) calls.
+func WithAncillary(on bool) Option { return func(c *config) { c.ancillary = on } }
 
 // WithLogger sets where the engine logs (default slog.Default()).
 func WithLogger(l *slog.Logger) Option {

@@ -8,7 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-func sysWritev(fd int, bufs [][]byte, _ []unix.Iovec) (int, error) {
+func sysWritev(fd int, bufs [][]byte, oob []byte, _ []unix.Iovec) (int, error) {
+	if len(oob) > 0 {
+		return unix.SendmsgBuffers(fd, bufs, oob, nil, 0)
+	}
 	return writevBSD(fd, bufs)
 }
 

@@ -23,10 +23,11 @@ func sysAccept(fd int) (int, unix.Sockaddr, error) {
 	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 }
 
-// sysWritev gathers bufs with one sendmsg; MSG_NOSIGNAL turns a write to a
-// reset peer into EPIPE instead of SIGPIPE. iov is scratch space owned by the
-// loop so that the call does not allocate.
-func sysWritev(fd int, bufs [][]byte, iov []unix.Iovec) (int, error) {
+// sysWritev gathers bufs, with the control data oob if not nil, into one
+// sendmsg; MSG_NOSIGNAL turns a write to a reset peer into EPIPE instead of
+// SIGPIPE. iov is scratch space owned by the loop so that the call does not
+// allocate.
+func sysWritev(fd int, bufs [][]byte, oob []byte, iov []unix.Iovec) (int, error) {
 	n := 0
 	for _, b := range bufs {
 		if n == len(iov) {
@@ -39,10 +40,20 @@ func sysWritev(fd int, bufs [][]byte, iov []unix.Iovec) (int, error) {
 	var msg unix.Msghdr
 	msg.Iov = &iov[0]
 	msg.SetIovlen(n)
+	if len(oob) > 0 {
+		msg.Control = &oob[0]
+		msg.SetControllen(len(oob))
+	}
 	r, _, errno := unix.Syscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT)
 	clear(iov[:n]) // do not keep the caller's memory reachable
 	if errno != 0 {
 		return 0, errno
 	}
 	return int(r), nil
+}
+
+// sysSendfile sends up to count bytes of the file infd from *off with
+// sendfile(2), advancing *off.
+func sysSendfile(fd, infd int, off *int64, count int, _ []byte) (int, error) {
+	return unix.Sendfile(fd, infd, off, count)
 }

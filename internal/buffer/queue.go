@@ -14,6 +14,8 @@ type segment struct {
 	pooled *bytebufferpool.ByteBuffer // the bytes live in pool memory
 	borrow bool                       // the bytes are the caller's until Detach
 	done   func(error)                // the caller's bytes are theirs again
+	oob    []byte                     // control data sent with the first byte of b
+	file   *FileSpan                  // a file range to send instead of b
 }
 
 // Queue is a FIFO of byte slices written out with one gather call. It is not
@@ -82,9 +84,15 @@ func (q *Queue) push(s segment) {
 }
 
 // Gather appends the queued slices, oldest first, to dst, at most max of them.
+// It stops before a file span and before control data other than the head's,
+// so that each gather call carries at most the head's control data.
 func (q *Queue) Gather(dst [][]byte, max int) [][]byte {
 	for i := q.head; i < len(q.segs) && len(dst) < max; i++ {
-		dst = append(dst, q.segs[i].b)
+		s := &q.segs[i]
+		if s.file != nil || (s.oob != nil && i > q.head) {
+			break
+		}
+		dst = append(dst, s.b)
 	}
 	return dst
 }
@@ -95,6 +103,7 @@ func (q *Queue) Advance(n int) {
 	q.size -= n
 	for n > 0 {
 		s := &q.segs[q.head]
+		s.oob = nil // the kernel sent it with the segment's first byte
 		if n < len(s.b) {
 			s.b = s.b[n:]
 			return
