@@ -65,8 +65,16 @@
 // /etc/services, /etc/protocols and DNS through Go's resolver. Where their
 // results can differ from glibc's is written on each function.
 //
-// Ancillary data (SendMsg, RecvMsg, RecvMsgInto) is raw control-message
-// bytes; package ancillary builds and parses them.
+// # Messages and descriptors
+//
+// RecvMsgInto and SendMsg make one recvmsg(2) or sendmsg(2) over the
+// caller's buffers, in place, through an iovec scratch kept per direction on
+// the Socket, so they allocate nothing in steady state. Ancillary data is raw
+// control-message bytes; package ancillary builds and parses them. Received
+// descriptors are close-on-exec (MSG_CMSG_CLOEXEC on Linux and FreeBSD), and
+// when MSG_CTRUNC is set every descriptor that reached the process but not
+// the caller's control bytes is closed. SendFDs and RecvFDs are Python's
+// send_fds and recv_fds.
 //
 // # Errors
 //

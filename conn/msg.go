@@ -6,9 +6,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// maxIovecs is IOV_MAX (1024 on Linux and the BSDs).
+const maxIovecs = 1024
+
 // RecvMsg wraps recvmsg(2) into fresh buffers: up to bufsize data bytes,
 // up to ancbufsize bytes of raw control messages, the message flags and the
-// sender's address.
+// sender's address. Control data is handled as RecvMsgInto says.
 func (s *Socket) RecvMsg(bufsize, ancbufsize int, flags ...MsgFlag) (data, anc []byte, msgFlags MsgFlag, addr Addr, err error) {
 	if bufsize < 0 || ancbufsize < 0 || bufsize > maxBufsize || ancbufsize > maxBufsize {
 		return nil, nil, 0, nil, valueErr("recvmsg", "buffer size out of range")
@@ -21,10 +24,20 @@ func (s *Socket) RecvMsg(bufsize, ancbufsize int, flags ...MsgFlag) (data, anc [
 
 // RecvMsgInto wraps one recvmsg(2) whose iovecs are the caller's buffers,
 // filled in order and in place (zero-length ones take nothing); control
-// messages land raw in oob. It returns the data byte count, the control
-// byte count, the message flags (MSG_TRUNC, MSG_CTRUNC, ...) and the
-// sender's address. More than 1024 buffers fail with EMSGSIZE. Nothing is
-// kept after the call returns.
+// messages land raw in oob, to be read with package ancillary. It returns
+// the data byte count, the control byte count, the message flags
+// (MSG_TRUNC, MSG_CTRUNC, ...) and the sender's address (nil for a
+// connected stream). More than 1024 buffers fail with EMSGSIZE. Nothing is
+// kept after the call returns, and on AF_INET, AF_INET6 and AF_UNIX sockets
+// a call allocates nothing unless it returns an address.
+//
+// Descriptors passed with SCM_RIGHTS are open in this process and owned by
+// the caller once the call returns; they are close-on-exec (MSG_CMSG_CLOEXEC
+// where the system has it). When the control data did not fit, MSG_CTRUNC is
+// set in the flags, and the descriptors that reached this process but not
+// oob[:oobn] are closed: a final message cut short by the buffer (as macOS
+// leaves it) is dropped from oobn and the fds it holds are closed. Size oob
+// with ancillary.Space for the largest message expected.
 func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n, oobn int, msgFlags MsgFlag, addr Addr, err error) {
 	if len(buffers) > maxIovecs {
 		return 0, 0, 0, nil, s.wrapErr("recvmsg_into", "recvmsg", nil, unix.EMSGSIZE, nil)
@@ -35,23 +48,30 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n,
 		return 0, 0, 0, nil, err
 	}
 	var rf int
-	var sa unix.Sockaddr
-	perr, serr := s.doRead(once, func(fd int) (err error) {
-		n, oobn, rf, sa, err = unix.RecvmsgBuffers(fd, buffers, oob, int(fl))
-		return err
-	})
+	var perr, serr error
+	if rawFamily(s.family) {
+		n, oobn, rf, addr, perr, serr = s.rmsg.do(once, int(fl)|recvFlags, buffers, oob)
+	} else {
+		n, oobn, rf, addr, perr, serr = s.recvmsgSlow(once, int(fl)|recvFlags, buffers, oob)
+	}
 	if err := s.wrapErr("recvmsg_into", "recvmsg", perr, serr, nil); err != nil {
 		return 0, 0, 0, nil, err
 	}
-	return n, oobn, MsgFlag(rf), decodeAddr(sa), nil
+	if int(fl)&recvFlags == 0 {
+		rf &^= recvFlags // Linux echoes it; show only what the caller asked
+	}
+	return n, settleRights(oob[:oobn], rf), MsgFlag(rf), addr, nil
 }
 
 // SendMsg wraps one sendmsg(2) gathering the caller's buffers without
-// copying them, with raw control messages oob and, for unconnected
-// sockets, a destination (nil when connected). It returns the bytes sent.
-// More than 1024 buffers fail with EMSGSIZE. With control data and no data
-// on a stream socket one zero byte is sent, as the kernel needs data to
-// carry control messages.
+// copying them, with raw control messages oob (built with package
+// ancillary) and, for unconnected sockets, a destination (nil when
+// connected). It returns the bytes sent, which on a stream socket may be
+// fewer than the buffers hold. More than 1024 buffers fail with EMSGSIZE.
+// With control data and no data on a socket that is not SOCK_DGRAM one zero
+// byte is sent, as the kernel needs data to carry control messages, and 0 is
+// returned. Nothing is kept after the call returns; without a destination a
+// call allocates nothing.
 func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFlag) (int, error) {
 	var sa unix.Sockaddr
 	if addr != nil {
@@ -68,21 +88,41 @@ func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFl
 	if err != nil {
 		return 0, err
 	}
-	raw := flowSockaddr(addr, sa)
 	var n int
-	perr, serr := s.doWrite(once, func(fd int) (err error) {
-		if raw != nil {
-			n, err = rawSendmsg(fd, buffers, oob, raw, int(fl)|sendFlags)
-		} else {
-			n, err = unix.SendmsgBuffers(fd, buffers, oob, sa, int(fl)|sendFlags)
-		}
-		return err
-	})
+	var perr, serr error
+	if sa == nil {
+		n, _, _, _, perr, serr = s.wmsg.do(once, int(fl)|sendFlags, buffers, oob)
+	} else {
+		n, perr, serr = s.sendmsgTo(once, int(fl)|sendFlags, buffers, oob, addr, sa)
+	}
 	if err := s.wrapErr("sendmsg", "sendmsg", perr, serr, addr); err != nil {
 		return 0, err
 	}
 	return n, nil
 }
 
-// maxIovecs is IOV_MAX (1024 on Linux and the BSDs).
-const maxIovecs = 1024
+// recvmsgSlow is RecvMsgInto through x/sys, for the families decodeRaw
+// does not read; it allocates.
+func (s *Socket) recvmsgSlow(once bool, flags int, buffers [][]byte, oob []byte) (n, oobn, rf int, addr Addr, perr, serr error) {
+	var sa unix.Sockaddr
+	perr, serr = s.doRead(once, func(fd int) (err error) {
+		n, oobn, rf, sa, err = unix.RecvmsgBuffers(fd, buffers, oob, flags)
+		return err
+	})
+	return n, oobn, rf, decodeAddr(sa), perr, serr
+}
+
+// sendmsgTo is SendMsg with a destination, through x/sys or, for an IPv6
+// flow label, a raw sockaddr_in6; it allocates.
+func (s *Socket) sendmsgTo(once bool, flags int, buffers [][]byte, oob []byte, addr Addr, sa unix.Sockaddr) (n int, perr, serr error) {
+	raw := flowSockaddr(addr, sa)
+	perr, serr = s.doWrite(once, func(fd int) (err error) {
+		if raw != nil {
+			n, err = rawSendmsg(fd, buffers, oob, raw, flags)
+		} else {
+			n, err = unix.SendmsgBuffers(fd, buffers, oob, sa, flags)
+		}
+		return err
+	})
+	return n, perr, serr
+}

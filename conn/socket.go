@@ -28,6 +28,8 @@ type Socket struct {
 	hooks  *hooks // fault injection in tests; nil in use
 	rop    ioOp   // RecvInto's reusable call state
 	wop    ioOp   // Send and SendAll's reusable call state
+	rmsg   msgOp  // RecvMsgInto's reusable call state and iovec scratch
+	wmsg   msgOp  // SendMsg's reusable call state and iovec scratch
 
 	mu       sync.Mutex    // guards what follows
 	timeout  time.Duration // NoTimeout, 0, or > 0
@@ -124,6 +126,8 @@ func newSocket(fd int, family Family, typ Type, proto Proto) (*Socket, error) {
 	s := &Socket{fd: fd, f: f, rc: rc, family: family, typ: typ &^ typeFlags, proto: proto}
 	s.rop.init(s, false)
 	s.wop.init(s, true)
+	s.rmsg.init(s, false)
+	s.wmsg.init(s, true)
 	s.timeout = DefaultTimeout()
 	if typ&typeFlags&nonblockFlag != 0 {
 		s.timeout = 0

@@ -1,0 +1,333 @@
+package conn
+
+import (
+	"bytes"
+	"net/netip"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/sockloop/sockloop/ancillary"
+	"github.com/sockloop/sockloop/sockopt"
+	"golang.org/x/sys/unix"
+)
+
+// pipeFDs returns n write ends of one pipe (duplicates) and its read end;
+// the test's cleanup closes them all.
+func pipeFDs(t *testing.T, n int) (fds []int, r *os.File) {
+	t.Helper()
+	r, w, err := os.Pipe()
+	must(t, err)
+	t.Cleanup(func() { r.Close(); w.Close() })
+	fds = []int{int(w.Fd())}
+	for len(fds) < n {
+		d, err := unix.FcntlInt(w.Fd(), unix.F_DUPFD_CLOEXEC, 0)
+		must(t, err)
+		t.Cleanup(func() { unix.Close(d) })
+		fds = append(fds, d)
+	}
+	return fds, r
+}
+
+// TestSCMRights passes descriptors over Unix socketpairs with SendFDs and
+// RecvFDs: each one received works, is close-on-exec, and exactly the
+// descriptors returned are new in /proc/self/fd. When the sender passes
+// more than the receiver has room for, MSG_CTRUNC is reported and nothing
+// else stays open.
+func TestSCMRights(t *testing.T) {
+	tests := []struct {
+		name      string
+		typ       Type
+		send      int // descriptors sent
+		maxfds    int // room at the receiver
+		wantFDs   int
+		wantTrunc bool
+	}{
+		{name: "one/stream", typ: SOCK_STREAM, send: 1, maxfds: 1, wantFDs: 1},
+		{name: "one/dgram", typ: SOCK_DGRAM, send: 1, maxfds: 4, wantFDs: 1},
+		{name: "many/seqpacket", typ: SOCK_SEQPACKET, send: 16, maxfds: 16, wantFDs: 16},
+		{name: "many/stream", typ: SOCK_STREAM, send: 64, maxfds: 64, wantFDs: 64},
+		{name: "more than room", typ: SOCK_DGRAM, send: 3, maxfds: 1, wantFDs: 1, wantTrunc: true},
+		{name: "no room", typ: SOCK_DGRAM, send: 3, maxfds: 0, wantFDs: 0, wantTrunc: true},
+		{name: "twice the room/stream", typ: SOCK_STREAM, send: 8, maxfds: 4, wantFDs: 4, wantTrunc: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := mustPair(t, AF_UNIX, tt.typ)
+			fds, r := pipeFDs(t, tt.send)
+			n, err := a.SendFDs([][]byte{[]byte("fd"), []byte("s")}, fds, nil)
+			if err != nil || n != 3 {
+				t.Fatalf("SendFDs = %d, %v", n, err)
+			}
+			before := countFDs()
+			data, got, flags, _, err := b.RecvFDs(16, tt.maxfds)
+			must(t, err)
+			defer func() {
+				for _, fd := range got {
+					unix.Close(fd)
+				}
+			}()
+			if string(data) != "fds" || len(got) != tt.wantFDs || (flags&MSG_CTRUNC != 0) != tt.wantTrunc {
+				t.Fatalf("RecvFDs = %q, %d fds, flags %v; want \"fds\", %d fds, MSG_CTRUNC %v",
+					data, len(got), flags, tt.wantFDs, tt.wantTrunc)
+			}
+			if now := countFDs(); now != before+tt.wantFDs {
+				t.Errorf("open descriptors %d -> %d, want %d more", before, now, tt.wantFDs)
+			}
+			for i, fd := range got {
+				fl, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+				must(t, err)
+				if fl&unix.FD_CLOEXEC == 0 {
+					t.Errorf("received fd %d is not close-on-exec", fd)
+				}
+				if _, err := unix.Write(fd, []byte{byte('a' + i)}); err != nil {
+					t.Fatalf("write to received fd: %v", err)
+				}
+			}
+			if len(got) > 0 {
+				buf := make([]byte, len(got))
+				if _, err := r.Read(buf); err != nil || buf[0] != 'a' {
+					t.Errorf("pipe read %q, %v", buf, err)
+				}
+			}
+		})
+	}
+}
+
+// TestRecvMsgIntoRightsRaw receives SCM_RIGHTS into a raw control buffer
+// and parses it with ancillary: the seed's Len(4) case with three fds.
+func TestRecvMsgIntoRightsRaw(t *testing.T) {
+	a, b := mustPair(t, AF_UNIX, SOCK_DGRAM)
+	fds, _ := pipeFDs(t, 3)
+	oob, err := ancillary.AppendRights(nil, fds...)
+	must(t, err)
+	if _, err := a.SendMsg([][]byte{[]byte("data")}, oob, nil); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := ancillary.Len(4)
+	rbuf := make([]byte, l)
+	buf := make([]byte, 16)
+	before := countFDs()
+	n, oobn, flags, _, err := b.RecvMsgInto([][]byte{buf}, rbuf)
+	must(t, err)
+	if n != 4 || !ancillary.Truncated(int(flags)) || flags&MSG_CMSG_CLOEXEC != 0 {
+		t.Fatalf("RecvMsgInto = %d bytes, flags %v; want 4, MSG_CTRUNC only", n, flags)
+	}
+	got, closed, err := ancillary.TakeRights(nil, rbuf[:oobn], int(flags), 8)
+	if len(got) != 1 || closed != 0 || err != ancillary.ErrTruncated {
+		t.Fatalf("TakeRights = %v, %d, %v; want one fd, ErrTruncated", got, closed, err)
+	}
+	if now := countFDs(); now != before+1 {
+		t.Errorf("open descriptors %d -> %d, want one more", before, now)
+	}
+	unix.Close(got[0])
+}
+
+// TestCredentials receives the sender's credentials with SO_PASSCRED, both
+// attached by the kernel and sent explicitly.
+func TestCredentials(t *testing.T) {
+	a, b := mustPair(t, AF_UNIX, SOCK_DGRAM)
+	must(t, b.SetSockopt(SO_PASSCRED, 1))
+	want := ancillary.Credentials{PID: int32(os.Getpid()), UID: uint32(os.Getuid()), GID: uint32(os.Getgid())}
+	for _, oob := range [][]byte{nil, ancillary.AppendCredentials(nil, want)} {
+		if _, err := a.SendMsg([][]byte{[]byte("who")}, oob, nil); err != nil {
+			t.Fatal(err)
+		}
+		space, _ := ancillary.Space(12)
+		_, anc, _, _, err := b.RecvMsg(16, space)
+		must(t, err)
+		var got ancillary.Credentials
+		found := false
+		for m, err := range ancillary.Messages(anc) {
+			must(t, err)
+			if got, err = m.Credentials(); err == nil {
+				found = true
+			}
+		}
+		if !found || got != want {
+			t.Errorf("credentials %+v (found %v), want %+v", got, found, want)
+		}
+	}
+}
+
+// TestPacketInfo receives a datagram's local address on 127.0.0.1 and ::1
+// with packet info set and answers from it with AppendSource.
+func TestPacketInfo(t *testing.T) {
+	tests := []struct {
+		name   string
+		family Family
+		host   string
+		opt    Opt
+	}{
+		{name: "ipv4", family: AF_INET, host: "127.0.0.1", opt: IP_PKTINFO},
+		{name: "ipv6", family: AF_INET6, host: "::1", opt: IPV6_RECVPKTINFO},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.family == AF_INET6 && !HasIPv6() {
+				t.Skip("no IPv6")
+			}
+			srv := mustOpen(t, tt.family, SOCK_DGRAM, 0)
+			must(t, srv.SetSockopt(tt.opt, 1))
+			wild := "0.0.0.0"
+			if tt.family == AF_INET6 {
+				wild = "::"
+			}
+			must(t, srv.Bind(HostAddr{Fam: tt.family, Host: wild}))
+			sa, err := srv.SockName()
+			must(t, err)
+			port := portOf(sa)
+			cli := mustOpen(t, tt.family, SOCK_DGRAM, 0)
+			dst := HostAddr{Fam: tt.family, Host: tt.host, Port: port}
+			if _, err := cli.SendTo([]byte("ping"), dst); err != nil {
+				t.Fatal(err)
+			}
+			buf, oob := make([]byte, 16), make([]byte, 128)
+			n, oobn, _, from, err := srv.RecvMsgInto([][]byte{buf}, oob)
+			must(t, err)
+			local, ifindex, err := ancillary.ReceivedOn(oob[:oobn])
+			must(t, err)
+			if string(buf[:n]) != "ping" || local != netip.MustParseAddr(tt.host) || ifindex == 0 {
+				t.Fatalf("got %q on %v if %d from %v", buf[:n], local, ifindex, from)
+			}
+			reply, err := ancillary.AppendSource(nil, local, ifindex)
+			must(t, err)
+			if _, err := srv.SendMsg([][]byte{[]byte("pong")}, reply, from); err != nil {
+				t.Fatal(err)
+			}
+			got, src, err := cli.RecvFrom(16)
+			must(t, err)
+			if string(got) != "pong" || portOf(src) != port {
+				t.Errorf("reply %q from %v", got, src)
+			}
+		})
+	}
+}
+
+func portOf(a Addr) int {
+	switch a := a.(type) {
+	case Inet4Addr:
+		return a.Port
+	case Inet6Addr:
+		return a.Port
+	}
+	return -1
+}
+
+// TestTimestamps receives SO_TIMESTAMP and SO_TIMESTAMPNS times that lie
+// between the moments before the send and after the receive.
+func TestTimestamps(t *testing.T) {
+	tests := []struct {
+		name string
+		set  func(fd int, on bool) error
+	}{
+		{name: "SO_TIMESTAMP", set: sockopt.SetTimestamp},
+		{name: "SO_TIMESTAMPNS", set: sockopt.SetTimestampNS},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := mustPair(t, AF_UNIX, SOCK_DGRAM)
+			must(t, tt.set(b.Fileno(), true))
+			start := time.Now().Add(-time.Microsecond) // SO_TIMESTAMP has µs resolution
+			_, err := a.Send([]byte("t"))
+			must(t, err)
+			buf, oob := make([]byte, 4), make([]byte, 64)
+			_, oobn, _, _, err := b.RecvMsgInto([][]byte{buf}, oob)
+			must(t, err)
+			end := time.Now()
+			var ts time.Time
+			for m, err := range ancillary.Messages(oob[:oobn]) {
+				must(t, err)
+				if ts, err = m.Timestamp(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if ts.Before(start) || ts.After(end) {
+				t.Errorf("timestamp %v not in [%v, %v]", ts, start, end)
+			}
+		})
+	}
+}
+
+// TestRecvMsgIntoAddrs checks the sender's address decoded from recvmsg's
+// own buffer: Unix paths, abstract and unnamed senders, and UDP.
+func TestRecvMsgIntoAddrs(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		from Addr // nil: unnamed
+		want Addr
+	}{
+		{name: "path", from: UnixAddr{Path: dir + "/s"}, want: UnixAddr{Path: dir + "/s"}},
+		{name: "abstract", from: UnixAddr{Path: "sockloop-test-" + dir[len(dir)-8:], Abstract: true}},
+		{name: "unnamed"}, // recvmsg reports no address, as Python says None
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rcv := mustOpen(t, AF_UNIX, SOCK_DGRAM, 0)
+			must(t, rcv.Bind(UnixAddr{Path: dir + "/r-" + tt.name}))
+			snd := mustOpen(t, AF_UNIX, SOCK_DGRAM, 0)
+			want := tt.want
+			if tt.from != nil {
+				must(t, snd.Bind(tt.from))
+				if want == nil {
+					want = tt.from
+				}
+			}
+			_, err := snd.SendMsg([][]byte{[]byte("x")}, nil, UnixAddr{Path: dir + "/r-" + tt.name})
+			must(t, err)
+			buf := make([]byte, 4)
+			_, _, _, from, err := rcv.RecvMsgInto([][]byte{buf}, nil)
+			must(t, err)
+			if from != want {
+				t.Errorf("sender %#v, want %#v", from, want)
+			}
+		})
+	}
+}
+
+// TestMsgConcurrent runs SendMsg and RecvMsgInto from several goroutines
+// at once on one datagram pair: the per-direction scratch must keep every
+// datagram whole.
+func TestMsgConcurrent(t *testing.T) {
+	a, b := mustPair(t, AF_UNIX, SOCK_DGRAM)
+	const senders, each = 4, 200
+	done := make(chan error, 2*senders)
+	for i := range senders {
+		go func() {
+			p := bytes.Repeat([]byte{byte('a' + i)}, 8+i)
+			for range each {
+				if _, err := a.SendMsg([][]byte{p[:4], p[4:]}, nil, nil); err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+		go func() {
+			h, tl := make([]byte, 4), make([]byte, 32)
+			for range each {
+				n, _, _, _, err := b.RecvMsgInto([][]byte{h, tl}, nil)
+				if err != nil {
+					done <- err
+					return
+				}
+				got := append(append([]byte(nil), h...), tl[:n-4]...)
+				if n-8 < 0 || n-8 >= senders || !bytes.Equal(got, bytes.Repeat(got[:1], n)) || int(got[0]-'a') != n-8 {
+					done <- errBadDatagram(got)
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 2 * senders {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+type errBadDatagram []byte
+
+func (e errBadDatagram) Error() string { return "torn datagram " + string(e) }

@@ -1,0 +1,75 @@
+//go:build unix
+
+package conn
+
+import (
+	"errors"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// TestMsgAllocs pins that RecvMsgInto and SendMsg without a destination
+// allocate nothing per call once the socket's scratch has grown.
+func TestMsgAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	for _, typ := range []Type{SOCK_STREAM, SOCK_DGRAM} {
+		a, b := mustPair(t, AF_UNIX, typ)
+		out := [][]byte{[]byte("head"), nil, []byte("body of the message")}
+		in := [][]byte{make([]byte, 4), make([]byte, 0), make([]byte, 64)}
+		oob := make([]byte, 64)
+		allocs := testing.AllocsPerRun(200, func() {
+			if _, err := a.SendMsg(out, nil, nil); err != nil {
+				t.Fatal(err)
+			}
+			if n, _, _, _, err := b.RecvMsgInto(in, oob); err != nil || n != 23 {
+				t.Fatal(n, err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%v: %v allocations per SendMsg + RecvMsgInto", typ, allocs)
+		}
+	}
+}
+
+// TestRecvMsgIntoTooManyBuffers checks IOV_MAX on the receive side.
+func TestRecvMsgIntoTooManyBuffers(t *testing.T) {
+	_, b := mustPair(t, AF_UNIX, SOCK_STREAM)
+	bufs := make([][]byte, maxIovecs+1)
+	_, _, _, _, err := b.RecvMsgInto(bufs, nil)
+	var op *OpError
+	if !errors.Is(err, unix.EMSGSIZE) || !errors.As(err, &op) {
+		t.Errorf("RecvMsgInto(1025 buffers) = %v; want an *OpError matching EMSGSIZE", err)
+	}
+}
+
+// TestSendMsgControlOnly sends control data without data bytes: on a
+// stream one zero byte carries it and SendMsg reports 0.
+func TestSendMsgControlOnly(t *testing.T) {
+	a, b := mustPair(t, AF_UNIX, SOCK_STREAM)
+	f := [...]int{int(a.Fileno())}
+	n, err := a.SendFDs(nil, f[:], nil)
+	if n != 0 || err != nil {
+		t.Fatalf("SendFDs(no data) = %d, %v", n, err)
+	}
+	data, fds, _, _, err := b.RecvFDs(4, 1)
+	must(t, err)
+	for _, fd := range fds {
+		unix.Close(fd)
+	}
+	if len(data) != 1 || data[0] != 0 || len(fds) != 1 {
+		t.Errorf("RecvFDs = %q, %v", data, fds)
+	}
+}
+
+// TestMsgClosed: a waiting RecvMsgInto is woken by Close with net.ErrClosed.
+func TestMsgNonBlocking(t *testing.T) {
+	_, b := mustPair(t, AF_UNIX, SOCK_DGRAM)
+	must(t, b.SetBlocking(false))
+	_, _, _, _, err := b.RecvMsgInto([][]byte{make([]byte, 4)}, nil)
+	if !errors.Is(err, ErrWouldBlock) {
+		t.Errorf("RecvMsgInto (non-blocking, nothing queued) = %v", err)
+	}
+}

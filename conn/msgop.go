@@ -1,0 +1,120 @@
+//go:build unix
+
+package conn
+
+import (
+	"sync"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// msgOp is the reusable state of RecvMsgInto (read side) or SendMsg (write
+// side): the msghdr, the iovec scratch and the sender's address buffer live
+// here and the poller callback is bound once, so a call allocates nothing
+// once iov has grown to the largest buffer count used. mu serializes the
+// calls of one direction; the scratch never outlives a call's hold of mu.
+type msgOp struct {
+	mu    sync.Mutex
+	s     *Socket
+	cb    func(uintptr) bool // run, bound once
+	write bool
+
+	iov   []unix.Iovec        // grows to the largest call's count, then kept
+	msg   unix.Msghdr         // pointers into iov, the caller's oob and name
+	name  unix.RawSockaddrAny // the sender's address (read side)
+	dummy [1]byte             // the byte that carries control data alone
+
+	// Per call; cleared before the call returns.
+	once    bool
+	flags   int
+	ctrlLen int
+	n       int
+	err     error
+}
+
+func (o *msgOp) init(s *Socket, write bool) {
+	o.s, o.write = s, write
+	o.cb = o.run
+}
+
+// do runs one recvmsg or sendmsg over bufs and oob under the socket's
+// mode. It returns the byte count, the control bytes received, the
+// message flags, the sender's address
+// (read side; nil when the kernel gave none), and the poller's and the
+// system call's errors. With data-less control data on a socket that is not
+// SOCK_DGRAM the write side sends one zero byte and reports 0, as x/sys
+// does: the kernel needs data to carry control messages on a stream.
+func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte) (n, oobn, rflags int, addr Addr, perr, serr error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.iov = o.iov[:0]
+	for _, b := range bufs {
+		if len(b) > 0 {
+			v := unix.Iovec{Base: &b[0]}
+			v.SetLen(len(b))
+			o.iov = append(o.iov, v)
+		}
+	}
+	carrier := false
+	if o.write && len(oob) > 0 && len(o.iov) == 0 && o.s.typ != SOCK_DGRAM {
+		v := unix.Iovec{Base: &o.dummy[0]}
+		v.SetLen(1)
+		o.iov = append(o.iov, v)
+		carrier = true
+	}
+	if len(o.iov) > 0 {
+		o.msg.Iov = &o.iov[0]
+		o.msg.SetIovlen(len(o.iov))
+	}
+	if len(oob) > 0 {
+		o.msg.Control = &oob[0]
+	}
+	o.once, o.flags, o.ctrlLen, o.n, o.err = once, flags, len(oob), 0, nil
+	if o.write {
+		perr = o.s.rc.Write(o.cb)
+	} else {
+		perr = o.s.rc.Read(o.cb)
+	}
+	n, serr = o.n, o.err
+	if perr == nil && serr == nil {
+		rflags = int(o.msg.Flags)
+		if !o.write {
+			oobn = min(int(o.msg.Controllen), len(oob))
+			addr = decodeRaw(&o.name, int(o.msg.Namelen))
+		}
+		if carrier {
+			n = 0
+		}
+	}
+	clear(o.iov) // keep no reference to the caller's memory
+	o.iov = o.iov[:0]
+	o.msg = unix.Msghdr{}
+	return n, oobn, rflags, addr, perr, serr
+}
+
+// run is the poller callback: one recvmsg or sendmsg, EINTR retried. It
+// reports true when the call is over and false to wait for readiness.
+func (o *msgOp) run(fd uintptr) bool {
+	for {
+		o.msg.SetControllen(o.ctrlLen)
+		trap := uintptr(unix.SYS_SENDMSG)
+		if !o.write {
+			trap = unix.SYS_RECVMSG
+			o.msg.Name = (*byte)(unsafe.Pointer(&o.name))
+			o.msg.Namelen = unix.SizeofSockaddrAny
+		}
+		n, _, e := unix.Syscall(trap, fd, uintptr(unsafe.Pointer(&o.msg)), uintptr(o.flags))
+		switch {
+		case e == unix.EINTR:
+			continue
+		case e == unix.EAGAIN && !o.once:
+			return false
+		case e != 0:
+			o.err = e
+			return true
+		}
+		o.n = int(n)
+		return true
+	}
+}

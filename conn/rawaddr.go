@@ -1,0 +1,54 @@
+//go:build unix
+
+package conn
+
+import (
+	"net/netip"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// rawFamily reports whether decodeRaw reads addresses of family f; the
+// message paths fall back to x/sys for the others.
+func rawFamily(f Family) bool { return f == AF_INET || f == AF_INET6 || f == AF_UNIX }
+
+// decodeRaw decodes the sockaddr recvmsg wrote (namelen bytes of rsa) for
+// AF_INET, AF_INET6 and AF_UNIX; nil for no address or another family.
+func decodeRaw(rsa *unix.RawSockaddrAny, namelen int) Addr {
+	if namelen < 2 {
+		return nil
+	}
+	switch int(rsa.Addr.Family) {
+	case unix.AF_INET:
+		p := (*unix.RawSockaddrInet4)(unsafe.Pointer(rsa))
+		return Inet4Addr{IP: netip.AddrFrom4(p.Addr), Port: rawPort(&p.Port)}
+	case unix.AF_INET6:
+		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(rsa))
+		return Inet6Addr{IP: netip.AddrFrom16(p.Addr), Port: rawPort(&p.Port), ScopeID: p.Scope_id}
+	case unix.AF_UNIX:
+		p := (*unix.RawSockaddrUnix)(unsafe.Pointer(rsa))
+		n := min(namelen-2, len(p.Path)) // the path follows a 2-byte prefix
+		if n <= 0 {
+			return UnixAddr{} // unnamed
+		}
+		path := unsafe.Slice((*byte)(unsafe.Pointer(&p.Path[0])), n)
+		if path[0] == 0 {
+			return UnixAddr{Path: string(path[1:]), Abstract: true} // Linux
+		}
+		for i, c := range path {
+			if c == 0 {
+				path = path[:i]
+				break
+			}
+		}
+		return UnixAddr{Path: string(path)}
+	}
+	return nil
+}
+
+// rawPort reads a port stored in network byte order.
+func rawPort(p *uint16) int {
+	b := (*[2]byte)(unsafe.Pointer(p))
+	return int(b[0])<<8 | int(b[1])
+}
