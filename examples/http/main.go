@@ -32,6 +32,8 @@ var (
 	closeHeader = []http1.Header{{Name: []byte("Connection"), Value: []byte("close")}}
 	allowHeader = []http1.Header{{Name: []byte("Allow"), Value: []byte("GET, HEAD")}}
 	allowClose  = []http1.Header{allowHeader[0], closeHeader[0]}
+	keepHeader  = []http1.Header{{Name: []byte("Connection"), Value: []byte("keep-alive")}}
+	allowKeep   = []http1.Header{allowHeader[0], keepHeader[0]}
 )
 
 const textPlain = "text/plain; charset=utf-8"
@@ -107,12 +109,15 @@ func respond(out []byte, req *http1.Request, date []byte) []byte {
 	case string(req.Method) != "GET" && string(req.Method) != "HEAD":
 		status, body, extra = 405, notAllowed, allowHeader
 	}
-	if req.Close {
-		if status == 405 {
-			extra = allowClose
-		} else {
-			extra = closeHeader
-		}
+	switch {
+	case req.Close && status == 405:
+		extra = allowClose
+	case req.Close:
+		extra = closeHeader
+	case req.Minor == 0 && status == 405:
+		extra = allowKeep // an HTTP/1.0 client asked for keep-alive
+	case req.Minor == 0:
+		extra = keepHeader
 	}
 	if string(req.Method) == "HEAD" {
 		// The same head as for GET, Content-Length included, with no body.
