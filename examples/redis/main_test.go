@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/resp"
+	"github.com/sockloop/sockloop/loop"
 )
 
 // TestCommandLine builds the example, serves on a free port and checks every
@@ -300,6 +302,51 @@ func BenchmarkServe(b *testing.B) {
 				b.Fatal("bad serve")
 			}
 			ls.out = out
+		}
+	}
+}
+
+// BenchmarkLoopback runs the handler on an in-process engine and a loopback
+// client that sends 16-deep pipelines of SET, GET, INCR and PING; allocs/op
+// counts both sides per command, and should be 0 once the keys exist.
+func BenchmarkLoopback(b *testing.B) {
+	e, err := loop.New(&server{db: newStore()}, loop.WithLoops(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := e.Listen("tcp://127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	defer e.Stop(context.Background())
+	c, err := net.Dial("tcp", a.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	const depth = 16
+	var batch []byte
+	for range depth / 4 {
+		batch = append(batch, command("SET key:000000000001 xxx")...)
+		batch = append(batch, command("GET key:000000000001")...)
+		batch = append(batch, command("SET counter:000000000001 7")...)
+		batch = append(batch, command("INCR counter:000000000001")...)
+	}
+	// Replies: +OK, $3 xxx, +OK, :8.
+	reply := len("+OK\r\n$3\r\nxxx\r\n+OK\r\n:8\r\n") * depth / 4
+	buf := make([]byte, reply)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%depth == 0 {
+			if _, err := c.Write(batch); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.ReadFull(c, buf); err != nil {
+				b.Fatal(err)
+			}
 		}
 	}
 }
