@@ -6,6 +6,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/sockloop/sockloop/ancillary"
 	"golang.org/x/sys/unix"
 )
 
@@ -64,12 +65,47 @@ func TestSendMsgControlOnly(t *testing.T) {
 	}
 }
 
-// TestMsgClosed: a waiting RecvMsgInto is woken by Close with net.ErrClosed.
+// TestMsgNonBlocking: RecvMsgInto with nothing queued in non-blocking mode
+// fails with ErrWouldBlock.
 func TestMsgNonBlocking(t *testing.T) {
 	_, b := mustPair(t, AF_UNIX, SOCK_DGRAM)
 	must(t, b.SetBlocking(false))
 	_, _, _, _, err := b.RecvMsgInto([][]byte{make([]byte, 4)}, nil)
 	if !errors.Is(err, ErrWouldBlock) {
 		t.Errorf("RecvMsgInto (non-blocking, nothing queued) = %v", err)
+	}
+}
+
+// TestSettleRightsCutShort feeds settleRights the control data macOS
+// leaves after MSG_CTRUNC: a final SCM_RIGHTS message claiming more bytes
+// than the buffer holds. The whole messages stay, the cut one is left out
+// of the count and the descriptor visible in it is closed.
+func TestSettleRightsCutShort(t *testing.T) {
+	dup := func() int {
+		fd, err := unix.Dup(0)
+		must(t, err)
+		return fd
+	}
+	kept, cut, beyond := dup(), dup(), dup()
+	defer unix.Close(kept)
+	defer unix.Close(beyond)
+	oob, err := ancillary.AppendRights(nil, kept)
+	must(t, err)
+	whole := len(oob)
+	oob, err = ancillary.AppendRights(oob, cut, beyond)
+	must(t, err)
+	l, _ := ancillary.Len(4)
+	oob = oob[:whole+l] // the buffer ended after the first fd of the second message
+	if n := settleRights(oob, unix.MSG_CTRUNC); n != whole {
+		t.Errorf("settleRights = %d, want %d", n, whole)
+	}
+	if _, err := unix.FcntlInt(uintptr(cut), unix.F_GETFD, 0); err != unix.EBADF {
+		t.Errorf("fd in the cut message still open (%v)", err)
+	}
+	if _, err := unix.FcntlInt(uintptr(kept), unix.F_GETFD, 0); err != nil {
+		t.Errorf("fd in the whole message closed: %v", err)
+	}
+	if n := settleRights(oob[:whole], 0); n != whole {
+		t.Errorf("settleRights(no MSG_CTRUNC) = %d, want %d", n, whole)
 	}
 }
