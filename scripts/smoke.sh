@@ -50,11 +50,12 @@ done
 go build -o "$work/smokeclient" ./scripts/smokeclient
 client="$work/smokeclient"
 
-mapfile -t ports < <("$client" ports 4)
+mapfile -t ports < <("$client" ports 5)
 http_addr=127.0.0.1:${ports[0]}
 redis_addr=127.0.0.1:${ports[1]}
 echo_addr=127.0.0.1:${ports[2]}
 proxy_addr=127.0.0.1:${ports[3]}
+proxy_http_addr=127.0.0.1:${ports[4]}
 
 # start NAME ARGS...: run a server in the background, output kept for errors.
 start() {
@@ -67,7 +68,10 @@ start http -addr "$http_addr" -loops "$loops"
 start redis -addr "$redis_addr" -loops "$loops"
 start echo -addr "$echo_addr" -loops "$loops"
 start proxy -addr "$proxy_addr" -upstream "$echo_addr" -loops "$loops"
-"$client" wait "$http_addr" "$redis_addr" "$echo_addr" "$proxy_addr" || fail "a server did not start"
+# A second proxy, in front of examples/http, for wrk.
+"$work/proxy" -addr "$proxy_http_addr" -upstream "$http_addr" -loops "$loops" >"$work/proxy-http.log" 2>&1 &
+pids+=("$!")
+"$client" wait "$http_addr" "$redis_addr" "$echo_addr" "$proxy_addr" "$proxy_http_addr" || fail "a server did not start"
 
 summary=()
 
@@ -133,6 +137,17 @@ proxied=$(timeout 60 "$client" echo "$proxy_addr" -conns 8 -bytes $((4 << 20))) 
 ratio=$(awk -v d="${direct%% *}" -v p="${proxied%% *}" 'BEGIN { if (d > 0) printf "%.2f", p / d; else print "n/a" }')
 summary+=("echo   direct:        $direct")
 summary+=("proxy  through proxy: $proxied (ratio to direct: $ratio)")
+
+echo "smoke: proxy: wrk through examples/proxy to examples/http"
+pwrk_out=$(timeout 60 wrk -t 2 -c 64 -d 3s -s scripts/pipeline.lua "http://$proxy_http_addr/" -- 16) ||
+	fail "wrk through the proxy failed: $pwrk_out"
+grep -q "Socket errors" <<<"$pwrk_out" && fail "wrk through the proxy reported socket errors: $pwrk_out"
+grep -q "Non-2xx" <<<"$pwrk_out" && fail "wrk through the proxy reported non-2xx responses: $pwrk_out"
+prequests=$(awk '/requests in/ {print $1}' <<<"$pwrk_out")
+[[ ${prequests:-0} -gt 0 ]] || fail "wrk through the proxy completed no requests"
+prps=$(awk '/Requests\/sec/ {print $2}' <<<"$pwrk_out")
+drps=$(awk '/Requests\/sec/ {print $2}' <<<"$wrk_out")
+summary+=("proxy  wrk -c64 pipeline 16 via proxy: $prps req/s (ratio to direct: $(awk -v d="$drps" -v p="$prps" 'BEGIN { printf "%.2f", p / d }'))")
 
 # The servers must still be up and quiet.
 for i in "${!pids[@]}"; do
