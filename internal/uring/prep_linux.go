@@ -25,8 +25,16 @@ func bufAddr(b []byte) uint64 {
 	if len(b) == 0 {
 		return 0
 	}
-	return uint64(uintptr(unsafe.Pointer(&b[0])))
+	return heapAddr(uintptr(unsafe.Pointer(&b[0])))
 }
+
+// heapAddr returns p as an SQE address. Its go:uintptrescapes directive
+// makes the compiler move whatever p points at to the heap, so the kernel
+// never holds the address of a goroutine stack, which moves when it grows.
+//
+//go:uintptrescapes
+//go:noinline
+func heapAddr(p uintptr) uint64 { return uint64(p) }
 
 // PrepNop prepares a no-op, which completes with res 0.
 func (s *SQE) PrepNop() {
@@ -82,7 +90,7 @@ func (s *SQE) PrepWrite(fd int, buf []byte) {
 func (s *SQE) PrepWritev(fd int, iovs []unix.Iovec) {
 	var addr uint64
 	if len(iovs) > 0 {
-		addr = uint64(uintptr(unsafe.Pointer(&iovs[0])))
+		addr = heapAddr(uintptr(unsafe.Pointer(&iovs[0])))
 	}
 	s.prepRW(IORING_OP_WRITEV, fd, addr, uint32(len(iovs)), ^uint64(0))
 }
@@ -98,14 +106,14 @@ func (s *SQE) PrepSend(fd int, buf []byte, flags int) {
 // MSG_NOSIGNAL; msg, its iovecs and their memory must stay alive until
 // completion.
 func (s *SQE) PrepSendmsg(fd int, msg *unix.Msghdr, flags int) {
-	s.prepRW(IORING_OP_SENDMSG, fd, uint64(uintptr(unsafe.Pointer(msg))), 1, 0)
+	s.prepRW(IORING_OP_SENDMSG, fd, heapAddr(uintptr(unsafe.Pointer(msg))), 1, 0)
 	s.OpFlags = uint32(flags | unix.MSG_NOSIGNAL)
 }
 
 // PrepConnect prepares connect(2) of fd to the salen bytes of sa, which must
 // stay alive until completion; SockaddrToRaw fills one.
 func (s *SQE) PrepConnect(fd int, sa *unix.RawSockaddrAny, salen uint32) {
-	s.prepRW(IORING_OP_CONNECT, fd, uint64(uintptr(unsafe.Pointer(sa))), 0, uint64(salen))
+	s.prepRW(IORING_OP_CONNECT, fd, heapAddr(uintptr(unsafe.Pointer(sa))), 0, uint64(salen))
 }
 
 // PrepClose prepares close(2) of fd.
@@ -138,7 +146,7 @@ func (s *SQE) PrepCancelFd(fd int, flags uint32) {
 // res 0 once count other completions have been posted (count 0: time only);
 // ts must stay alive until completion.
 func (s *SQE) PrepTimeout(ts *unix.Timespec, count uint32, flags uint32) {
-	s.prepRW(IORING_OP_TIMEOUT, -1, uint64(uintptr(unsafe.Pointer(ts))), 1, uint64(count))
+	s.prepRW(IORING_OP_TIMEOUT, -1, heapAddr(uintptr(unsafe.Pointer(ts))), 1, uint64(count))
 	s.OpFlags = flags
 }
 
