@@ -36,6 +36,7 @@ type Conn struct {
 
 	fds   []int          // descriptors received with the current input
 	oob   []byte         // control data of the current datagram (WithAncillary)
+	dg    dgramState     // datagram sockets: the batch being served
 	in    []byte         // unconsumed input: in the loop's read buffer or in stash
 	stash buffer.Inbound // input kept between callbacks
 	out   buffer.Queue
@@ -89,6 +90,9 @@ func (c *Conn) LocalAddr() net.Addr {
 // RemoteAddr returns the peer's address; for a datagram socket inside
 // OnTraffic, the sender of the current datagram.
 func (c *Conn) RemoteAddr() net.Addr {
+	if c.raddr == nil && c.remote == nil && !c.stream {
+		c.remote = c.peerSockaddr()
+	}
 	if c.raddr == nil && c.remote != nil {
 		c.raddr = netAddr(c.network, c.remote)
 	}

@@ -23,7 +23,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	if !c.stream {
-		return c.sendDatagram(b)
+		return c.sendDatagrams(b)
 	}
 	c.markQueued()
 	c.queue(b)
@@ -47,7 +47,7 @@ func (c *Conn) Writev(bufs [][]byte) (int, error) {
 		return 0, err
 	}
 	if !c.stream {
-		return c.sendDatagrams(bufs)
+		return c.sendDatagrams(bufs...)
 	}
 	c.markQueued()
 	n := 0

@@ -41,6 +41,7 @@ type config struct {
 	noDelay      bool
 	workers      int
 	ancillary    bool
+	udpBatch     int
 	logger       *slog.Logger
 	err          error
 }
@@ -55,6 +56,7 @@ func defaultConfig() config {
 		closeLinger: 5 * time.Second,
 		stopTimeout: 5 * time.Second,
 		noDelay:     true,
+		udpBatch:    16,
 		logger:      slog.Default(),
 	}
 }
@@ -183,6 +185,19 @@ func WithWorkerPool(n int) Option {
 // learn the local address each datagram came in on (Conn.ReceivedOn) and
 // send replies from it. Without it reads are plain read(2) calls.
 func WithAncillary(on bool) Option { return func(c *config) { c.ancillary = on } }
+
+// WithUDPBatch sets how many datagrams one system call receives or sends
+// on Linux (recvmmsg / sendmmsg; default 16); 1 makes it one call per
+// datagram. Each datagram socket's batch holds n * 64 KiB of receive memory.
+func WithUDPBatch(n int) Option {
+	return func(c *config) {
+		if n < 1 || n > 1024 {
+			c.fail("WithUDPBatch", "need 1 <= n <= 1024")
+			return
+		}
+		c.udpBatch = n
+	}
+}
 
 // WithLogger sets where the engine logs (default slog.Default()).
 func WithLogger(l *slog.Logger) Option {

@@ -17,6 +17,9 @@ import (
 // does not starve the loop's other sockets.
 const datagramBatch = 64
 
+// maxDatagram is the largest UDP payload (65535 less the IPv4 headers).
+const maxDatagram = 65507
+
 // openPacketConn serves a bound datagram socket on the loop. Datagram
 // sockets are not connections: they get no OnOpen or OnClose.
 func (l *Loop) openPacketConn(fd int, ln *listener) {
@@ -39,11 +42,12 @@ func (l *Loop) openPacketConn(fd int, ln *listener) {
 }
 
 // readDatagrams offers each datagram to OnTraffic with its sender as the
-// connection's remote address.
+// connection's remote address, reading them in batches where the system can
+// (recvmmsg) and sending the replies of a batch together (sendmmsg).
 func (c *Conn) readDatagrams() {
 	l := c.l
-	for i := 0; l.eng.cfg.edge || i < datagramBatch; i++ {
-		n, from, err := c.recvDatagram()
+	for i := 0; l.eng.cfg.edge || i < datagramBatch; {
+		n, err := c.recvBatch()
 		switch err {
 		case nil:
 		case unix.EINTR, unix.ECONNREFUSED:
@@ -51,35 +55,22 @@ func (c *Conn) readDatagrams() {
 		case unix.EAGAIN:
 			return
 		default:
-			l.eng.cfg.logger.Warn("loop: recvfrom failed", "addr", c.LocalAddr(), "err", err)
+			l.eng.cfg.logger.Warn("loop: receiving datagrams failed", "addr", c.LocalAddr(), "err", err)
 			return
 		}
-		c.in, c.remote, c.raddr = l.readBuf[:n], from, nil
-		c.act(l.eng.h.OnTraffic(c))
+		for j := range n {
+			c.in, c.oob = c.datagram(j)
+			c.raddr = nil
+			c.act(l.eng.h.OnTraffic(c))
+		}
 		c.in, c.oob = nil, nil
+		c.endBatch()
 		l.settle()
 		if c.state == stateClosed {
 			return
 		}
+		i += n
 	}
-}
-
-// recvDatagram reads one datagram into the loop's buffer, with its control
-// data when WithAncillary is on.
-func (c *Conn) recvDatagram() (int, unix.Sockaddr, error) {
-	l := c.l
-	if !l.eng.cfg.ancillary {
-		return unix.Recvfrom(c.fd, l.readBuf, 0)
-	}
-	if l.oob == nil {
-		n, _ := ancillary.Space(4 * maxPassedFDs)
-		l.oob = make([]byte, n)
-	}
-	n, oobn, _, from, err := unix.Recvmsg(c.fd, l.readBuf, l.oob, 0)
-	if err == nil {
-		c.oob = l.oob[:oobn]
-	}
-	return n, from, err
 }
 
 // ReceivedOn returns the local address and interface index the current
@@ -91,46 +82,33 @@ func (c *Conn) ReceivedOn() (netip.Addr, int, error) {
 	return receivedOn(c.oob)
 }
 
-func (c *Conn) sendDatagram(b []byte) (int, error) {
-	if c.remote == nil {
-		return 0, &net.OpError{Op: "write", Net: c.network, Err: os.ErrInvalid}
+// replySource returns the control data that makes a reply leave from the
+// address the current datagram came to, nil when there is none to use.
+func (c *Conn) replySource(dst []byte) []byte {
+	if !c.l.eng.cfg.ancillary || len(c.oob) == 0 {
+		return nil
 	}
-	if c.l.eng.cfg.ancillary && len(c.oob) > 0 {
-		return c.sendDatagrams([][]byte{b})
+	local, ifindex, err := receivedOn(c.oob)
+	if err != nil {
+		return nil
 	}
-	for {
-		err := unix.Sendto(c.fd, b, 0, c.remote)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: os.NewSyscallError("sendto", err)}
-		}
-		return len(b), nil
+	oob, err := appendSource(dst, local, ifindex)
+	if err != nil {
+		return nil
 	}
+	return oob
 }
 
-func (c *Conn) sendDatagrams(bufs [][]byte) (int, error) {
-	if c.remote == nil {
-		return 0, &net.OpError{Op: "write", Net: c.network, Err: os.ErrInvalid}
-	}
-	var oob []byte
-	if c.l.eng.cfg.ancillary && len(c.oob) > 0 {
-		// Reply from the address the datagram came to, as a multi-homed
-		// or wildcard-bound server must.
-		if local, ifindex, err := receivedOn(c.oob); err == nil {
-			oob, _ = appendSource(c.l.oobOut[:0], local, ifindex)
-			c.l.oobOut = oob
-		}
-	}
-	for {
-		n, err := unix.SendmsgBuffers(c.fd, bufs, oob, c.remote, 0)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return 0, &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: os.NewSyscallError("sendmsg", err)}
-		}
-		return n, nil
-	}
+// oobSpace is the control buffer each received datagram gets.
+func oobSpace() int {
+	n, _ := ancillary.Space(64)
+	return n
+}
+
+func errNoDatagram(network string) error {
+	return &net.OpError{Op: "write", Net: network, Err: errors.New("no current datagram to reply to (write inside OnTraffic)")}
+}
+
+func datagramWriteError(c *Conn, call string, err error) error {
+	return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: os.NewSyscallError(call, err)}
 }
