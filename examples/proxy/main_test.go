@@ -271,6 +271,50 @@ func TestSlowClient(t *testing.T) {
 	}
 }
 
+// TestMaxHold has the upstream send without end to a client that never
+// reads: once the client's socket buffers and the proxy's output mark are
+// full, the proxy holds the upstream's bytes, and past -max-hold it closes the
+// pair instead of growing; the upstream's writes then fail.
+func TestMaxHold(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	wrote := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			wrote <- err
+			return
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		buf := make([]byte, 64<<10)
+		for {
+			if _, err := c.Write(buf); err != nil {
+				wrote <- err
+				return
+			}
+		}
+	}()
+	addr := freePort(t)
+	cmd := exec.Command(build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1", "-max-hold", "1048576")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	c := dialRetry(t, addr)
+	defer c.Close()
+	err = <-wrote
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatalf("the upstream could write for 20 s to a client that never reads: %v", err)
+	}
+}
+
 // TestUpstreamDown checks that a client is closed when the upstream refuses.
 func TestUpstreamDown(t *testing.T) {
 	if testing.Short() {
