@@ -29,8 +29,8 @@ const stallTimeout = 10 * time.Second
 
 // Client is an echo load generator: many non-blocking TCP connections served
 // by one goroutine through an epoll poller. Each connection sends depth
-// messages of size bytes in one write and sends the next batch once all of
-// them are back (depth 1 is ping-pong), and every byte that comes back is checked
+// messages of size bytes in one write and the next batch once all of them
+// are back (depth 1 is ping-pong). Every byte that comes back is checked
 // against what was sent: connection i sends the stream
 // pattern[(offset+salt_i) % 251], so a lost, repeated, reordered or foreign
 // byte fails the run. Buffers are allocated by Dial; Run allocates nothing.

@@ -107,17 +107,28 @@ func TestClientAllocatesNothing(t *testing.T) {
 	if err := c.Run(1000); err != nil {
 		t.Fatal(err)
 	}
+	// Counted process-wide, so the server's allocations are included, and
+	// so is the runtime's own work: starting an OS thread costs it 7
+	// allocations. Allocating per message (or per batch of 16) would show
+	// in every attempt; a runtime hiccup does not repeat, so the best of
+	// three attempts must be clean.
 	var runErr error
-	allocs := testing.AllocsPerRun(5, func() {
-		if err := c.Run(1000); err != nil {
-			runErr = err
+	best := -1.0
+	for range 3 {
+		allocs := testing.AllocsPerRun(5, func() {
+			if err := c.Run(1000); err != nil {
+				runErr = err
+			}
+		})
+		if runErr != nil {
+			t.Fatal(runErr)
 		}
-	})
-	if runErr != nil {
-		t.Fatal(runErr)
+		if best < 0 || allocs < best {
+			best = allocs
+		}
+		if best == 0 {
+			return
+		}
 	}
-	// Process-wide: includes the server's allocations.
-	if allocs != 0 {
-		t.Errorf("client and sockloop server allocated %v times per 1000 messages", allocs)
-	}
+	t.Errorf("client and sockloop server allocated %v times per 1000 messages", best)
 }
