@@ -3,6 +3,7 @@
 package conn
 
 import (
+	"github.com/sockloop/sockloop/sockopt"
 	"golang.org/x/sys/unix"
 )
 
@@ -109,12 +110,12 @@ func (s *Socket) Connect(addr Addr) error {
 // outcome from SO_ERROR.
 func (s *Socket) waitConnect() (perr, serr error) {
 	perr = s.rc.Write(func(fd uintptr) bool {
-		n, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR)
+		e, err := sockopt.SocketError(int(fd))
 		if err != nil {
-			serr = err
+			serr = optCause(err)
 			return true
 		}
-		switch e := unix.Errno(n); e {
+		switch e {
 		case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 			return false
 		case 0, unix.EISCONN:

@@ -287,3 +287,28 @@ func TestSockopt(t *testing.T) {
 		t.Errorf("SO_KEEPALIVE = %d after bytes set", v)
 	}
 }
+
+// TestSockoptErrorLayers checks that option calls, now made through
+// package sockopt, fail with the usual layers: an *OpError around an
+// *os.SyscallError naming the call, matching the errno.
+func TestSockoptErrorLayers(t *testing.T) {
+	s := mustOpen(t, AF_INET, SOCK_STREAM, 0)
+	bogus := RawOpt{unix.SOL_SOCKET, 0x7fff}
+	for _, tt := range []struct {
+		name string
+		call string
+		err  error
+	}{
+		{name: "get", call: "getsockopt", err: func() error { _, err := s.GetSockopt(bogus); return err }()},
+		{name: "get bytes", call: "getsockopt", err: func() error { _, err := s.GetSockoptBytes(bogus, 8); return err }()},
+		{name: "set", call: "setsockopt", err: s.SetSockopt(bogus, 1)},
+		{name: "set bytes", call: "setsockopt", err: s.SetSockoptBytes(bogus, []byte{1, 0, 0, 0})},
+	} {
+		var op *OpError
+		var se *os.SyscallError
+		if !errors.As(tt.err, &op) || !errors.As(op.Err, &se) || se.Syscall != tt.call || op.Err != error(se) ||
+			!errors.Is(tt.err, unix.ENOPROTOOPT) {
+			t.Errorf("%s: %v (%T); want *OpError{*os.SyscallError(%s, ENOPROTOOPT)}", tt.name, tt.err, tt.err, tt.call)
+		}
+	}
+}

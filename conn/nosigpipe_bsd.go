@@ -2,7 +2,7 @@
 
 package conn
 
-import "golang.org/x/sys/unix"
+import "github.com/sockloop/sockloop/sockopt"
 
 // noSigpipe asks the kernel not to raise SIGPIPE for writes on fd.
-func noSigpipe(fd int) { _ = unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_NOSIGPIPE, 1) }
+func noSigpipe(fd int) { _ = sockopt.SetNoSigpipe(fd, true) }

@@ -83,7 +83,7 @@ func FromFD(fd int, family Family, typ Type, proto Proto) (*Socket, error) {
 	if family == 0 || typ == 0 || proto == 0 {
 		f, t, p, err := sysDetect(fd)
 		if err != nil {
-			return nil, &OpError{Op: "fromfd", Err: os.NewSyscallError("getsockopt", err)}
+			return nil, &OpError{Op: "fromfd", Err: err}
 		}
 		if family == 0 {
 			family = f

@@ -6,6 +6,7 @@ import (
 	"os"
 	"syscall"
 
+	"github.com/sockloop/sockloop/sockopt"
 	"golang.org/x/sys/unix"
 )
 
@@ -73,15 +74,16 @@ func prepareFD(fd int) error {
 }
 
 // sysDetect reads the type of a socket descriptor and its family from its
-// local address; the protocol is reported as 0.
+// local address; the protocol is reported as 0. Its errors are
+// *os.SyscallError values.
 func sysDetect(fd int) (Family, Type, Proto, error) {
-	t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	t, err := sockopt.Type(fd)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, optCause(err)
 	}
 	sa, err := unix.Getsockname(fd)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, os.NewSyscallError("getsockname", err)
 	}
 	var f Family
 	switch sa.(type) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"unsafe"
 
+	"github.com/sockloop/sockloop/sockopt"
 	"golang.org/x/sys/unix"
 )
 
@@ -42,19 +43,20 @@ func sysAccept(fd int, family Family) (int, unix.Sockaddr, error) {
 	return int(nfd), sa, nil
 }
 
-// sysDetect reads the family, type and protocol of a socket descriptor.
+// sysDetect reads the family, type and protocol of a socket descriptor;
+// its errors are *os.SyscallError values.
 func sysDetect(fd int) (Family, Type, Proto, error) {
-	f, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_DOMAIN)
+	f, err := sockopt.Domain(fd)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, optCause(err)
 	}
-	t, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
+	t, err := sockopt.Type(fd)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, optCause(err)
 	}
-	p, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_PROTOCOL)
+	p, err := sockopt.Protocol(fd)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, 0, optCause(err)
 	}
 	return Family(f), Type(t), Proto(p), nil
 }
