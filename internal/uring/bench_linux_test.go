@@ -91,7 +91,15 @@ func BenchmarkEcho64Syscalls(b *testing.B) {
 // BenchmarkEcho64UringLinked does the same echo as four linked SQEs (write,
 // recv, write, recv) in one io_uring_enter.
 func BenchmarkEcho64UringLinked(b *testing.B) {
-	r := newRing(b, 8, Options{})
+	for _, s := range setups {
+		b.Run(s.name, func(b *testing.B) { benchEchoLinked(b, s.flags) })
+	}
+}
+
+// benchEchoLinked runs BenchmarkEcho64UringLinked on a ring set up with
+// flags.
+func benchEchoLinked(b *testing.B, flags uint32) {
+	r := newRing(b, 8, Options{Flags: flags})
 	a, c := socketpair(b)
 	msg, buf, back := make([]byte, 64), make([]byte, 64), make([]byte, 64)
 	cqes := make([]CQE, 4)
@@ -116,7 +124,15 @@ func BenchmarkEcho64UringLinked(b *testing.B) {
 // receives into a provided buffer ring on both ends, a send answered from
 // the received buffer, the buffer recycled; two io_uring_enter per echo.
 func BenchmarkEcho64UringMultishot(b *testing.B) {
-	r := newRing(b, 8, Options{})
+	for _, s := range setups {
+		b.Run(s.name, func(b *testing.B) { benchEchoMultishot(b, s.flags) })
+	}
+}
+
+// benchEchoMultishot runs BenchmarkEcho64UringMultishot on a ring set up
+// with flags.
+func benchEchoMultishot(b *testing.B, flags uint32) {
+	r := newRing(b, 8, Options{Flags: flags})
 	br := newBufRing(b, r, 1, 16, 64)
 	a, c := socketpair(b)
 	for i, fd := range []int{a, c} {

@@ -40,10 +40,10 @@ type Ring struct {
 	cqRing []byte // separate CQ ring mapping, or nil
 	sqeMem []byte // mapping of the SQE array
 
-	sqHead, sqTail, sqFlags, sqDropped *uint32
-	sqMask, sqEntries                  uint32
-	sqes                               []SQE
-	sqeTail                            uint32 // next SQE to hand out; published on Submit
+	sqHead, sqTail, sqFlags *uint32
+	sqMask, sqEntries       uint32
+	sqes                    []SQE
+	sqeTail                 uint32 // next SQE to hand out; published on Submit
 
 	cqHead, cqTail, cqOverflow *uint32
 	cqMask, cqEntries          uint32
@@ -79,7 +79,7 @@ func New(entries uint32, opts Options) (*Ring, error) {
 			p.Flags |= IORING_SETUP_CQSIZE
 			p.CQEntries = opts.CQEntries
 		}
-		fd, errno = setup(entries, &p)
+		fd, errno = setupSyscall(entries, &p)
 		if errno != unix.EINVAL {
 			break
 		}
@@ -130,7 +130,6 @@ func (r *Ring) mmap() error {
 	r.sqHead = u32At(sq, p.SQOff.Head)
 	r.sqTail = u32At(sq, p.SQOff.Tail)
 	r.sqFlags = u32At(sq, p.SQOff.Flags)
-	r.sqDropped = u32At(sq, p.SQOff.Dropped)
 	r.sqMask = *u32At(sq, p.SQOff.RingMask)
 	r.sqEntries = *u32At(sq, p.SQOff.RingEntries)
 	r.sqes = unsafe.Slice((*SQE)(unsafe.Pointer(&r.sqeMem[0])), p.SQEntries)

@@ -97,7 +97,7 @@ func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration)
 		flags |= IORING_ENTER_EXT_ARG
 	}
 	for {
-		n, errno := enter(r.fd, toSubmit, minComplete, flags, arg, argSz)
+		n, errno := enterSyscall(r.fd, toSubmit, minComplete, flags, arg, argSz)
 		switch errno {
 		case 0:
 			return n, nil

@@ -9,11 +9,19 @@ import (
 // The three io_uring system calls, returning a bare errno; callers name the
 // call with os.NewSyscallError where the error leaves the package.
 
+// setupSyscall is the io_uring_setup New calls; tests replace it to inject
+// errors.
+var setupSyscall = setup
+
 // setup wraps io_uring_setup(2).
 func setup(entries uint32, p *Params) (int, unix.Errno) {
 	fd, _, errno := unix.Syscall(unix.SYS_IO_URING_SETUP, uintptr(entries), uintptr(unsafe.Pointer(p)), 0)
 	return int(fd), errno
 }
+
+// enterSyscall is the io_uring_enter the ring calls; tests replace it to
+// inject errors.
+var enterSyscall = enter
 
 // enter wraps io_uring_enter(2); arg and argSz are the extended argument.
 func enter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr) (int, unix.Errno) {
