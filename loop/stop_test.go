@@ -4,13 +4,15 @@ import (
 	"context"
 	"io"
 	"net"
-	"runtime"
 	"testing"
 	"time"
+
+	"github.com/sockloop/sockloop/internal/leaktest"
 )
 
 func TestStopClosesEverything(t *testing.T) {
-	fds, goroutines := openFDs(), runtime.NumGoroutine()
+	base := leaktest.Take()
+	fds := leaktest.OpenFDs()
 	h := newEchoHandler()
 	path := tempSocket(t)
 	e, err := New(h, WithLoops(2), WithWorkerPool(2), WithLogger(quietLogger), WithEdgeTriggered(testEdge))
@@ -59,10 +61,10 @@ func TestStopClosesEverything(t *testing.T) {
 	}
 	// Every descriptor of the engine is closed when Stop returns; goroutines
 	// of the engine (loops, workers) may take a moment to be reaped.
-	if got := openFDs(); got > fds {
-		t.Errorf("open fds: %d before the engine, %d after Stop: %v", fds, got, fdTargets())
+	if got := leaktest.OpenFDs(); got > fds {
+		t.Errorf("open fds: %d before the engine, %d after Stop: %v", fds, got, leaktest.FDTargets())
 	}
-	if err := checkLeaks(fds, goroutines); err != nil {
+	if err := base.Check(); err != nil {
 		t.Error(err)
 	}
 	if _, err := net.Dial("unix", path); err == nil {
@@ -71,7 +73,7 @@ func TestStopClosesEverything(t *testing.T) {
 }
 
 func TestStopBeforeStart(t *testing.T) {
-	fds := openFDs()
+	fds := leaktest.OpenFDs()
 	e, err := New(BaseHandler{}, WithLoops(3))
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +84,7 @@ func TestStopBeforeStart(t *testing.T) {
 	if err := e.Stop(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := openFDs(); got != fds {
+	if got := leaktest.OpenFDs(); got != fds {
 		t.Fatalf("open fds %d before New, %d after Stop", fds, got)
 	}
 	if err := e.Start(context.Background()); err != ErrEngineRunning {

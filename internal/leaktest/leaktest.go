@@ -1,0 +1,88 @@
+// Package leaktest fails a test binary that leaves descriptors or
+// goroutines behind; every package's TestMain uses it.
+package leaktest
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Main runs the tests and returns their exit code, or 1 if they passed but
+// left descriptors or goroutines behind: os.Exit(leaktest.Main(m)).
+func Main(m *testing.M) int {
+	base := Take()
+	code := m.Run()
+	if code == 0 {
+		if err := base.Check(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+	}
+	return code
+}
+
+// Baseline is a count of open descriptors and goroutines to compare with.
+type Baseline struct {
+	fds, goroutines int
+}
+
+// Take records the current counts. The runtime's own poller opens its
+// descriptors on first use of net, so Take opens them first: they belong
+// to the baseline, not to a leak.
+func Take() Baseline {
+	if ln, err := net.Listen("tcp", "127.0.0.1:0"); err == nil {
+		ln.Close()
+	}
+	return Baseline{fds: OpenFDs(), goroutines: runtime.NumGoroutine()}
+}
+
+// Check waits up to five seconds for the counts to fall back to the
+// baseline (closing sockets and exiting goroutines may lag the code that
+// ended them) and reports what is still open if they do not.
+func (b Baseline) Check() error {
+	var fds, goroutines int
+	for range 100 {
+		runtime.GC() // descriptors owned by finalizers close now
+		fds, goroutines = OpenFDs(), runtime.NumGoroutine()
+		if fds <= b.fds && goroutines <= b.goroutines {
+			return nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	buf := make([]byte, 1<<20)
+	return fmt.Errorf("leak: open fds %d -> %d %v, goroutines %d -> %d\n%s",
+		b.fds, fds, FDTargets(), b.goroutines, goroutines, buf[:runtime.Stack(buf, true)])
+}
+
+// OpenFDs counts the process's open descriptors, -1 where /proc is missing
+// (the descriptor check then never fails).
+func OpenFDs() int {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return -1
+	}
+	n := 0
+	for _, e := range entries {
+		if target, err := os.Readlink("/proc/self/fd/" + e.Name()); err == nil && strings.HasPrefix(target, "/proc/") {
+			continue // the ReadDir's own descriptor
+		}
+		n++
+	}
+	return n
+}
+
+// FDTargets lists the open descriptors and what they refer to.
+func FDTargets() []string {
+	entries, _ := os.ReadDir("/proc/self/fd")
+	var targets []string
+	for _, e := range entries {
+		target, _ := os.Readlink("/proc/self/fd/" + e.Name())
+		targets = append(targets, e.Name()+"->"+target)
+	}
+	return targets
+}

@@ -1,0 +1,38 @@
+package leaktest
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestCheckReportsALeakedDescriptor(t *testing.T) {
+	if OpenFDs() < 0 {
+		t.Skip("no /proc/self/fd here")
+	}
+	base := Take()
+	f, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := base.Check(); err == nil || !strings.Contains(err.Error(), "/dev/null") {
+		t.Fatalf("Check with /dev/null open = %v, want a leak naming it", err)
+	}
+	f.Close()
+	if err := base.Check(); err != nil {
+		t.Fatalf("Check after closing it: %v", err)
+	}
+}
+
+func TestCheckReportsALeakedGoroutine(t *testing.T) {
+	base := Take()
+	stop := make(chan struct{})
+	go func() { <-stop }()
+	if err := base.Check(); err == nil {
+		t.Fatal("Check with a goroutine running = nil, want a leak")
+	}
+	close(stop)
+	if err := base.Check(); err != nil {
+		t.Fatalf("Check after it ended: %v", err)
+	}
+}
