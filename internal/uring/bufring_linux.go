@@ -135,17 +135,21 @@ func (b *BufRing) AddSlab(slab []byte, size int) {
 	b.Publish()
 }
 
-// Close unregisters the buffer group and unmaps the ring. Operations still
-// using the group must have completed (or been cancelled) first; the buffers
-// are the caller's again afterwards.
+// Close unregisters the buffer group (unless the Ring is closed already) and
+// unmaps the ring. Operations still using the group must have completed, or
+// been cancelled and reaped, first; the buffers are the caller's again
+// afterwards.
 func (b *BufRing) Close() error {
 	if b.mem == nil {
 		return nil
 	}
 	var err error
-	reg := BufReg{Bgid: b.bgid}
-	if _, errno := register(b.ring.fd, IORING_UNREGISTER_PBUF_RING, unsafe.Pointer(&reg), 1); errno != 0 {
-		err = os.NewSyscallError("io_uring_register", errno)
+	// A closed ring has dropped its buffer groups already.
+	if b.ring.fd >= 0 {
+		reg := BufReg{Bgid: b.bgid}
+		if _, errno := register(b.ring.fd, IORING_UNREGISTER_PBUF_RING, unsafe.Pointer(&reg), 1); errno != 0 {
+			err = os.NewSyscallError("io_uring_register", errno)
+		}
 	}
 	if e := unix.Munmap(b.mem); e != nil && err == nil {
 		err = os.NewSyscallError("munmap", e)

@@ -2,6 +2,7 @@ package uring
 
 import (
 	"errors"
+	"runtime"
 	"testing"
 
 	"golang.org/x/sys/unix"
@@ -122,5 +123,33 @@ func TestBufRingSize(t *testing.T) {
 		if _, err := r.RegisterBufRing(9, n); !errors.Is(err, ErrBufRingSize) {
 			t.Errorf("RegisterBufRing(%d) = %v, want ErrBufRingSize", n, err)
 		}
+	}
+}
+
+// TestBufRingCloseAfterRing closes the ring first; the buffer ring's Close
+// then only unmaps.
+func TestBufRingCloseAfterRing(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r, err := New(4, Options{})
+	if errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EPERM) {
+		t.Skipf("io_uring unavailable: %v", err)
+	}
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	br, err := r.RegisterBufRing(3, 4)
+	if err != nil {
+		r.Close()
+		t.Fatalf("RegisterBufRing: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("Ring.Close: %v", err)
+	}
+	if err := br.Close(); err != nil {
+		t.Errorf("BufRing.Close after Ring.Close: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Ring.Close: %v", err)
 	}
 }

@@ -15,16 +15,19 @@ type Options struct {
 	// twice the submission queue.
 	CQEntries uint32
 	// Flags are the io_uring_setup flags to ask for, exactly and without
-	// fallback; 0 means SINGLE_ISSUER|DEFER_TASKRUN|TASKRUN_FLAG, falling
-	// back to COOP_TASKRUN|TASKRUN_FLAG and then to no flags where the kernel
-	// answers EINVAL. SQE128 and CQE32 are not supported.
+	// fallback; 0 means SINGLE_ISSUER|DEFER_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL
+	// (Linux 6.1), falling back to COOP_TASKRUN|TASKRUN_FLAG|SUBMIT_ALL
+	// (5.19) and then to no flags where the kernel answers EINVAL. SQE128,
+	// CQE32 and NO_MMAP are not supported.
 	Flags uint32
 }
 
 // defaultFlags is the fallback chain tried when Options.Flags is 0.
+// SUBMIT_ALL keeps one bad SQE from holding back the rest of a batch, which
+// would otherwise wait in the SQ ring until the next io_uring_enter.
 var defaultFlags = [...]uint32{
-	IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
-	IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG,
+	IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL,
+	IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL,
 	0,
 }
 
@@ -155,8 +158,13 @@ func u32At(b []byte, off uint32) *uint32 {
 	return (*uint32)(unsafe.Pointer(&b[off]))
 }
 
-// Close unmaps the queues and closes the ring's descriptor; the kernel
-// cancels whatever is still in flight. The Ring is not used after Close.
+// Close unmaps the queues and closes the ring's descriptor. The Ring is not
+// used after Close.
+//
+// The kernel cancels what is still in flight, but finishes doing so after
+// Close returns: memory those operations point at may be written until then.
+// Cancel every operation and reap its completion before Close when that
+// memory is to be reused.
 func (r *Ring) Close() error {
 	if r.fd < 0 {
 		return nil

@@ -219,3 +219,30 @@ func TestTimeout(t *testing.T) {
 		t.Errorf("timeout user_data %d res %d, want -ETIME", c.UserData, c.Res)
 	}
 }
+
+// TestBadSQEInBatch submits a receive on a closed descriptor ahead of a
+// no-op: with SUBMIT_ALL the kernel takes both in one call and fails only
+// the first.
+func TestBadSQEInBatch(t *testing.T) {
+	r := newRing(t, 4, Options{})
+	buf := make([]byte, 8)
+	sqe := getSQE(t, r)
+	sqe.PrepRecv(1<<20, buf, 0)
+	sqe.UserData = 1
+	sqe = getSQE(t, r)
+	sqe.PrepNop()
+	sqe.UserData = 2
+	n, err := r.SubmitAndWait(2, -1)
+	if err != nil || n != 2 {
+		t.Fatalf("SubmitAndWait = %d, %v; want 2", n, err)
+	}
+	cqes := make([]CQE, 2)
+	if got, _ := r.ReapCQEs(cqes); got != 2 {
+		t.Fatalf("reaped %d completions, want 2", got)
+	}
+	for _, c := range cqes {
+		if c.UserData == 1 && c.Res != -int32(unix.EBADF) || c.UserData == 2 && c.Res != 0 {
+			t.Errorf("user_data %d res %d", c.UserData, c.Res)
+		}
+	}
+}
