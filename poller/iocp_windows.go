@@ -1,0 +1,551 @@
+package poller
+
+// The Windows backend: readiness emulated on an I/O completion port, the way
+// libuv reads. The package documentation's "Completion-model backends"
+// describes the shape; this file is the readiness half of it, which is all the
+// Poller interface can express. How each condition is produced:
+//
+//   - Readable on a connected stream socket (and a bound datagram socket): the
+//     backend keeps one zero-byte overlapped WSARecv outstanding (MSG_PEEK on
+//     datagram sockets, so that the datagram stays queued). Its completion means
+//     data, a FIN or an error is waiting and is reported as Readable (with
+//     Hangup for a reset or abort). No buffer is pinned. The receive is posted
+//     again at the start of the next Wait while Readable interest remains: if
+//     the caller did not drain the socket it completes at once, so readiness is
+//     level-triggered. Options.EdgeTriggered is accepted and behaves the same;
+//     an edge-triggered caller reads until WSAEWOULDBLOCK anyway, so the only
+//     cost is an occasional empty read.
+//   - Readable on a listening socket: a zero-byte receive does not apply, and
+//     AcceptEx would consume the connection that the caller's accept() expects
+//     to find. The backend asks WSAPoll (documented, timeout 0) about its
+//     listeners at each turn of Wait, and while any are registered a blocking
+//     Wait sleeps on the port in slices of at most pollSlice, so a connection
+//     arriving during a long Wait is seen within one slice (plus the system
+//     timer's granularity). The loop's own Windows port will replace this with
+//     AcceptEx and hand the accepted socket over; the undocumented
+//     IOCTL_AFD_POLL that wepoll and mio use is avoided on purpose.
+//   - Writable: the loop sends with non-blocking send(), so no overlapped send
+//     of this backend is ever pending, and "writable" is the documented answer
+//     of WSAPoll for POLLWRNORM: connected with room in the send buffer. The
+//     same poll reports a failed connect as Error|Hangup. Sockets with Writable
+//     interest are polled like listeners; a socket whose receive cannot be
+//     posted yet (connect still in progress, datagram socket not yet bound) is
+//     polled for POLLRDNORM until it can.
+//   - Hangup and Error come from the receive's completion status and from
+//     POLLHUP / POLLERR.
+//
+// Every OVERLAPPED lives in a heap-allocated op that stays referenced from the
+// poller's ops map from the moment its operation is posted until its
+// completion is dequeued (Go's heap does not move objects, and the map keeps
+// the GC from freeing one the kernel still writes to). Delete and Close cancel
+// outstanding receives with CancelIoEx and wait for their completions; an op
+// whose completion does not arrive in time is parked in a package-level list
+// for the life of the process rather than released.
+//
+// A socket stays associated with the port after Delete (Windows has no
+// documented way to dissociate one), so a socket handle can be added to only
+// one poller in its life, and adding it again to the same poller works.
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/windows"
+)
+
+const (
+	keyWake   = 1 // completion key of the packets Wake posts
+	keySocket = 2 // completion key every socket is associated with
+
+	// pollSlice bounds how long a Wait sleeps on the port between two polls of
+	// its listeners and write-interested sockets.
+	pollSlice = 5 * time.Millisecond
+	// cancelWait bounds how long Delete and Close wait for a cancelled
+	// receive's completion.
+	cancelWait = 5 * time.Second
+)
+
+// op is one overlapped operation; ov must stay the first field's address
+// that is handed to the system, and the op must stay reachable while pending.
+type op struct {
+	ov      windows.Overlapped
+	s       *sock
+	buf     windows.WSABuf // zero length: the receive only signals readiness
+	flags   uint32
+	pending bool
+}
+
+// sock is the state of one registered socket.
+type sock struct {
+	fd       int
+	h        windows.Handle
+	interest Event
+	listener bool // SO_ACCEPTCONN: readable means accept will not block
+	dgram    bool // SOCK_DGRAM: the zero-byte receive peeks
+	pollRead bool // the receive cannot be posted yet; poll for POLLRDNORM
+	queued   bool // in p.rearm
+	deleted  bool
+	rd       *op
+}
+
+type iocp struct {
+	port    windows.Handle
+	socks   map[int]*sock
+	ops     map[uintptr]*op // pending operations by OVERLAPPED address
+	polled  map[int]*sock   // sockets asked about with WSAPoll each turn
+	rearm   []*sock         // sockets whose receive is posted at the next Wait
+	spare   []*sock         // the other rearm buffer, swapped in by arm
+	entries []overlappedEntry
+	pollfds []wsaPollFd
+
+	out    []Ready     // reports not yet handed to a Wait, in order
+	outIdx map[int]int // fd -> index in out
+
+	woken     atomic.Bool // a wake packet is queued and not yet dequeued
+	wokeEarly bool        // a wake packet was dequeued outside Wait (Delete)
+}
+
+var (
+	wsaOnce sync.Once
+	wsaErr  error
+
+	// orphans keeps alive, for the life of the process, operations whose
+	// completion did not arrive before Delete or Close gave up waiting.
+	orphansMu sync.Mutex
+	orphans   []*op
+)
+
+func newPoller(Options) (Poller, error) {
+	wsaOnce.Do(func() {
+		var d windows.WSAData
+		if err := windows.WSAStartup(uint32(0x202), &d); err != nil {
+			wsaErr = os.NewSyscallError("wsastartup", err)
+		}
+	})
+	if wsaErr != nil {
+		return nil, wsaErr
+	}
+	port, err := windows.CreateIoCompletionPort(windows.InvalidHandle, 0, 0, 1)
+	if err != nil {
+		return nil, os.NewSyscallError("createiocompletionport", err)
+	}
+	return &iocp{
+		port:    port,
+		socks:   make(map[int]*sock),
+		ops:     make(map[uintptr]*op),
+		polled:  make(map[int]*sock),
+		outIdx:  make(map[int]int),
+		entries: make([]overlappedEntry, 256),
+	}, nil
+}
+
+func (p *iocp) Add(fd int, interest Event) error {
+	if p.port == 0 {
+		return ErrClosed
+	}
+	if _, ok := p.socks[fd]; ok {
+		return fmt.Errorf("poller: add fd %d: %w", fd, os.ErrExist)
+	}
+	h := windows.Handle(fd)
+	typ, err := windows.GetsockoptInt(h, windows.SOL_SOCKET, soType)
+	if err != nil {
+		return os.NewSyscallError("getsockopt", err)
+	}
+	if _, err := windows.CreateIoCompletionPort(h, p.port, keySocket, 0); err != nil {
+		// ERROR_INVALID_PARAMETER: already associated, which for a socket
+		// added, deleted and added again means with this port.
+		if err != windows.ERROR_INVALID_PARAMETER {
+			return os.NewSyscallError("createiocompletionport", err)
+		}
+	}
+	s := &sock{fd: fd, h: h, dgram: typ == windows.SOCK_DGRAM}
+	s.rd = &op{s: s}
+	if s.dgram {
+		s.rd.flags = windows.MSG_PEEK
+	}
+	p.socks[fd] = s
+	p.setInterest(s, interest)
+	return nil
+}
+
+func (p *iocp) Modify(fd int, interest Event) error {
+	if p.port == 0 {
+		return ErrClosed
+	}
+	s, ok := p.socks[fd]
+	if !ok {
+		return fmt.Errorf("poller: modify fd %d: %w", fd, os.ErrNotExist)
+	}
+	p.setInterest(s, interest)
+	return nil
+}
+
+// setInterest records interest and decides how each condition is watched.
+// A receive already pending while Readable interest goes away stays posted;
+// its completion is dropped unless the interest has come back by then.
+func (p *iocp) setInterest(s *sock, interest Event) {
+	s.interest = interest
+	if interest&Readable != 0 {
+		acc, err := windows.GetsockoptInt(s.h, windows.SOL_SOCKET, soAcceptConn)
+		s.listener = err == nil && acc != 0
+	}
+	if interest&Readable != 0 && !s.listener {
+		p.queueArm(s)
+	} else {
+		s.pollRead = false
+	}
+	p.updatePolled(s)
+}
+
+func (p *iocp) updatePolled(s *sock) {
+	if s.pollEvents() != 0 && !s.deleted {
+		p.polled[s.fd] = s
+	} else {
+		delete(p.polled, s.fd)
+	}
+}
+
+// pollEvents is what WSAPoll is asked about s.
+func (s *sock) pollEvents() int16 {
+	var ev int16
+	if s.interest&Readable != 0 && (s.listener || s.pollRead) {
+		ev |= pollRdNorm
+	}
+	if s.interest&Writable != 0 {
+		ev |= pollWrNorm
+	}
+	return ev
+}
+
+func (p *iocp) queueArm(s *sock) {
+	if !s.queued && !s.rd.pending {
+		s.queued = true
+		p.rearm = append(p.rearm, s)
+	}
+}
+
+func (p *iocp) Delete(fd int) error {
+	if p.port == 0 {
+		return ErrClosed
+	}
+	s, ok := p.socks[fd]
+	if !ok {
+		return fmt.Errorf("poller: delete fd %d: %w", fd, os.ErrNotExist)
+	}
+	delete(p.socks, fd)
+	delete(p.polled, fd)
+	s.deleted = true
+	s.interest = 0
+	p.dropReport(fd)
+	if !s.rd.pending {
+		return nil
+	}
+	return p.cancelAndWait([]*op{s.rd})
+}
+
+// cancelAndWait cancels ops and dequeues completions until theirs have
+// arrived; other completions dequeued meanwhile are handled as Wait would.
+func (p *iocp) cancelAndWait(ops []*op) error {
+	for _, o := range ops {
+		// Errors are ignored: ERROR_NOT_FOUND means it completed already and
+		// its packet is queued; an invalid handle means the socket was closed
+		// before Delete, which cancelled the operation and queued its packet.
+		windows.CancelIoEx(o.s.h, &o.ov)
+	}
+	deadline := time.Now().Add(cancelWait)
+	for {
+		left := 0
+		for _, o := range ops {
+			if o.pending {
+				left++
+			}
+		}
+		if left == 0 {
+			return nil
+		}
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			orphansMu.Lock()
+			for _, o := range ops {
+				if o.pending {
+					orphans = append(orphans, o)
+				}
+			}
+			orphansMu.Unlock()
+			return fmt.Errorf("poller: %d cancelled receive(s) not completed after %v", left, cancelWait)
+		}
+		woke, err := p.dequeue(wait)
+		if err != nil {
+			return err
+		}
+		if woke {
+			p.wokeEarly = true // the next Wait returns at once
+		}
+	}
+}
+
+// dequeue waits up to timeout for completions and handles them. It reports
+// whether a wake packet was among them.
+func (p *iocp) dequeue(timeout time.Duration) (bool, error) {
+	ms := uint32(windows.INFINITE)
+	if timeout >= 0 {
+		ms = uint32(waitMillis(timeout))
+	}
+	var n uint32
+	err := getQueuedCompletionStatusEx(p.port, &p.entries[0], uint32(len(p.entries)), &n, ms, false)
+	if err != nil {
+		if err == windows.WAIT_TIMEOUT {
+			return false, nil
+		}
+		return false, os.NewSyscallError("getqueuedcompletionstatusex", err)
+	}
+	woke := false
+	for i := range p.entries[:n] {
+		e := &p.entries[i]
+		if e.key == keyWake {
+			p.woken.Store(false)
+			woke = true
+			continue
+		}
+		o, ok := p.ops[e.ov]
+		if !ok {
+			continue // not ours; never expected
+		}
+		delete(p.ops, e.ov)
+		o.pending = false
+		p.completed(o)
+	}
+	return woke, nil
+}
+
+// completed turns a dequeued receive into a report.
+func (p *iocp) completed(o *op) {
+	s := o.s
+	if s.deleted || s.interest&Readable == 0 {
+		return
+	}
+	var n, flags uint32
+	err := windows.WSAGetOverlappedResult(s.h, &o.ov, &n, false, &flags)
+	switch err {
+	case nil, windows.WSAEMSGSIZE: // data (or a FIN) is waiting; a peeked datagram is larger than 0 bytes
+		p.report(s.fd, Readable)
+	case windows.ERROR_OPERATION_ABORTED: // WSA_OPERATION_ABORTED is the same code
+		// Cancelled, not by Delete (which marked s deleted): post it again.
+	default:
+		p.report(s.fd, Readable|errorEvents(err))
+	}
+	p.queueArm(s)
+}
+
+// errorEvents maps a failed receive to Hangup or Error.
+func errorEvents(err error) Event {
+	switch err {
+	case windows.WSAECONNRESET, windows.WSAECONNABORTED, windows.WSAENETRESET, windows.WSAESHUTDOWN, windows.WSAEDISCON:
+		return Hangup
+	}
+	return Error
+}
+
+func (p *iocp) report(fd int, ev Event) {
+	if i, ok := p.outIdx[fd]; ok {
+		p.out[i].Events |= ev
+		return
+	}
+	p.outIdx[fd] = len(p.out)
+	p.out = append(p.out, Ready{Fd: fd, Events: ev})
+}
+
+func (p *iocp) dropReport(fd int) {
+	i, ok := p.outIdx[fd]
+	if !ok {
+		return
+	}
+	p.out = append(p.out[:i], p.out[i+1:]...)
+	delete(p.outIdx, fd)
+	for j := i; j < len(p.out); j++ {
+		p.outIdx[p.out[j].Fd] = j
+	}
+}
+
+// arm posts the zero-byte receives queued since the last Wait.
+func (p *iocp) arm() {
+	list := p.rearm
+	p.rearm = p.spare[:0]
+	defer func() { p.spare = list[:0] }()
+	for _, s := range list {
+		s.queued = false
+		if s.deleted || s.interest&Readable == 0 || s.listener || s.rd.pending {
+			continue
+		}
+		o := s.rd
+		o.ov = windows.Overlapped{}
+		flags := o.flags
+		key := uintptr(unsafe.Pointer(&o.ov))
+		p.ops[key] = o
+		o.pending = true
+		err := windows.WSARecv(s.h, &o.buf, 1, nil, &flags, &o.ov, nil)
+		if err == nil || err == windows.ERROR_IO_PENDING {
+			// Pending, or done already with its packet queued (completion
+			// skipping is never enabled on these handles).
+			if s.pollRead {
+				s.pollRead = false
+				p.updatePolled(s)
+			}
+			continue
+		}
+		delete(p.ops, key)
+		o.pending = false
+		switch err {
+		case windows.WSAENOTCONN, windows.WSAEINVAL:
+			// Not connected yet or not bound: poll, and try again next turn.
+			if !s.pollRead {
+				s.pollRead = true
+				p.updatePolled(s)
+			}
+			s.queued = true
+			p.rearm = append(p.rearm, s)
+		case windows.WSAEMSGSIZE:
+			p.report(s.fd, Readable)
+			s.queued = true
+			p.rearm = append(p.rearm, s)
+		default:
+			p.report(s.fd, Readable|errorEvents(err))
+			s.queued = true
+			p.rearm = append(p.rearm, s)
+		}
+	}
+}
+
+// poll asks WSAPoll, without blocking, about listeners, write-interested
+// sockets and sockets whose receive cannot be posted yet.
+func (p *iocp) poll() error {
+	if len(p.polled) == 0 {
+		return nil
+	}
+	p.pollfds = p.pollfds[:0]
+	for _, s := range p.polled {
+		p.pollfds = append(p.pollfds, wsaPollFd{fd: uintptr(s.h), events: s.pollEvents()})
+	}
+	n, err := wsaPoll(&p.pollfds[0], uint32(len(p.pollfds)), 0)
+	if err != nil {
+		return os.NewSyscallError("wsapoll", err)
+	}
+	if n == 0 {
+		return nil
+	}
+	for _, pf := range p.pollfds {
+		if pf.revents == 0 {
+			continue
+		}
+		var ev Event
+		if pf.revents&pollRdNorm != 0 {
+			ev |= Readable
+		}
+		if pf.revents&pollWrNorm != 0 {
+			ev |= Writable
+		}
+		if pf.revents&pollHup != 0 {
+			ev |= Hangup
+		}
+		if pf.revents&(pollErr|pollNval) != 0 {
+			ev |= Error
+		}
+		p.report(int(pf.fd), ev)
+	}
+	return nil
+}
+
+func (p *iocp) Wait(ready []Ready, timeout time.Duration) (int, error) {
+	if p.port == 0 {
+		return 0, ErrClosed
+	}
+	if len(ready) == 0 {
+		return 0, nil
+	}
+	p.arm()
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	woke := p.wokeEarly
+	p.wokeEarly = false
+	for {
+		if err := p.poll(); err != nil {
+			return 0, err
+		}
+		wait := timeout
+		if timeout > 0 {
+			wait = max(time.Until(deadline), 0)
+		}
+		if len(p.out) > 0 || woke {
+			wait = 0
+		}
+		sliced := len(p.polled) > 0 && (wait < 0 || wait > pollSlice)
+		if sliced {
+			wait = pollSlice
+		}
+		w, err := p.dequeue(wait)
+		if err != nil {
+			return 0, err
+		}
+		woke = woke || w
+		if len(p.out) > 0 || woke || !sliced {
+			break
+		}
+		if timeout == 0 || (timeout > 0 && !time.Now().Before(deadline)) {
+			break
+		}
+	}
+	n := copy(ready, p.out)
+	for _, r := range p.out[:n] {
+		delete(p.outIdx, r.Fd)
+	}
+	rest := copy(p.out, p.out[n:])
+	p.out = p.out[:rest]
+	for i, r := range p.out {
+		p.outIdx[r.Fd] = i
+	}
+	return n, nil
+}
+
+func (p *iocp) Wake() error {
+	if p.woken.Swap(true) {
+		return nil
+	}
+	if err := windows.PostQueuedCompletionStatus(p.port, 0, keyWake, nil); err != nil {
+		p.woken.Store(false)
+		if errors.Is(err, windows.ERROR_INVALID_HANDLE) {
+			return ErrClosed
+		}
+		return os.NewSyscallError("postqueuedcompletionstatus", err)
+	}
+	return nil
+}
+
+func (p *iocp) Close() error {
+	if p.port == 0 {
+		return ErrClosed
+	}
+	var pending []*op
+	for _, s := range p.socks {
+		s.deleted = true
+		if s.rd.pending {
+			pending = append(pending, s.rd)
+		}
+	}
+	var err error
+	if len(pending) > 0 {
+		err = p.cancelAndWait(pending)
+	}
+	p.socks, p.polled, p.rearm, p.out = nil, nil, nil, nil
+	if cerr := windows.CloseHandle(p.port); cerr != nil && err == nil {
+		err = os.NewSyscallError("closehandle", cerr)
+	}
+	p.port = 0
+	return err
+}
