@@ -8,6 +8,7 @@ import "golang.org/x/sys/unix"
 // (EINTR, short writes) without sleeps or signals.
 type hooks struct {
 	sendmsgN func(fd int, p, oob []byte, to unix.Sockaddr, flags int) (int, error)
+	sendfile func(outfd, infd int, offset *int64, count int) (int, error)
 }
 
 // sendmsgN wraps sendmsg(2) for one buffer, through the test hook if set.

@@ -37,7 +37,7 @@ func (s *Socket) sendFile(file *os.File, offset, count int64) (sent int64, err e
 		var n int
 		perr, serr := s.doWrite(once, func(fd int) (err error) {
 			off := offset + sent
-			n, err = unix.Sendfile(fd, infd, &off, chunk)
+			n, err = s.sysSendfile(fd, infd, &off, chunk)
 			return err
 		})
 		if serr != nil && sent == 0 && perr == nil {
@@ -55,4 +55,12 @@ func (s *Socket) sendFile(file *os.File, offset, count int64) (sent int64, err e
 		sent += int64(n)
 	}
 	return sent, nil, true
+}
+
+// sysSendfile wraps sendfile(2), through the test hook if set.
+func (s *Socket) sysSendfile(outfd, infd int, offset *int64, count int) (int, error) {
+	if s.hooks != nil && s.hooks.sendfile != nil {
+		return s.hooks.sendfile(outfd, infd, offset, count)
+	}
+	return unix.Sendfile(outfd, infd, offset, count)
 }
