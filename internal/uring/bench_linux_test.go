@@ -31,17 +31,31 @@ func reapN(b *testing.B, r *Ring, cqes []CQE, n int) {
 var setups = []struct {
 	name  string
 	flags uint32
+	regFd bool // enter through RegisterRingFd's index
 }{
 	{name: "defer", flags: IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG},
+	{name: "defer+regfd", flags: IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_TASKRUN_FLAG, regFd: true},
 	{name: "coop", flags: IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG},
 	{name: "plain", flags: IORING_SETUP_CLAMP},
+}
+
+// benchRing sets up a ring for a benchmark, registering its descriptor when
+// regFd is set.
+func benchRing(b *testing.B, entries, flags uint32, regFd bool) *Ring {
+	r := newRing(b, entries, Options{Flags: flags})
+	if regFd {
+		if err := r.RegisterRingFd(); err != nil {
+			b.Fatalf("RegisterRingFd: %v", err)
+		}
+	}
+	return r
 }
 
 // BenchmarkNop measures one no-op submitted and reaped per io_uring_enter.
 func BenchmarkNop(b *testing.B) {
 	for _, s := range setups {
 		b.Run(s.name, func(b *testing.B) {
-			r := newRing(b, 32, Options{Flags: s.flags})
+			r := benchRing(b, 32, s.flags, s.regFd)
 			cqes := make([]CQE, 32)
 			b.ReportAllocs()
 			for b.Loop() {
@@ -92,14 +106,12 @@ func BenchmarkEcho64Syscalls(b *testing.B) {
 // recv, write, recv) in one io_uring_enter.
 func BenchmarkEcho64UringLinked(b *testing.B) {
 	for _, s := range setups {
-		b.Run(s.name, func(b *testing.B) { benchEchoLinked(b, s.flags) })
+		b.Run(s.name, func(b *testing.B) { benchEchoLinked(b, benchRing(b, 8, s.flags, s.regFd)) })
 	}
 }
 
-// benchEchoLinked runs BenchmarkEcho64UringLinked on a ring set up with
-// flags.
-func benchEchoLinked(b *testing.B, flags uint32) {
-	r := newRing(b, 8, Options{Flags: flags})
+// benchEchoLinked runs BenchmarkEcho64UringLinked on r.
+func benchEchoLinked(b *testing.B, r *Ring) {
 	a, c := socketpair(b)
 	msg, buf, back := make([]byte, 64), make([]byte, 64), make([]byte, 64)
 	cqes := make([]CQE, 4)
@@ -125,14 +137,12 @@ func benchEchoLinked(b *testing.B, flags uint32) {
 // the received buffer, the buffer recycled; two io_uring_enter per echo.
 func BenchmarkEcho64UringMultishot(b *testing.B) {
 	for _, s := range setups {
-		b.Run(s.name, func(b *testing.B) { benchEchoMultishot(b, s.flags) })
+		b.Run(s.name, func(b *testing.B) { benchEchoMultishot(b, benchRing(b, 8, s.flags, s.regFd)) })
 	}
 }
 
-// benchEchoMultishot runs BenchmarkEcho64UringMultishot on a ring set up
-// with flags.
-func benchEchoMultishot(b *testing.B, flags uint32) {
-	r := newRing(b, 8, Options{Flags: flags})
+// benchEchoMultishot runs BenchmarkEcho64UringMultishot on r.
+func benchEchoMultishot(b *testing.B, r *Ring) {
 	br := newBufRing(b, r, 1, 16, 64)
 	a, c := socketpair(b)
 	for i, fd := range []int{a, c} {

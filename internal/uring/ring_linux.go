@@ -36,8 +36,9 @@ var defaultFlags = [...]uint32{
 // A Ring is used by one goroutine; with SINGLE_ISSUER that goroutine must be
 // locked to the OS thread that called New (see the package documentation).
 type Ring struct {
-	fd     int
-	params Params
+	fd       int
+	regIndex int // index from RegisterRingFd, or -1
+	params   Params
 
 	sqRing []byte // mapping of the SQ ring (and the CQ ring with SINGLE_MMAP)
 	cqRing []byte // separate CQ ring mapping, or nil
@@ -90,7 +91,7 @@ func New(entries uint32, opts Options) (*Ring, error) {
 	if errno != 0 {
 		return nil, os.NewSyscallError("io_uring_setup", errno)
 	}
-	r := &Ring{fd: fd, params: p}
+	r := &Ring{fd: fd, regIndex: -1, params: p}
 	if err := r.mmap(); err != nil {
 		r.Close()
 		return nil, err
@@ -170,6 +171,9 @@ func (r *Ring) Close() error {
 		return nil
 	}
 	var errs []error
+	if err := r.unregisterRingFd(); err != nil {
+		errs = append(errs, err)
+	}
 	for _, m := range []*[]byte{&r.sqeMem, &r.cqRing, &r.sqRing} {
 		if *m != nil {
 			if err := unix.Munmap(*m); err != nil {

@@ -246,3 +246,17 @@ func TestBadSQEInBatch(t *testing.T) {
 		}
 	}
 }
+
+// TestRegisterRingFd enters the ring through its registered index.
+func TestRegisterRingFd(t *testing.T) {
+	r := newRing(t, 4, Options{})
+	if err := r.RegisterRingFd(); err != nil {
+		t.Fatalf("RegisterRingFd: %v", err)
+	}
+	for range 3 {
+		getSQE(t, r).PrepNop()
+		if c := waitCQE(t, r); c.Res != 0 {
+			t.Errorf("nop res %d", c.Res)
+		}
+	}
+}

@@ -96,8 +96,10 @@ func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration)
 		arg, argSz = unsafe.Pointer(&r.arg), unsafe.Sizeof(r.arg)
 		flags |= IORING_ENTER_EXT_ARG
 	}
+	fd, regFlag := r.enterFd()
+	flags |= regFlag
 	for {
-		n, errno := enterSyscall(r.fd, toSubmit, minComplete, flags, arg, argSz)
+		n, errno := enterSyscall(fd, toSubmit, minComplete, flags, arg, argSz)
 		switch errno {
 		case 0:
 			return n, nil

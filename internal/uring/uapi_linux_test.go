@@ -93,3 +93,11 @@ func TestLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutRsrcUpdate checks struct io_uring_rsrc_update.
+func TestLayoutRsrcUpdate(t *testing.T) {
+	var up RsrcUpdate
+	if unsafe.Sizeof(up) != 16 || unsafe.Offsetof(up.Data) != 8 {
+		t.Errorf("io_uring_rsrc_update size %d data at %d, want 16 and 8", unsafe.Sizeof(up), unsafe.Offsetof(up.Data))
+	}
+}
