@@ -73,13 +73,13 @@ func (l *Loop) pauseAccept(ls *listenSocket, err error) {
 // openConn registers a connected socket and runs OnOpen.
 func (l *Loop) openConn(c *Conn) {
 	if l.stopping {
-		unix.Close(c.fd)
+		c.abandon(ErrEngineStopped)
 		return
 	}
 	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
 	if err := l.poll.Add(c.fd, poller.Readable); err != nil {
 		l.eng.cfg.logger.Error("loop: cannot watch connection", "err", err)
-		unix.Close(c.fd)
+		c.abandon(err)
 		return
 	}
 	c.interest = poller.Readable
@@ -107,9 +107,20 @@ func (c *Conn) open() {
 	out, action := l.eng.h.OnOpen(c)
 	if len(out) > 0 && c.writable() == nil {
 		c.markQueued()
-		c.out.Copy(out)
+		c.out.CopyFront(out) // ahead of what was written while a dial connected
 	}
 	c.act(action)
 	l.touch(c)
 	l.settle()
+}
+
+// abandon closes a connection that never reached the loop's table; a dialed
+// one still gets its OnClose, since its dialer holds it and waits for news.
+func (c *Conn) abandon(err error) {
+	unix.Close(c.fd)
+	c.state = stateClosed
+	c.out.Reset(err)
+	if c.dialed && c.l.eng.h.OnClose(c, err) == Shutdown {
+		c.l.eng.stopInBackground()
+	}
 }

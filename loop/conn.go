@@ -49,6 +49,9 @@ type Conn struct {
 	wroteShut bool // shutdown(SHUT_WR) done
 	closeReq  bool
 	closeErr  error
+	dialed    bool // made by Dial: its dialer hears of it even if it never opens
+	userPause bool // PauseRead
+	final     bool // the last OnTraffic before an orderly close runs
 
 	readTimeout, writeTimeout, idleTimeout time.Duration
 	lastRead, lastWrite                    int64
@@ -135,6 +138,20 @@ func (c *Conn) AsyncClose(err error) error {
 	return c.l.Submit(func() { c.CloseWithError(err) })
 }
 
+// PauseRead stops reading from the connection until ResumeRead; input that
+// arrives meanwhile waits in the kernel, whose buffers then push back on the
+// peer. A relay pauses one side while the other cannot take more.
+func (c *Conn) PauseRead() {
+	c.userPause = true
+	c.l.touch(c)
+}
+
+// ResumeRead undoes PauseRead.
+func (c *Conn) ResumeRead() {
+	c.userPause = false
+	c.l.touch(c)
+}
+
 // act carries out the action a callback returned.
 func (c *Conn) act(a Action) {
 	switch a {
@@ -153,7 +170,7 @@ func (c *Conn) wantInterest() poller.Event {
 		return poller.Writable
 	}
 	var ev poller.Event
-	if c.state == stateOpen && !c.paused && !c.readEOF {
+	if c.state == stateOpen && !c.paused && !c.userPause && !c.readEOF {
 		ev |= poller.Readable
 	}
 	if !c.out.Empty() {
@@ -243,9 +260,19 @@ func (c *Conn) closeGracefully(err error) {
 }
 
 // closeNow closes the socket at once, drops queued output and calls OnClose.
+// An orderly close (err nil) with input still buffered first gives the
+// handler one last OnTraffic for it: a relay that held input back while its
+// other side was full must not lose it.
 func (c *Conn) closeNow(err error) {
 	if c.state == stateClosed {
 		return
+	}
+	if err == nil && c.stream && len(c.in) > 0 && !c.final {
+		c.final = true
+		c.act(c.l.eng.h.OnTraffic(c))
+		if c.state == stateClosed {
+			return
+		}
 	}
 	c.state = stateClosed
 	l := c.l

@@ -112,7 +112,7 @@ func (c *Conn) Wake(done func(c *Conn, err error)) error {
 func (c *Conn) OutboundBuffered() int { return c.out.Len() }
 
 func (c *Conn) writable() error {
-	if c.state == stateClosed || c.state == stateClosing || c.closeReq || c.shutWrite {
+	if c.state == stateClosed || c.state == stateClosing || c.closeReq || c.shutWrite || c.final {
 		return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: net.ErrClosed}
 	}
 	return nil
@@ -246,6 +246,9 @@ func (c *Conn) afterFlush() {
 	case c.paused && size <= cfg.lowWater:
 		c.paused = false
 		c.lastRead = c.l.now // the read timeout counts from when reading resumes
+		if h, ok := c.l.eng.h.(DrainHandler); ok {
+			c.act(h.OnDrain(c))
+		}
 	}
 	c.updateInterest()
 }

@@ -73,6 +73,7 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 	}
 	c := newConn(l, fd, ep.network, true, ep.sa)
 	c.value = value
+	c.dialed = true
 	c.state = stateConnecting
 	for {
 		err = unix.Connect(fd, ep.sa)
@@ -99,15 +100,11 @@ func (l *Loop) startDialed(c *Conn) {
 		return
 	}
 	if l.stopping {
-		unix.Close(c.fd)
-		c.state = stateClosed
-		l.eng.h.OnClose(c, ErrEngineStopped)
+		c.abandon(ErrEngineStopped)
 		return
 	}
 	if err := l.poll.Add(c.fd, poller.Writable); err != nil {
-		unix.Close(c.fd)
-		c.state = stateClosed
-		l.eng.h.OnClose(c, err)
+		c.abandon(err)
 		return
 	}
 	c.interest = poller.Writable

@@ -41,6 +41,13 @@ type ReadEOFHandler interface {
 	OnReadEOF(c *Conn) Action
 }
 
+// DrainHandler is implemented by handlers that want to know when a
+// connection's queued output, having passed the high-water mark, has fallen
+// to the low-water mark: a relay resumes reading the other side then.
+type DrainHandler interface {
+	OnDrain(c *Conn) Action
+}
+
 // BaseHandler implements every Handler method as a no-op; embed it and
 // override what you need.
 type BaseHandler struct{}

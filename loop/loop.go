@@ -135,6 +135,9 @@ func (l *Loop) armListeners() {
 func (l *Loop) dispatch(r poller.Ready) {
 	if c, ok := l.conns[r.Fd]; ok {
 		c.handle(r.Events)
+		// A close found by the event (a reset, a failed dial) ran OnClose,
+		// which may have written to or closed other connections.
+		l.settle()
 		return
 	}
 	if ls, ok := l.listeners[r.Fd]; ok {

@@ -115,3 +115,17 @@ func BenchmarkQueueBorrowGatherAdvance(b *testing.B) {
 		q.Advance(q.Len())
 	}
 }
+
+func TestQueueCopyFront(t *testing.T) {
+	var q Queue
+	q.Copy([]byte("world"))
+	q.CopyFront([]byte("hello "))
+	if got := string(gather(&q)); got != "hello world" {
+		t.Fatalf("after CopyFront: %q", got)
+	}
+	q.Advance(2)
+	q.CopyFront([]byte(">> "))
+	if got := string(gather(&q)); got != ">> llo world" || q.Len() != len(">> llo world") {
+		t.Fatalf("CopyFront after a partial advance: %q, Len %d", got, q.Len())
+	}
+}

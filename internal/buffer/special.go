@@ -74,3 +74,23 @@ func (q *Queue) DropHead(err error) {
 	q.head++
 	q.compact()
 }
+
+// CopyFront queues a copy of b ahead of everything else queued, for bytes
+// that must lead the stream (a greeting written when a dial completes).
+func (q *Queue) CopyFront(b []byte) {
+	if len(b) == 0 {
+		return
+	}
+	bb := pool.Get()
+	bb.B = append(bb.B[:0], b...)
+	s := segment{b: bb.B, pooled: bb}
+	if q.head > 0 {
+		q.head--
+		q.segs[q.head] = s
+	} else {
+		q.segs = append(q.segs, segment{})
+		copy(q.segs[1:], q.segs)
+		q.segs[0] = s
+	}
+	q.size += len(b)
+}

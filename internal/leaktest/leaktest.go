@@ -41,16 +41,22 @@ func Take() Baseline {
 	return Baseline{fds: OpenFDs(), goroutines: runtime.NumGoroutine()}
 }
 
+// patience is how long Check waits for stragglers.
+var patience = 5 * time.Second
+
 // Check waits up to five seconds for the counts to fall back to the
 // baseline (closing sockets and exiting goroutines may lag the code that
 // ended them) and reports what is still open if they do not.
 func (b Baseline) Check() error {
 	var fds, goroutines int
-	for range 100 {
+	for deadline := time.Now().Add(patience); ; {
 		runtime.GC() // descriptors owned by finalizers close now
 		fds, goroutines = OpenFDs(), runtime.NumGoroutine()
 		if fds <= b.fds && goroutines <= b.goroutines {
 			return nil
+		}
+		if time.Now().After(deadline) {
+			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}

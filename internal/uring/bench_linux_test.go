@@ -1,10 +1,30 @@
 package uring
 
 import (
+	"runtime"
 	"testing"
 
 	"golang.org/x/sys/unix"
 )
+
+// reportCPU reports the CPU time (user and system) the benchmark's thread
+// spent per op, a steadier figure than wall time on a shared machine; call
+// the returned function after the loop. The thread must be locked.
+func reportCPU(b *testing.B) func() {
+	start := threadCPU(b)
+	return func() {
+		b.ReportMetric(float64(threadCPU(b)-start)/float64(b.N), "cpu-ns/op")
+	}
+}
+
+// threadCPU returns the calling thread's user plus system time in ns.
+func threadCPU(b *testing.B) int64 {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_THREAD, &ru); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return unix.TimevalToNsec(ru.Utime) + unix.TimevalToNsec(ru.Stime)
+}
 
 // reapN waits until n completions have been reaped into cqes, failing b on
 // an error or a negative result.
@@ -58,6 +78,7 @@ func BenchmarkNop(b *testing.B) {
 			r := benchRing(b, 32, s.flags, s.regFd)
 			cqes := make([]CQE, 32)
 			b.ReportAllocs()
+			defer reportCPU(b)()
 			for b.Loop() {
 				r.GetSQE().PrepNop()
 				reapN(b, r, cqes, 1)
@@ -72,6 +93,7 @@ func BenchmarkNopBatch32(b *testing.B) {
 	r := newRing(b, 32, Options{})
 	cqes := make([]CQE, 32)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	n := 0
 	for b.Loop() {
 		r.GetSQE().PrepNop()
@@ -88,9 +110,12 @@ func BenchmarkNopBatch32(b *testing.B) {
 // BenchmarkEcho64Syscalls is the baseline: a 64-byte message over a
 // socketpair and back with write(2) and read(2), four system calls.
 func BenchmarkEcho64Syscalls(b *testing.B) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	a, c := socketpair(b)
 	msg, buf := make([]byte, 64), make([]byte, 64)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	b.SetBytes(64)
 	for b.Loop() {
 		unix.Write(a, msg)
@@ -116,6 +141,7 @@ func benchEchoLinked(b *testing.B, r *Ring) {
 	msg, buf, back := make([]byte, 64), make([]byte, 64), make([]byte, 64)
 	cqes := make([]CQE, 4)
 	b.ReportAllocs()
+	defer reportCPU(b)()
 	b.SetBytes(64)
 	for b.Loop() {
 		s := r.GetSQE()
@@ -170,6 +196,7 @@ func benchEchoMultishot(b *testing.B, r *Ring) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(64)
+	cpu := reportCPU(b)
 	for b.Loop() {
 		bid := hop(a, msg, 2)
 		back := hop(c, br.Buffer(bid), 1)
@@ -177,6 +204,7 @@ func benchEchoMultishot(b *testing.B, r *Ring) {
 		br.Recycle(back)
 		br.Publish()
 	}
+	cpu()
 	getSQE(b, r).PrepCancelFd(a, IORING_ASYNC_CANCEL_ALL)
 	getSQE(b, r).PrepCancelFd(c, IORING_ASYNC_CANCEL_ALL)
 	for range 4 {
