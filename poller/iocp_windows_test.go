@@ -173,7 +173,7 @@ func TestIOCPLevelTriggeredReportsAgain(t *testing.T) {
 		t.Fatalf("first Wait: %v, want Readable", ev)
 	}
 	// Nothing was read: the receive posted again completes at once.
-	if ev := waitFor(t, p, server, time.Second); ev&poller.Readable == 0 {
+	if ev := waitFor(t, p, server, 0); ev&poller.Readable == 0 {
 		t.Fatalf("second Wait without reading: %v, want Readable again", ev)
 	}
 	buf := make([]byte, 64)
@@ -356,4 +356,68 @@ func TestIOCPCloseWithPendingReceive(t *testing.T) {
 	if _, err := p.Wait(make([]poller.Ready, 4), 0); err != poller.ErrClosed {
 		t.Fatalf("Wait after Close: %v, want ErrClosed", err)
 	}
+}
+
+var procIoctlsocket = windows.NewLazySystemDLL("ws2_32.dll").NewProc("ioctlsocket")
+
+func setNonblock(t *testing.T, h windows.Handle) {
+	t.Helper()
+	const fionbio = 0x8004667e
+	on := uint32(1)
+	if r, _, e := procIoctlsocket.Call(uintptr(h), fionbio, uintptr(unsafe.Pointer(&on))); r != 0 {
+		t.Fatalf("ioctlsocket(FIONBIO): %v", e)
+	}
+}
+
+func TestIOCPNonblockingConnect(t *testing.T) {
+	p := newPoller(t, poller.Options{})
+	ln, sa := listener(t)
+	client := overlappedSocket(t, windows.SOCK_STREAM, windows.IPPROTO_TCP)
+	setNonblock(t, client)
+	if err := windows.Connect(client, sa); err != nil && err != windows.WSAEWOULDBLOCK {
+		t.Fatal(err)
+	}
+	// Read interest before the connection is up: the zero-byte receive cannot
+	// be posted yet, so the backend polls until it can.
+	if err := p.Add(int(client), poller.Readable|poller.Writable); err != nil {
+		t.Fatal(err)
+	}
+	if ev := waitFor(t, p, client, 5*time.Second); ev != poller.Writable {
+		t.Fatalf("connect done: %v, want Writable", ev)
+	}
+	if err := p.Modify(int(client), poller.Readable); err != nil {
+		t.Fatal(err)
+	}
+	server := accept(t, ln)
+	if ev := waitFor(t, p, client, 20*time.Millisecond); ev != 0 {
+		t.Fatalf("connected, nothing sent: %v, want nothing", ev)
+	}
+	send(t, server, []byte("hi"))
+	if ev := waitFor(t, p, client, 5*time.Second); ev != poller.Readable {
+		t.Fatalf("after the server wrote: %v, want Readable", ev)
+	}
+}
+
+func TestIOCPConnectRefused(t *testing.T) {
+	p := newPoller(t, poller.Options{})
+	ln, sa := listener(t)
+	windows.Closesocket(ln) // nothing listens on sa any more
+	client := overlappedSocket(t, windows.SOCK_STREAM, windows.IPPROTO_TCP)
+	setNonblock(t, client)
+	if err := windows.Connect(client, sa); err != nil && err != windows.WSAEWOULDBLOCK {
+		t.Skipf("connect failed at once: %v", err)
+	}
+	if err := p.Add(int(client), poller.Writable); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if ev := waitFor(t, p, client, time.Second); ev != 0 {
+			if ev&(poller.Error|poller.Hangup) == 0 {
+				t.Fatalf("refused connect: %v, want Error or Hangup", ev)
+			}
+			return
+		}
+	}
+	t.Fatal("refused connect never reported")
 }
