@@ -1,0 +1,193 @@
+//go:build unix
+
+// Command fdpass passes open files over a Unix socket with SCM_RIGHTS,
+// written with the socket object. It speaks the protocol of Python's
+// socket.send_fds and socket.recv_fds, so either side may be Python.
+//
+//	fdpass -listen PATH
+//
+// serves on the Unix stream socket PATH: for each message that carries
+// descriptors it writes the message's bytes into each of them, closes them
+// and replies "ok N" (N descriptors written; a message without any gets
+// "ok 0"). It prints nothing on success and serves until killed.
+//
+//	fdpass -dial PATH -file F -msg M
+//
+// opens F for writing (created or truncated), sends its descriptor with
+// the bytes of M in one message, and prints the server's reply.
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strconv"
+
+	"github.com/sockloop/sockloop/conn"
+)
+
+// maxFDs is how many descriptors the server takes from one message; the
+// kernel closes the others (Linux) or the socket object does (macOS).
+const maxFDs = 64
+
+// bufSize bounds one message's data.
+const bufSize = 64 << 10
+
+func main() {
+	listen := flag.String("listen", "", "serve on the Unix socket `PATH`")
+	dial := flag.String("dial", "", "connect to the Unix socket `PATH`")
+	file := flag.String("file", "", "with -dial: the `file` to open for writing and pass")
+	msg := flag.String("msg", "", "with -dial: the `message` sent with the descriptor")
+	flag.Parse()
+	var err error
+	switch {
+	case *listen != "" && *dial == "":
+		err = serveUnix(*listen)
+	case *dial != "" && *listen == "" && *file != "":
+		err = run(*dial, *file, *msg, os.Stdout)
+	default:
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "fdpass:", err)
+		os.Exit(1)
+	}
+}
+
+// serveUnix listens on path, replacing a stale socket file left there,
+// and serves until accepting fails.
+func serveUnix(path string) error {
+	if st, err := os.Lstat(path); err == nil && st.Mode().Type() == fs.ModeSocket {
+		os.Remove(path)
+	}
+	l, err := conn.Open(conn.AF_UNIX, conn.SOCK_STREAM, 0)
+	if err != nil {
+		return err
+	}
+	defer l.Close()
+	if err := l.Bind(conn.UnixAddr{Path: path}); err != nil {
+		return err
+	}
+	if err := l.Listen(); err != nil {
+		return err
+	}
+	return serve(l)
+}
+
+// serve accepts connections until the listener fails, each served in its
+// own goroutine.
+func serve(l *conn.Socket) error {
+	for {
+		c, _, err := l.Accept()
+		if err != nil {
+			return err
+		}
+		go handle(c)
+	}
+}
+
+// handle answers every message of one connection until the peer closes.
+func handle(c *conn.Socket) {
+	defer c.Close()
+	for {
+		data, fds, flags, _, err := c.RecvFDs(bufSize, maxFDs)
+		if err != nil {
+			closeAll(fds)
+			fmt.Fprintln(os.Stderr, "fdpass: recvmsg:", err)
+			return
+		}
+		if len(data) == 0 && len(fds) == 0 {
+			return // the peer closed
+		}
+		if flags&conn.MSG_CTRUNC != 0 {
+			fmt.Fprintf(os.Stderr, "fdpass: more than %d descriptors in one message; the rest were closed\n", maxFDs)
+		}
+		n, werr := writeAll(fds, data)
+		if werr != nil {
+			fmt.Fprintln(os.Stderr, "fdpass:", werr)
+		}
+		if _, err := c.SendAll([]byte("ok " + strconv.Itoa(n) + "\n")); err != nil {
+			return
+		}
+	}
+}
+
+// writeAll writes data into each descriptor and closes them all; it
+// returns how many took the whole message.
+func writeAll(fds []int, data []byte) (int, error) {
+	var errs []error
+	n := 0
+	for _, fd := range fds {
+		f := os.NewFile(uintptr(fd), "fd "+strconv.Itoa(fd))
+		_, err := f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+func closeAll(fds []int) {
+	for _, fd := range fds {
+		conn.CloseFD(fd)
+	}
+}
+
+// run is the client: it opens file for writing, sends its descriptor with
+// msg to the server at path and writes the server's reply line to out.
+func run(path, file, msg string, out io.Writer) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s, err := conn.Open(conn.AF_UNIX, conn.SOCK_STREAM, 0)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Connect(conn.UnixAddr{Path: path}); err != nil {
+		return err
+	}
+	// Data must travel with the descriptor on a stream; an empty message
+	// goes out as one zero byte.
+	if _, err := s.SendFDs([][]byte{[]byte(msg)}, []int{int(f.Fd())}, nil); err != nil {
+		return err
+	}
+	reply, err := readLine(s)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintln(out, string(reply))
+	return err
+}
+
+// readLine reads the reply up to its newline or the end of the stream.
+func readLine(s *conn.Socket) ([]byte, error) {
+	var reply []byte
+	buf := make([]byte, 256)
+	for !bytes.Contains(reply, []byte("\n")) {
+		n, err := s.RecvInto(buf)
+		if err != nil {
+			return nil, err
+		}
+		if n == 0 {
+			if len(reply) == 0 {
+				return nil, errors.New("server closed without a reply")
+			}
+			break
+		}
+		reply = append(reply, buf[:n]...)
+	}
+	return bytes.TrimRight(reply, "\r\n"), nil
+}
