@@ -23,7 +23,9 @@ package poller
 //     arriving during a long Wait is seen within one slice (plus the system
 //     timer's granularity). The loop's own Windows port will replace this with
 //     AcceptEx and hand the accepted socket over; the undocumented
-//     IOCTL_AFD_POLL that wepoll and mio use is avoided on purpose.
+//     IOCTL_AFD_POLL that wepoll and mio use is avoided on purpose. A socket
+//     is recognised as a listener (SO_ACCEPTCONN) when added, or, if listen()
+//     comes later, after its receive could not be posted.
 //   - Writable: the loop sends with non-blocking send(), so no overlapped send
 //     of this backend is ever pending, and "writable" is the documented answer
 //     of WSAPoll for POLLWRNORM: connected with room in the send buffer. The
@@ -163,7 +165,7 @@ func (p *iocp) Add(fd int, interest Event) error {
 			return os.NewSyscallError("createiocompletionport", err)
 		}
 	}
-	s := &sock{fd: fd, h: h, dgram: typ == windows.SOCK_DGRAM}
+	s := &sock{fd: fd, h: h, dgram: typ == windows.SOCK_DGRAM, listener: isListener(h)}
 	s.rd = &op{s: s}
 	if s.dgram {
 		s.rd.flags = windows.MSG_PEEK
@@ -190,10 +192,6 @@ func (p *iocp) Modify(fd int, interest Event) error {
 // its completion is dropped unless the interest has come back by then.
 func (p *iocp) setInterest(s *sock, interest Event) {
 	s.interest = interest
-	if interest&Readable != 0 {
-		acc, err := windows.GetsockoptInt(s.h, windows.SOL_SOCKET, soAcceptConn)
-		s.listener = err == nil && acc != 0
-	}
 	if interest&Readable != 0 && !s.listener {
 		p.queueArm(s)
 	} else {
@@ -208,6 +206,12 @@ func (p *iocp) updatePolled(s *sock) {
 	} else {
 		delete(p.polled, s.fd)
 	}
+}
+
+// isListener reports whether h is a listening socket (SO_ACCEPTCONN).
+func isListener(h windows.Handle) bool {
+	acc, err := windows.GetsockoptInt(h, windows.SOL_SOCKET, soAcceptConn)
+	return err == nil && acc != 0
 }
 
 // pollEvents is what WSAPoll is asked about s.
@@ -382,6 +386,13 @@ func (p *iocp) arm() {
 		if s.deleted || s.interest&Readable == 0 || s.listener || s.rd.pending {
 			continue
 		}
+		if s.pollRead && isListener(s.h) {
+			// listen() was called after Add. (Wine, unlike Windows, accepts a
+			// receive on a listener and leaves it pending, so ask first.)
+			s.listener, s.pollRead = true, false
+			p.updatePolled(s)
+			continue
+		}
 		o := s.rd
 		o.ov = windows.Overlapped{}
 		flags := o.flags
@@ -402,6 +413,11 @@ func (p *iocp) arm() {
 		o.pending = false
 		switch err {
 		case windows.WSAENOTCONN, windows.WSAEINVAL:
+			if isListener(s.h) { // listen() was called after Add
+				s.listener = true
+				p.updatePolled(s)
+				continue
+			}
 			// Not connected yet or not bound: poll, and try again next turn.
 			if !s.pollRead {
 				s.pollRead = true

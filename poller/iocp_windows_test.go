@@ -421,3 +421,31 @@ func TestIOCPConnectRefused(t *testing.T) {
 	}
 	t.Fatal("refused connect never reported")
 }
+
+func TestIOCPListenAfterAdd(t *testing.T) {
+	p := newPoller(t, poller.Options{})
+	ln := overlappedSocket(t, windows.SOCK_STREAM, windows.IPPROTO_TCP)
+	if err := windows.Bind(ln, loopback); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Add(int(ln), poller.Readable); err != nil {
+		t.Fatal(err)
+	}
+	if ev := waitFor(t, p, ln, 0); ev&poller.Readable != 0 {
+		t.Fatalf("bound, not listening: %v", ev)
+	}
+	if err := windows.Listen(ln, 4); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := windows.Getsockname(ln)
+	if ev := waitFor(t, p, ln, 20*time.Millisecond); ev != 0 {
+		t.Fatalf("listening, no connection: %v, want nothing", ev)
+	}
+	client := overlappedSocket(t, windows.SOCK_STREAM, windows.IPPROTO_TCP)
+	if err := windows.Connect(client, sa); err != nil {
+		t.Fatal(err)
+	}
+	if ev := waitFor(t, p, ln, 5*time.Second); ev != poller.Readable {
+		t.Fatalf("after a connect: %v, want Readable", ev)
+	}
+}
