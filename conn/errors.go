@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -163,3 +164,19 @@ func (e *AddrError) Is(target error) bool {
 
 // asErrno finds the errno in err's chain.
 func asErrno(err error, errno *unix.Errno) bool { return errors.As(err, errno) }
+
+// TooManyBuffersError reports more buffers than one recvmsg(2) or
+// sendmsg(2) takes (IOV_MAX). It matches unix.EMSGSIZE, the error Python
+// raises for the same call.
+type TooManyBuffersError struct {
+	N   int // buffers given
+	Max int // IOV_MAX
+}
+
+// Error says how many buffers were given and the limit.
+func (e *TooManyBuffersError) Error() string {
+	return strconv.Itoa(e.N) + " buffers, more than IOV_MAX (" + strconv.Itoa(e.Max) + "): " + unix.EMSGSIZE.Error()
+}
+
+// Unwrap returns unix.EMSGSIZE.
+func (e *TooManyBuffersError) Unwrap() error { return unix.EMSGSIZE }

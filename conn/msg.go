@@ -27,7 +27,8 @@ func (s *Socket) RecvMsg(bufsize, ancbufsize int, flags ...MsgFlag) (data, anc [
 // messages land raw in oob, to be read with package ancillary. It returns
 // the data byte count, the control byte count, the message flags
 // (MSG_TRUNC, MSG_CTRUNC, ...) and the sender's address (nil for a
-// connected stream). More than 1024 buffers fail with EMSGSIZE. Nothing is
+// connected stream). More than 1024 buffers (IOV_MAX) fail with a
+// *TooManyBuffersError, which matches EMSGSIZE. Nothing is
 // kept after the call returns, and on AF_INET, AF_INET6 and AF_UNIX sockets
 // a call allocates nothing unless it returns an address.
 //
@@ -40,7 +41,7 @@ func (s *Socket) RecvMsg(bufsize, ancbufsize int, flags ...MsgFlag) (data, anc [
 // with ancillary.Space for the largest message expected.
 func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n, oobn int, msgFlags MsgFlag, addr Addr, err error) {
 	if len(buffers) > maxIovecs {
-		return 0, 0, 0, nil, s.wrapErr("recvmsg_into", "recvmsg", nil, unix.EMSGSIZE, nil)
+		return 0, 0, 0, nil, &OpError{Op: "recvmsg_into", Family: s.family, Err: &TooManyBuffersError{N: len(buffers), Max: maxIovecs}}
 	}
 	fl := orFlags(flags)
 	once, err := s.begin("recvmsg_into", false, fl)
@@ -67,8 +68,8 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n,
 // copying them, with raw control messages oob (built with package
 // ancillary) and, for unconnected sockets, a destination (nil when
 // connected). It returns the bytes sent, which on a stream socket may be
-// fewer than the buffers hold. More than 1024 buffers fail with EMSGSIZE.
-// With control data and no data on a socket that is not SOCK_DGRAM one zero
+// fewer than the buffers hold. More than 1024 buffers (IOV_MAX) fail with a
+// *TooManyBuffersError, which matches EMSGSIZE. With control data and no data on a socket that is not SOCK_DGRAM one zero
 // byte is sent, as the kernel needs data to carry control messages, and 0 is
 // returned. Nothing is kept after the call returns; without a destination a
 // call allocates nothing.
@@ -81,7 +82,7 @@ func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFl
 		}
 	}
 	if len(buffers) > maxIovecs {
-		return 0, s.wrapErr("sendmsg", "sendmsg", nil, unix.EMSGSIZE, addr)
+		return 0, &OpError{Op: "sendmsg", Family: s.family, Addr: addr, Err: &TooManyBuffersError{N: len(buffers), Max: maxIovecs}}
 	}
 	fl := orFlags(flags)
 	once, err := s.begin("sendmsg", true, fl)

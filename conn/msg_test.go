@@ -41,9 +41,15 @@ func TestRecvMsgIntoTooManyBuffers(t *testing.T) {
 	bufs := make([][]byte, maxIovecs+1)
 	_, _, _, _, err := b.RecvMsgInto(bufs, nil)
 	var op *OpError
-	if !errors.Is(err, unix.EMSGSIZE) || !errors.As(err, &op) {
-		t.Errorf("RecvMsgInto(1025 buffers) = %v; want an *OpError matching EMSGSIZE", err)
+	var tm *TooManyBuffersError
+	if !errors.Is(err, unix.EMSGSIZE) || !errors.As(err, &op) || !errors.As(err, &tm) || tm.N != 1025 || tm.Max != 1024 {
+		t.Errorf("RecvMsgInto(1025 buffers) = %v; want an *OpError around a *TooManyBuffersError matching EMSGSIZE", err)
 	}
+	_, err = b.SendMsg(bufs, nil, nil)
+	if !errors.Is(err, unix.EMSGSIZE) || !errors.As(err, &tm) {
+		t.Errorf("SendMsg(1025 buffers) = %v; want a *TooManyBuffersError matching EMSGSIZE", err)
+	}
+	t.Log(err)
 }
 
 // TestSendMsgControlOnly sends control data without data bytes: on a

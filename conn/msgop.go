@@ -26,6 +26,7 @@ type msgOp struct {
 	dummy [1]byte             // the byte that carries control data alone
 
 	// Per call; cleared before the call returns.
+	oob     []byte
 	once    bool
 	flags   int
 	ctrlLen int
@@ -70,7 +71,7 @@ func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte) (n, oobn, rf
 	if len(oob) > 0 {
 		o.msg.Control = &oob[0]
 	}
-	o.once, o.flags, o.ctrlLen, o.n, o.err = once, flags, len(oob), 0, nil
+	o.oob, o.once, o.flags, o.ctrlLen, o.n, o.err = oob, once, flags, len(oob), 0, nil
 	if o.write {
 		perr = o.s.rc.Write(o.cb)
 	} else {
@@ -89,7 +90,7 @@ func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte) (n, oobn, rf
 	}
 	clear(o.iov) // keep no reference to the caller's memory
 	o.iov = o.iov[:0]
-	o.msg = unix.Msghdr{}
+	o.msg, o.oob = unix.Msghdr{}, nil
 	return n, oobn, rflags, addr, perr, serr
 }
 
@@ -104,7 +105,20 @@ func (o *msgOp) run(fd uintptr) bool {
 			o.msg.Name = (*byte)(unsafe.Pointer(&o.name))
 			o.msg.Namelen = unix.SizeofSockaddrAny
 		}
-		n, _, e := unix.Syscall(trap, fd, uintptr(unsafe.Pointer(&o.msg)), uintptr(o.flags))
+		var n uintptr
+		var e unix.Errno
+		if o.write {
+			n, _, e = unix.Syscall(trap, fd, uintptr(unsafe.Pointer(&o.msg)), uintptr(o.flags))
+		} else {
+			// Where recvmsg cannot make received descriptors close-on-exec,
+			// no fork may come between it and cloexecRights.
+			forkRLock()
+			n, _, e = unix.Syscall(trap, fd, uintptr(unsafe.Pointer(&o.msg)), uintptr(o.flags))
+			if e == 0 {
+				cloexecRights(o.oob[:min(int(o.msg.Controllen), len(o.oob))])
+			}
+			forkRUnlock()
+		}
 		switch {
 		case e == unix.EINTR:
 			continue

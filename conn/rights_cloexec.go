@@ -10,3 +10,6 @@ const recvFlags = unix.MSG_CMSG_CLOEXEC
 
 // cloexecRights does nothing here: MSG_CMSG_CLOEXEC already did it.
 func cloexecRights([]byte) {}
+
+func forkRLock()   {}
+func forkRUnlock() {}

@@ -3,6 +3,8 @@
 package conn
 
 import (
+	"syscall"
+
 	"github.com/sockloop/sockloop/ancillary"
 	"golang.org/x/sys/unix"
 )
@@ -12,7 +14,8 @@ import (
 const recvFlags = 0
 
 // cloexecRights marks every descriptor of the SCM_RIGHTS messages in oob
-// close-on-exec. A fork between recvmsg and here can still inherit them.
+// close-on-exec. RecvMsgInto calls it under forkRLock with recvmsg, so no
+// child inherits them.
 func cloexecRights(oob []byte) {
 	var scratch [16]int
 	p := ancillary.NewParser(oob)
@@ -26,3 +29,9 @@ func cloexecRights(oob []byte) {
 		}
 	}
 }
+
+// forkRLock holds off fork and exec (syscall.ForkLock) between a recvmsg
+// and cloexecRights.
+func forkRLock() { syscall.ForkLock.RLock() }
+
+func forkRUnlock() { syscall.ForkLock.RUnlock() }
