@@ -44,6 +44,7 @@ type Conn struct {
 	interest  poller.Event
 	dirty     bool // in l.dirty
 	paused    bool // reading stopped by backpressure
+	overHigh  bool // output passed the high-water mark; OnDrain is owed
 	readEOF   bool // the peer finished sending
 	shutWrite bool // CloseWrite asked for
 	wroteShut bool // shutdown(SHUT_WR) done

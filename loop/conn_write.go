@@ -27,8 +27,18 @@ func (c *Conn) Write(b []byte) (int, error) {
 	}
 	c.markQueued()
 	c.queue(b)
+	c.noteHigh()
 	c.l.touch(c)
 	return len(b), nil
+}
+
+// noteHigh remembers that queued output passed the high-water mark, so that
+// OnDrain follows once it falls to the low one, even if the flush at the
+// end of this callback sends most of it.
+func (c *Conn) noteHigh() {
+	if c.out.Len() > c.l.eng.cfg.highWater {
+		c.overHigh = true
+	}
 }
 
 // queue borrows b if it is input the loop owns (valid until the callback
@@ -55,6 +65,7 @@ func (c *Conn) Writev(bufs [][]byte) (int, error) {
 		c.queue(b)
 		n += len(b)
 	}
+	c.noteHigh()
 	c.l.touch(c)
 	return n, nil
 }
@@ -240,12 +251,16 @@ func (c *Conn) afterFlush() {
 		}
 	}
 	cfg := &c.l.eng.cfg
-	switch size := c.out.Len(); {
+	size := c.out.Len()
+	switch {
 	case !c.paused && size > cfg.highWater:
-		c.paused = true
+		c.paused, c.overHigh = true, true
 	case c.paused && size <= cfg.lowWater:
 		c.paused = false
 		c.lastRead = c.l.now // the read timeout counts from when reading resumes
+	}
+	if c.overHigh && size <= cfg.lowWater {
+		c.overHigh = false
 		if h, ok := c.l.eng.h.(DrainHandler); ok {
 			c.act(h.OnDrain(c))
 		}

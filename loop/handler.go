@@ -42,8 +42,9 @@ type ReadEOFHandler interface {
 }
 
 // DrainHandler is implemented by handlers that want to know when a
-// connection's queued output, having passed the high-water mark, has fallen
-// to the low-water mark: a relay resumes reading the other side then.
+// connection's queued output, having passed the high-water mark (even only
+// until the flush at the end of a callback), has fallen to the low-water
+// mark: a relay that paused the other side resumes it then.
 type DrainHandler interface {
 	OnDrain(c *Conn) Action
 }

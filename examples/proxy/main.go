@@ -11,18 +11,16 @@
 //
 // # Backpressure
 //
-// Bytes from side A are written to side B only while B's queued output is at
-// or below the high-water mark; above it they stay in A's input (Peek, not
-// Next) and the relay retries on a short loop timer until B drains. The loop
-// itself stops reading a connection only when that connection's own output is
-// above its mark, and offers no way to stop reading A because of B, so A's
-// input can still grow while it waits: past -max-hold bytes the pair is
-// closed rather than let one slow reader grow the proxy without bound.
+// Bytes from side A are written to side B at once (without a copy: they are
+// the loop's own input). When B's queued output passes the high-water mark,
+// the relay pauses reading A (Conn.PauseRead), so A's bytes wait in the
+// kernel and its buffers push back on A's peer; when B drains to the low
+// mark the loop calls OnDrain and the relay resumes A. Neither direction can
+// make the proxy grow beyond one read past the mark.
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -31,7 +29,6 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
-	"time"
 
 	"github.com/sockloop/sockloop/codec/proxyproto"
 	"github.com/sockloop/sockloop/loop"
@@ -40,31 +37,20 @@ import (
 const (
 	lowWater  = 16 << 10 // the loop's marks, and the relay's
 	highWater = 64 << 10
-	// retryEvery is how often a stalled direction looks whether its
-	// destination drained.
-	retryEvery = time.Millisecond
 )
-
-// errOverrun closes a pair whose held input passed -max-hold.
-var errOverrun = errors.New("proxy: peer sent more than -max-hold while its destination was not draining")
 
 // side is one connection of a proxied pair and what the relay knows of it.
 type side struct {
-	conn    *loop.Conn
-	peer    *side
-	client  bool        // the accepted side (else the upstream)
-	eof     bool        // it sent FIN; passed on once its input is relayed
-	wshut   bool        // its sending side was shut down (the peer's FIN)
-	closed  bool        // OnClose ran
-	stalled bool        // input held because the peer's output is full
-	retry   *loop.Timer // wakes a stalled side
+	conn   *loop.Conn
+	peer   *side
+	paused bool // reading stopped until the peer drains
+	closed bool // OnClose ran
 }
 
 type proxy struct {
 	loop.BaseHandler
 	upstream string // numeric host:port
 	header   int    // PROXY protocol version to send, 0 for none
-	maxHold  int
 }
 
 // OnOpen pairs an accepted client with a new upstream connection dialed on
@@ -74,7 +60,7 @@ func (p *proxy) OnOpen(c *loop.Conn) ([]byte, loop.Action) {
 		s.conn = c // the upstream, dialed below (maybe still connecting)
 		return nil, loop.None
 	}
-	a := &side{conn: c, client: true}
+	a := &side{conn: c}
 	c.SetContext(a)
 	b := &side{peer: a}
 	a.peer = b
@@ -127,101 +113,47 @@ func addrPort(a net.Addr) (netip.AddrPort, bool) {
 	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), ap.IsValid()
 }
 
+// OnTraffic relays the input to the peer and pauses reading while the
+// peer's output is above the high-water mark.
 func (p *proxy) OnTraffic(c *loop.Conn) loop.Action {
 	s, ok := c.Context().(*side)
 	if !ok {
 		return loop.Close
 	}
-	return p.relay(s)
-}
-
-// relay moves s's buffered input to its peer while the peer's output is
-// below the high-water mark, and passes s's FIN on once its input is gone.
-func (p *proxy) relay(s *side) loop.Action {
-	c, peer := s.conn, s.peer
-	if peer.closed || peer.conn == nil {
-		c.Discard(-1) // nowhere to go; the close follows from OnClose
-		return loop.None
-	}
-	s.stalled = false
-	if c.InboundBuffered() > 0 {
-		// After s's FIN nothing more arrives: its input no longer grows, so
-		// hand all of it over. (Holding it would also lose it: once both
-		// directions have ended, the loop closes on the hang-up.)
-		if peer.conn.OutboundBuffered() > highWater && !s.eof {
-			return p.stall(s)
-		}
-		// Next's bytes are the loop's own input: the peer queues them by
-		// reference and copies only what the kernel does not take at once.
-		b, _ := c.Next(-1)
-		peer.conn.Write(b)
-	}
-	// The other direction may be waiting for this side to drain.
-	if peer.stalled && c.OutboundBuffered() <= lowWater {
-		peer.stalled = false
-		peer.conn.Wake(nil)
-	}
-	passFIN(s)
-	passFIN(peer) // it may have waited for s's input to be relayed
-	if s.eof && s.wshut && c.InboundBuffered() == 0 {
-		return loop.Close // both directions are done
-	}
-	return loop.None
-}
-
-// passFIN shuts down the sending side of s's peer once s has sent FIN and
-// all its input is relayed. It waits while the peer itself still holds input
-// after its own FIN: the loop closes a connection whose input ended as soon
-// as its sending side is shut down, and would drop what it held.
-func passFIN(s *side) {
 	peer := s.peer
-	if !s.eof || peer.wshut || s.closed || peer.closed || s.conn.InboundBuffered() > 0 {
-		return
+	b, _ := c.Next(-1)
+	if peer.closed || peer.conn == nil {
+		return loop.None // nowhere to go; the close follows from OnClose
 	}
-	if peer.eof && peer.conn.InboundBuffered() > 0 {
-		return
-	}
-	peer.wshut = true
-	peer.conn.CloseWrite()
-}
-
-// stall leaves s's input where it is and arms a timer to try again.
-func (p *proxy) stall(s *side) loop.Action {
-	if s.conn.InboundBuffered() > p.maxHold {
-		s.conn.CloseWithError(errOverrun)
-		return loop.None
-	}
-	s.stalled = true
-	if s.retry == nil {
-		s.retry = s.conn.Loop().AfterFunc(retryEvery, func() { p.unstall(s) })
-	} else {
-		s.retry.Reset(retryEvery)
+	peer.conn.Write(b)
+	if peer.conn.OutboundBuffered() > highWater {
+		s.paused = true
+		c.PauseRead()
 	}
 	return loop.None
 }
 
-// unstall runs on the loop: it relays what s held once the peer has drained
-// below the low mark, else waits another round.
-func (p *proxy) unstall(s *side) {
-	if !s.stalled || s.closed {
-		return // relayed meanwhile
+// OnDrain resumes the side that was paused because this one was full.
+func (p *proxy) OnDrain(c *loop.Conn) loop.Action {
+	if s, ok := c.Context().(*side); ok && s.peer.paused && !s.peer.closed {
+		s.peer.paused = false
+		s.peer.conn.ResumeRead()
 	}
-	if !s.peer.closed && s.peer.conn.OutboundBuffered() > lowWater {
-		s.retry.Reset(retryEvery)
-		return
-	}
-	// Wake runs OnTraffic with the held input.
-	s.conn.Wake(nil)
+	return loop.None
 }
 
-// OnReadEOF passes a half-close on once the input before it is relayed.
+// OnReadEOF passes a half-close on: every byte before the FIN was relayed
+// by OnTraffic, so the peer's sending side can shut down after its queue.
+// The loop closes each side once both of its directions have ended.
 func (p *proxy) OnReadEOF(c *loop.Conn) loop.Action {
 	s, ok := c.Context().(*side)
 	if !ok {
 		return loop.Close
 	}
-	s.eof = true
-	return p.relay(s)
+	if peer := s.peer; peer.conn != nil && !peer.closed {
+		peer.conn.CloseWrite()
+	}
+	return loop.None
 }
 
 // OnClose closes the other side once its queued output is flushed.
@@ -231,18 +163,8 @@ func (p *proxy) OnClose(c *loop.Conn, err error) loop.Action {
 		return loop.None
 	}
 	s.closed = true
-	if s.retry != nil {
-		s.retry.Stop()
-	}
 	if peer := s.peer; peer.conn != nil && !peer.closed {
-		// Through a task: OnClose may run from a readiness event (a failed
-		// connect, a hang-up) after which the loop does not flush or close
-		// the other connections a callback touched; a task's effects are.
-		c.Loop().Submit(func() {
-			if !peer.closed {
-				peer.conn.CloseWithError(err)
-			}
-		})
+		peer.conn.CloseWithError(err)
 	}
 	return loop.None
 }
@@ -251,7 +173,6 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	upstream := flag.String("upstream", "", "HOST:PORT to forward connections to (resolved once at start-up)")
 	header := flag.String("proxy-protocol", "", "send a PROXY protocol header to the upstream: v1 or v2")
-	maxHold := flag.Int("max-hold", 32<<20, "bytes one side may hold while its destination is not draining, before the pair is closed")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
 	backend := flag.String("backend", "epoll", "poller backend: epoll (io_uring is not available yet)")
 	flag.Parse()
@@ -259,7 +180,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "proxy: backend %q is not available; use epoll\n", *backend)
 		os.Exit(2)
 	}
-	p := &proxy{maxHold: max(*maxHold, highWater)}
+	p := &proxy{}
 	switch *header {
 	case "":
 	case "v1":
