@@ -90,10 +90,12 @@ func (l *Loop) openConn(c *Conn) {
 }
 
 // prepareStream sets the options every stream connection gets. Failures
-// are not fatal: SO_NOSIGPIPE exists only on some systems (Linux writes with
-// MSG_NOSIGNAL instead), and TCP_NODELAY is a latency choice.
+// are not fatal: TCP_NODELAY is a latency choice, and SO_NOSIGPIPE is set
+// only where writes cannot say MSG_NOSIGNAL themselves.
 func prepareStream(fd int, network string, noDelay bool) {
-	sockopt.SetNoSigpipe(fd, true)
+	if needNoSigpipe {
+		sockopt.SetNoSigpipe(fd, true)
+	}
 	if noDelay && network != "unix" {
 		sockopt.SetNoDelay(fd, true)
 	}

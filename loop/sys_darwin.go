@@ -6,6 +6,9 @@ import (
 
 const reusePortOption = 0 // darwin's SO_REUSEPORT does not balance connections
 
+// needNoSigpipe: writev cannot pass MSG_NOSIGNAL.
+const needNoSigpipe = true
+
 func sysSocket(family, sotype int) (int, error) {
 	fd, err := unix.Socket(family, sotype, 0)
 	return socketNonblock(fd, err, "socket")

@@ -8,6 +8,9 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// needNoSigpipe: writev cannot pass MSG_NOSIGNAL.
+const needNoSigpipe = true
+
 func sysSocket(family, sotype int) (int, error) {
 	fd, err := unix.Socket(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	return socketNonblock(fd, err, "socket")

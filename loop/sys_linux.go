@@ -11,6 +11,9 @@ import (
 // bound to one port; 0 where the OS has none that balances.
 const reusePortOption = unix.SO_REUSEPORT
 
+// needNoSigpipe: writes pass MSG_NOSIGNAL.
+const needNoSigpipe = false
+
 func sysSocket(family, sotype int) (int, error) {
 	fd, err := unix.Socket(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
