@@ -145,7 +145,7 @@ func (s *SQE) PrepCancelFd(fd int, flags uint32) {
 // PrepTimeout prepares a timeout that completes with -ETIME after ts, or with
 // res 0 once count other completions have been posted (count 0: time only);
 // ts must stay alive until completion.
-func (s *SQE) PrepTimeout(ts *unix.Timespec, count uint32, flags uint32) {
+func (s *SQE) PrepTimeout(ts *Timespec, count uint32, flags uint32) {
 	s.prepRW(IORING_OP_TIMEOUT, -1, heapAddr(uintptr(unsafe.Pointer(ts))), 1, uint64(count))
 	s.OpFlags = flags
 }

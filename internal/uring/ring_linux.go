@@ -56,7 +56,7 @@ type Ring struct {
 	// arg and ts live in the Ring, not on the stack, so the kernel reads
 	// them at addresses that stay put and waiting does not allocate.
 	arg GeteventsArg
-	ts  unix.Timespec
+	ts  Timespec
 }
 
 // New sets up a ring with room for entries SQEs (rounded up to a power of two

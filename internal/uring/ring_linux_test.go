@@ -2,6 +2,7 @@ package uring
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -208,10 +209,10 @@ func TestMsgRing(t *testing.T) {
 // and waits on an idle ring with a timeout, which returns without error.
 func TestTimeout(t *testing.T) {
 	r := newRing(t, 4, Options{})
-	if _, err := r.SubmitAndWait(1, 1000000); err != nil {
+	if _, err := r.SubmitAndWait(1, time.Millisecond); err != nil {
 		t.Fatalf("idle SubmitAndWait with timeout: %v", err)
 	}
-	ts := unix.NsecToTimespec(1000000)
+	ts := DurationTimespec(time.Millisecond)
 	sqe := getSQE(t, r)
 	sqe.PrepTimeout(&ts, 0, 0)
 	sqe.UserData = 3

@@ -91,7 +91,7 @@ func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration)
 		if r.params.Features&IORING_FEAT_EXT_ARG == 0 {
 			return 0, os.NewSyscallError("io_uring_enter", unix.EINVAL)
 		}
-		r.ts = unix.NsecToTimespec(int64(timeout))
+		r.ts = DurationTimespec(timeout)
 		r.arg = GeteventsArg{Ts: uint64(uintptr(unsafe.Pointer(&r.ts)))}
 		arg, argSz = unsafe.Pointer(&r.arg), unsafe.Sizeof(r.arg)
 		flags |= IORING_ENTER_EXT_ARG

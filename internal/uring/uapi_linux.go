@@ -1,5 +1,7 @@
 package uring
 
+import "time"
+
 // This file lays out the structures of include/uapi/linux/io_uring.h; field
 // order, widths and padding match the header, and uapi_linux_test.go checks
 // every size and offset.
@@ -73,6 +75,18 @@ type CQE struct {
 	UserData uint64
 	Res      int32
 	Flags    uint32
+}
+
+// Timespec is struct __kernel_timespec, 64-bit on every architecture, as
+// timeouts and the wait argument take it.
+type Timespec struct {
+	Sec  int64
+	Nsec int64
+}
+
+// DurationTimespec returns d as a Timespec.
+func DurationTimespec(d time.Duration) Timespec {
+	return Timespec{Sec: int64(d / time.Second), Nsec: int64(d % time.Second)}
 }
 
 // GeteventsArg is struct io_uring_getevents_arg, the extended argument of

@@ -94,10 +94,25 @@ func TestLayout(t *testing.T) {
 	}
 }
 
-// TestLayoutRsrcUpdate checks struct io_uring_rsrc_update.
-func TestLayoutRsrcUpdate(t *testing.T) {
-	var up RsrcUpdate
-	if unsafe.Sizeof(up) != 16 || unsafe.Offsetof(up.Data) != 8 {
-		t.Errorf("io_uring_rsrc_update size %d data at %d, want 16 and 8", unsafe.Sizeof(up), unsafe.Offsetof(up.Data))
+// TestLayoutMore checks struct io_uring_rsrc_update and struct
+// __kernel_timespec.
+func TestLayoutMore(t *testing.T) {
+	var (
+		up RsrcUpdate
+		ts Timespec
+	)
+	tests := []struct {
+		name      string
+		got, want uintptr
+	}{
+		{name: "sizeof io_uring_rsrc_update", got: unsafe.Sizeof(up), want: 16},
+		{name: "rsrc_update.data", got: unsafe.Offsetof(up.Data), want: 8},
+		{name: "sizeof __kernel_timespec", got: unsafe.Sizeof(ts), want: 16},
+		{name: "timespec.tv_nsec", got: unsafe.Offsetof(ts.Nsec), want: 8},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s = %d, want %d", tt.name, tt.got, tt.want)
+		}
 	}
 }
