@@ -4,6 +4,7 @@ import (
 	"errors"
 	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -151,5 +152,91 @@ func TestBufRingCloseAfterRing(t *testing.T) {
 	}
 	if err := r.Close(); err != nil {
 		t.Errorf("second Ring.Close: %v", err)
+	}
+}
+
+// TestBufRingManyConns drives more connections with data than the ring has
+// buffers, the way the loop will: copy out, recycle, re-arm receives that
+// ended with -ENOBUFS. Every byte arrives, in order.
+func TestBufRingManyConns(t *testing.T) {
+	const (
+		conns   = 8
+		perConn = 96
+		bufSize = 16
+	)
+	r := newRing(t, 16, Options{CQEntries: 64})
+	br := newBufRing(t, r, 4, 4, bufSize)
+	peers := make([]int, conns)
+	want := make([][]byte, conns)
+	got := make([][]byte, conns)
+	arm := func(i int) {
+		sqe := getSQE(t, r)
+		sqe.PrepRecvMultishot(peers[i], br.Group(), 0)
+		sqe.UserData = uint64(i)
+	}
+	for i := range conns {
+		a, b := socketpair(t)
+		peers[i] = b
+		for k := range perConn {
+			want[i] = append(want[i], byte('a'+i), byte(k))
+		}
+		want[i] = want[i][:perConn]
+		if n, err := unix.Write(a, want[i]); err != nil || n != perConn {
+			t.Fatalf("write conn %d = %d, %v", i, n, err)
+		}
+		arm(i)
+	}
+	cqes := make([]CQE, 64)
+	nobufs, done := 0, 0
+	for round := 0; done < conns; round++ {
+		if round > 10000 {
+			t.Fatalf("stalled: %d of %d connections complete", done, conns)
+		}
+		if _, err := r.SubmitAndWait(1, 100*time.Millisecond); err != nil {
+			t.Fatalf("SubmitAndWait: %v", err)
+		}
+		n, err := r.ReapCQEs(cqes)
+		if err != nil {
+			t.Fatalf("ReapCQEs: %v", err)
+		}
+		for _, c := range cqes[:n] {
+			i := int(c.UserData)
+			switch {
+			case c.Res > 0:
+				bid := uint16(c.Flags >> IORING_CQE_BUFFER_SHIFT)
+				got[i] = append(got[i], br.Buffer(bid)[:c.Res]...)
+				br.Recycle(bid)
+				if len(got[i]) == perConn {
+					done++
+				}
+			case c.Res == -int32(unix.ENOBUFS):
+				nobufs++
+			default:
+				t.Fatalf("conn %d: res %d flags %#x", i, c.Res, c.Flags)
+			}
+			if c.Flags&IORING_CQE_F_MORE == 0 && len(got[i]) < perConn {
+				arm(i)
+			}
+		}
+		br.Publish()
+	}
+	t.Logf("%d receives ended with -ENOBUFS and were re-armed", nobufs)
+	for i := range conns {
+		if string(got[i]) != string(want[i]) {
+			t.Errorf("conn %d received %q, want %q", i, got[i], want[i])
+		}
+	}
+	// End the receives still armed before the ring and its buffers go.
+	sqe := getSQE(t, r)
+	sqe.PrepCancel(0, IORING_ASYNC_CANCEL_ANY|IORING_ASYNC_CANCEL_ALL)
+	sqe.UserData = 1 << 32
+	cancelled, ended := -1, 0
+	for cancelled != ended {
+		c := waitCQE(t, r)
+		if c.UserData == 1<<32 {
+			cancelled = int(c.Res)
+		} else if c.Res == -int32(unix.ECANCELED) {
+			ended++
+		}
 	}
 }
