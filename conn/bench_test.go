@@ -53,3 +53,44 @@ func pingPong(b *testing.B, x, y net.Conn) {
 		}
 	}
 }
+
+// BenchmarkMsg measures one SendMsg and one RecvMsgInto of three buffers
+// (64 bytes in all): over a Unix stream pair, over a Unix stream pair with
+// one descriptor passed each time, and over UDP on 127.0.0.1 with the
+// destination and the sender's address.
+func BenchmarkMsg(b *testing.B) {
+	out := [][]byte{make([]byte, 16), make([]byte, 16), make([]byte, 32)}
+	in := [][]byte{make([]byte, 16), make([]byte, 16), make([]byte, 64)}
+	b.Run("unix", func(b *testing.B) {
+		x, y := mustPair(b, AF_UNIX, SOCK_STREAM)
+		b.ReportAllocs()
+		for b.Loop() {
+			x.SendMsg(out, nil, nil)
+			y.RecvMsgInto(in, nil)
+		}
+	})
+	b.Run("unix+fd", func(b *testing.B) {
+		x, y := mustPair(b, AF_UNIX, SOCK_DGRAM)
+		oob, err := appendRightsForBench(x.Fileno())
+		must(b, err)
+		roob := make([]byte, 64)
+		b.ReportAllocs()
+		for b.Loop() {
+			x.SendMsg(out, oob, nil)
+			_, oobn, _, _, _ := y.RecvMsgInto(in, roob)
+			closeRightsForBench(roob[:oobn])
+		}
+	})
+	b.Run("udp", func(b *testing.B) {
+		x := mustOpen(b, AF_INET, SOCK_DGRAM, 0)
+		y := mustOpen(b, AF_INET, SOCK_DGRAM, 0)
+		must(b, y.Bind(Inet4("127.0.0.1", 0)))
+		to, err := y.SockName()
+		must(b, err)
+		b.ReportAllocs()
+		for b.Loop() {
+			x.SendMsg(out, nil, to)
+			y.RecvMsgInto(in, nil)
+		}
+	})
+}

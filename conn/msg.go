@@ -51,7 +51,7 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n,
 	var rf int
 	var perr, serr error
 	if rawFamily(s.family) {
-		n, oobn, rf, addr, perr, serr = s.rmsg.do(once, int(fl)|recvFlags, buffers, oob)
+		n, oobn, rf, addr, perr, serr = s.rmsg.do(once, int(fl)|recvFlags, buffers, oob, nil)
 	} else {
 		n, oobn, rf, addr, perr, serr = s.recvmsgSlow(once, int(fl)|recvFlags, buffers, oob)
 	}
@@ -68,14 +68,17 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n,
 // copying them, with raw control messages oob (built with package
 // ancillary) and, for unconnected sockets, a destination (nil when
 // connected). It returns the bytes sent, which on a stream socket may be
-// fewer than the buffers hold. More than 1024 buffers (IOV_MAX) fail with a
-// *TooManyBuffersError, which matches EMSGSIZE. With control data and no data on a socket that is not SOCK_DGRAM one zero
-// byte is sent, as the kernel needs data to carry control messages, and 0 is
-// returned. Nothing is kept after the call returns; without a destination a
-// call allocates nothing.
+// fewer than the buffers hold. More than 1024 buffers (IOV_MAX) fail with
+// a *TooManyBuffersError, which matches EMSGSIZE. With control data and no
+// data on a socket that is not SOCK_DGRAM one zero byte is sent, as the
+// kernel needs data to carry control messages, and 0 is returned. Nothing
+// is kept after the call returns. Without a destination, or to an
+// Inet4Addr or Inet6Addr (a zone given by ScopeID), a call allocates
+// nothing; other addresses go through x/sys, which allocates.
 func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFlag) (int, error) {
+	fast := addr == nil || rawDest(addr, s.family)
 	var sa unix.Sockaddr
-	if addr != nil {
+	if !fast {
 		var err error
 		if sa, err = s.encodeAddr(addr); err != nil {
 			return 0, &OpError{Op: "sendmsg", Family: s.family, Addr: addr, Err: err}
@@ -91,8 +94,8 @@ func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFl
 	}
 	var n int
 	var perr, serr error
-	if sa == nil {
-		n, _, _, _, perr, serr = s.wmsg.do(once, int(fl)|sendFlags, buffers, oob)
+	if fast {
+		n, _, _, _, perr, serr = s.wmsg.do(once, int(fl)|sendFlags, buffers, oob, addr)
 	} else {
 		n, perr, serr = s.sendmsgTo(once, int(fl)|sendFlags, buffers, oob, addr, sa)
 	}

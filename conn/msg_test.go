@@ -4,6 +4,7 @@ package conn
 
 import (
 	"errors"
+	"net/netip"
 	"testing"
 
 	"github.com/sockloop/sockloop/ancillary"
@@ -113,5 +114,43 @@ func TestSettleRightsCutShort(t *testing.T) {
 	}
 	if n := settleRights(oob[:whole], 0); n != whole {
 		t.Errorf("settleRights(no MSG_CTRUNC) = %d, want %d", n, whole)
+	}
+}
+
+func appendRightsForBench(fd int) ([]byte, error) { return ancillary.AppendRights(nil, fd) }
+
+func closeRightsForBench(oob []byte) { ancillary.CloseRights(oob, 0) }
+
+// TestSendMsgToAllocs pins that SendMsg to an Inet4Addr allocates nothing
+// (the destination is encoded into the socket's scratch), and that bad
+// addresses of those types still fail as before.
+func TestSendMsgToAllocs(t *testing.T) {
+	x := mustOpen(t, AF_INET, SOCK_DGRAM, 0)
+	y := mustOpen(t, AF_INET, SOCK_DGRAM, 0)
+	must(t, y.Bind(Inet4("127.0.0.1", 0)))
+	to, err := y.SockName()
+	must(t, err)
+	out := [][]byte{[]byte("to "), []byte("an address")}
+	buf := make([]byte, 32)
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := x.SendMsg(out, nil, to); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := y.RecvInto(buf); err != nil || string(buf[:n]) != "to an address" {
+			t.Fatal(n, err)
+		}
+	})
+	if allocs != 0 && !raceEnabled {
+		t.Errorf("%v allocations per SendMsg to %v", allocs, to)
+	}
+	a4 := to.(Inet4Addr)
+	for _, bad := range []Addr{
+		Inet4Addr{IP: a4.IP, Port: 70000},
+		Inet6Addr{IP: netip.IPv6Loopback(), Port: a4.Port},
+		Inet4Addr{Port: a4.Port},
+	} {
+		if _, err := x.SendMsg(out, nil, bad); err == nil {
+			t.Errorf("SendMsg to %#v succeeded", bad)
+		}
 	}
 }

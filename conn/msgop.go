@@ -22,7 +22,7 @@ type msgOp struct {
 
 	iov   []unix.Iovec        // grows to the largest call's count, then kept
 	msg   unix.Msghdr         // pointers into iov, the caller's oob and name
-	name  unix.RawSockaddrAny // the sender's address (read side)
+	name  unix.RawSockaddrAny // the sender (read side) or destination (write side)
 	dummy [1]byte             // the byte that carries control data alone
 
 	// Per call; cleared before the call returns.
@@ -40,13 +40,14 @@ func (o *msgOp) init(s *Socket, write bool) {
 }
 
 // do runs one recvmsg or sendmsg over bufs and oob under the socket's
-// mode. It returns the byte count, the control bytes received, the
+// mode, to dest on the write side (nil, or an address rawDest accepts).
+// It returns the byte count, the control bytes received, the
 // message flags, the sender's address
 // (read side; nil when the kernel gave none), and the poller's and the
 // system call's errors. With data-less control data on a socket that is not
 // SOCK_DGRAM the write side sends one zero byte and reports 0, as x/sys
 // does: the kernel needs data to carry control messages on a stream.
-func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte) (n, oobn, rflags int, addr Addr, perr, serr error) {
+func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte, dest Addr) (n, oobn, rflags int, addr Addr, perr, serr error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.iov = o.iov[:0]
@@ -70,6 +71,10 @@ func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte) (n, oobn, rf
 	}
 	if len(oob) > 0 {
 		o.msg.Control = &oob[0]
+	}
+	if o.write && dest != nil {
+		o.msg.Namelen = uint32(encodeRaw(dest, &o.name))
+		o.msg.Name = (*byte)(unsafe.Pointer(&o.name))
 	}
 	o.oob, o.once, o.flags, o.ctrlLen, o.n, o.err = oob, once, flags, len(oob), 0, nil
 	if o.write {

@@ -52,3 +52,43 @@ func rawPort(p *uint16) int {
 	b := (*[2]byte)(unsafe.Pointer(p))
 	return int(b[0])<<8 | int(b[1])
 }
+
+// rawDest reports whether encodeRaw serves addr as a destination on a
+// socket of family f: an Inet4Addr on AF_INET, or an Inet6Addr on AF_INET6
+// without a zone name to look up, each valid. Others take x/sys's path,
+// which also reports what is wrong with them.
+func rawDest(addr Addr, f Family) bool {
+	switch a := addr.(type) {
+	case Inet4Addr:
+		return f == AF_INET && a.IP.Is4() && a.Port >= 0 && a.Port <= 65535
+	case Inet6Addr:
+		return f == AF_INET6 && a.IP.Is6() && a.Port >= 0 && a.Port <= 65535 && (a.ScopeID != 0 || a.IP.Zone() == "")
+	}
+	return false
+}
+
+// encodeRaw writes an address rawDest accepted into rsa and returns its
+// length, without allocating. An Inet6Addr's FlowInfo goes with it.
+func encodeRaw(addr Addr, rsa *unix.RawSockaddrAny) int {
+	switch a := addr.(type) {
+	case Inet4Addr:
+		p := (*unix.RawSockaddrInet4)(unsafe.Pointer(rsa))
+		*p = unix.RawSockaddrInet4{Addr: a.IP.As4()}
+		setFamily4(p)
+		putRawPort(&p.Port, a.Port)
+		return unix.SizeofSockaddrInet4
+	case Inet6Addr:
+		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(rsa))
+		*p = unix.RawSockaddrInet6{Flowinfo: Htonl(a.FlowInfo), Addr: a.IP.As16(), Scope_id: a.ScopeID}
+		setFamily6(p)
+		putRawPort(&p.Port, a.Port)
+		return unix.SizeofSockaddrInet6
+	}
+	return 0
+}
+
+// putRawPort stores a port in network byte order.
+func putRawPort(p *uint16, port int) {
+	b := (*[2]byte)(unsafe.Pointer(p))
+	b[0], b[1] = byte(port>>8), byte(port)
+}

@@ -112,6 +112,11 @@ func setFamily6(raw *unix.RawSockaddrInet6) {
 	raw.Family = unix.AF_INET6
 }
 
+func setFamily4(raw *unix.RawSockaddrInet4) {
+	raw.Len = unix.SizeofSockaddrInet4
+	raw.Family = unix.AF_INET
+}
+
 // recvNoAddr wraps recvfrom(2) and drops the sender's address.
 func recvNoAddr(fd int, p []byte, flags int) (int, error) {
 	n, _, err := unix.Recvfrom(fd, p, flags)

@@ -82,6 +82,8 @@ func closeFD(fd int) error {
 
 func setFamily6(raw *unix.RawSockaddrInet6) { raw.Family = unix.AF_INET6 }
 
+func setFamily4(raw *unix.RawSockaddrInet4) { raw.Family = unix.AF_INET }
+
 // recvNoAddr wraps recvfrom(2) without asking for the sender's address,
 // which x/sys would decode (and allocate) on every call.
 func recvNoAddr(fd int, p []byte, flags int) (int, error) {
