@@ -261,3 +261,22 @@ func TestRegisterRingFd(t *testing.T) {
 		}
 	}
 }
+
+// TestSendMsgRing wakes a blocked ring from another goroutine, which has no
+// ring of its own.
+func TestSendMsgRing(t *testing.T) {
+	r := newRing(t, 4, Options{})
+	errc := make(chan error, 1)
+	go func() { errc <- SendMsgRing(r.Fd(), 7, 0xabc) }()
+	// The bound only keeps a broken wake-up from hanging the suite.
+	if _, err := r.SubmitAndWait(1, 10*time.Second); err != nil {
+		t.Fatalf("SubmitAndWait: %v", err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatalf("SendMsgRing: %v", err)
+	}
+	c := waitCQE(t, r)
+	if c.UserData != 0xabc || c.Res != 7 {
+		t.Errorf("woken with user_data %#x res %d, want 0xabc and 7", c.UserData, c.Res)
+	}
+}
