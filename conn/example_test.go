@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	"github.com/sockloop/sockloop/conn"
@@ -118,4 +120,35 @@ func ExampleCreateConnection() {
 	defer c.Close()
 	fmt.Println(c.Family(), c.Type(), c.Timeout())
 	// Output: AF_INET SOCK_STREAM 5s
+}
+
+// SendFDs and RecvFDs pass an open file to the peer, as Python's send_fds
+// and recv_fds do: here the write end of a pipe, written through the copy
+// the receiver gets.
+func ExampleSocket_SendFDs() {
+	s1, s2, err := conn.Socketpair(conn.AF_UNIX, conn.SOCK_STREAM, 0)
+	if err != nil {
+		panic(err)
+	}
+	defer s1.Close()
+	defer s2.Close()
+	r, w, err := os.Pipe()
+	if err != nil {
+		panic(err)
+	}
+	defer r.Close()
+	if _, err := s1.SendFDs([][]byte{[]byte("take this")}, []int{int(w.Fd())}, nil); err != nil {
+		panic(err)
+	}
+	w.Close() // the receiver holds its own copy now
+	data, fds, flags, _, err := s2.RecvFDs(64, 4)
+	if err != nil {
+		panic(err)
+	}
+	passed := os.NewFile(uintptr(fds[0]), "passed pipe")
+	passed.WriteString("written by the receiver")
+	passed.Close()
+	got, _ := io.ReadAll(r)
+	fmt.Printf("%q, %d fd, truncated %v: %q\n", data, len(fds), flags&conn.MSG_CTRUNC != 0, got)
+	// Output: "take this", 1 fd, truncated false: "written by the receiver"
 }

@@ -33,8 +33,12 @@ func settleRights(oob []byte, flags int) int {
 // SendFDs sends the buffers with the descriptors fds in one SCM_RIGHTS
 // message, in one sendmsg(2), as Python's socket.send_fds does, to addr
 // (nil when connected). The caller keeps fds open and owned; the receiver
-// gets duplicates. It returns the data bytes sent.
+// gets duplicates. No fds sends no control message. It returns the data
+// bytes sent.
 func (s *Socket) SendFDs(buffers [][]byte, fds []int, addr Addr, flags ...MsgFlag) (int, error) {
+	if len(fds) == 0 {
+		return s.SendMsg(buffers, nil, addr, flags...)
+	}
 	oob, err := ancillary.AppendRights(nil, fds...)
 	if err != nil {
 		return 0, &OpError{Op: "send_fds", Family: s.family, Addr: addr, Err: err}
