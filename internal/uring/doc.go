@@ -6,6 +6,16 @@
 // raw system calls from golang.org/x/sys/unix and mmap, without cgo or
 // liburing.
 //
+// # One turn of a loop
+//
+// Queue work with GetSQE and the SQE.Prep helpers, then make one
+// SubmitAndWait call that submits it and waits for completions, then drain
+// them with ReapCQEs (or PeekCQE and AdvanceCQ). ReapCQEs also brings in
+// completions the kernel held back after a CQ overflow. Multishot operations
+// stay armed while their completions carry IORING_CQE_F_MORE and must be
+// re-armed once one arrives without it (after -ENOBUFS from an empty buffer
+// ring, for instance). Other goroutines wake a waiting ring with SendMsgRing.
+//
 // # Threads
 //
 // A Ring set up with IORING_SETUP_SINGLE_ISSUER (the default) belongs to the

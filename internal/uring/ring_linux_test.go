@@ -1,6 +1,8 @@
 package uring
 
 import (
+	"errors"
+	"runtime"
 	"testing"
 	"time"
 
@@ -278,5 +280,28 @@ func TestSendMsgRing(t *testing.T) {
 	c := waitCQE(t, r)
 	if c.UserData != 0xabc || c.Res != 7 {
 		t.Errorf("woken with user_data %#x res %d, want 0xabc and 7", c.UserData, c.Res)
+	}
+}
+
+// TestSingleIssuerOtherThread submits from a thread other than the ring's
+// and gets EEXIST, which is why the ring's goroutine locks its thread.
+func TestSingleIssuerOtherThread(t *testing.T) {
+	r := newRing(t, 4, Options{})
+	if r.Flags()&IORING_SETUP_SINGLE_ISSUER == 0 {
+		t.Skip("SINGLE_ISSUER not granted")
+	}
+	getSQE(t, r).PrepNop()
+	errc := make(chan error)
+	go func() {
+		runtime.LockOSThread() // a fresh goroutine locked here never shares the test's thread
+		defer runtime.UnlockOSThread()
+		_, err := r.Submit()
+		errc <- err
+	}()
+	if err := <-errc; !errors.Is(err, unix.EEXIST) {
+		t.Errorf("Submit from another thread: %v, want EEXIST", err)
+	}
+	if c := waitCQE(t, r); c.Res != 0 {
+		t.Errorf("nop submitted from the ring's thread: res %d", c.Res)
 	}
 }
