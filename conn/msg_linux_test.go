@@ -331,3 +331,25 @@ func TestMsgConcurrent(t *testing.T) {
 type errBadDatagram []byte
 
 func (e errBadDatagram) Error() string { return "torn datagram " + string(e) }
+
+// TestUDPSegment sends one buffer with a UDP_SEGMENT message (generic
+// segmentation offload) and receives it as datagrams of the segment size.
+func TestUDPSegment(t *testing.T) {
+	x := mustOpen(t, AF_INET, SOCK_DGRAM, 0)
+	y := mustOpen(t, AF_INET, SOCK_DGRAM, 0)
+	must(t, y.Bind(Inet4("127.0.0.1", 0)))
+	to, err := y.SockName()
+	must(t, err)
+	payload := bytes.Repeat([]byte("0123456789"), 250) // 2500 bytes: 1000 + 1000 + 500
+	if _, err := x.SendMsg([][]byte{payload}, ancillary.AppendUDPSegment(nil, 1000), to); err != nil {
+		t.Skipf("kernel refuses UDP_SEGMENT: %v", err)
+	}
+	buf := make([]byte, 4096)
+	for i, want := range []int{1000, 1000, 500} {
+		n, _, _, _, err := y.RecvMsgInto([][]byte{buf}, nil)
+		must(t, err)
+		if n != want || !bytes.Equal(buf[:n], payload[i*1000:i*1000+n]) {
+			t.Fatalf("datagram %d: %d bytes, want %d of the payload", i, n, want)
+		}
+	}
+}
