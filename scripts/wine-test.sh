@@ -2,8 +2,11 @@
 # Windows tests under Wine: cross-compiles the test binaries of the packages
 # given as arguments (default ./poller/) and runs them with wine64.
 #
-#   bash scripts/wine-test.sh [-run REGEXP] [PACKAGE...]
+#   bash scripts/wine-test.sh [-race] [-run REGEXP] [PACKAGE...]
 #
+# -race builds with the race detector (cgo through x86_64-w64-mingw32-gcc);
+# the first such build compiles the standard library for it, about a minute
+# here.
 # Needs wine64 and x86_64-w64-mingw32-gcc; installs them with apt-get when
 # missing (CI runs as root on a fresh Debian machine). If they cannot be
 # installed (no network, no apt), it says so and exits 0: that is the only
@@ -23,10 +26,14 @@ cd "$(dirname "$0")/.."
 export GOFLAGS=-buildvcs=false
 
 run_re=""
-if [ "${1:-}" = "-run" ]; then
-	run_re=$2
-	shift 2
-fi
+race=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	-run) run_re=$2; shift 2 ;;
+	-race) race=(-race); shift ;;
+	*) break ;;
+	esac
+done
 pkgs=("$@")
 [ ${#pkgs[@]} -gt 0 ] || pkgs=(./poller/)
 per_binary=${WINE_TEST_TIMEOUT:-240}
@@ -100,8 +107,10 @@ run_pkg() {
 	local pkg=$1 re=$2 name exe
 	name=$(echo "$pkg" | tr -c 'A-Za-z0-9_\n' '_')
 	exe="$work/$name.test.exe"
-	step "go test -c $pkg (GOOS=windows GOARCH=amd64)"
-	if ! GOOS=windows GOARCH=amd64 CGO_ENABLED=0 timeout 300 go test -c -o "$exe" "$pkg"; then
+	step "go test -c ${race[*]} $pkg (GOOS=windows GOARCH=amd64)"
+	local cgo=(CGO_ENABLED=0)
+	[ ${#race[@]} -eq 0 ] || cgo=(CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc)
+	if ! env GOOS=windows GOARCH=amd64 "${cgo[@]}" timeout 300 go test -c "${race[@]}" -o "$exe" "$pkg"; then
 		echo "FAIL: build of $pkg for windows"
 		fail=1
 		return
