@@ -449,3 +449,50 @@ func TestIOCPListenAfterAdd(t *testing.T) {
 		t.Fatalf("after a connect: %v, want Readable", ev)
 	}
 }
+
+func TestIOCPResetIsHangup(t *testing.T) {
+	p := newPoller(t, poller.Options{})
+	client, server := tcpPair(t)
+	if err := p.Add(int(server), poller.Readable); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, server, 0) // posts the receive
+	// Linger 0: closing sends a reset instead of a FIN.
+	if err := windows.SetsockoptLinger(client, windows.SOL_SOCKET, windows.SO_LINGER, &windows.Linger{Onoff: 1, Linger: 0}); err != nil {
+		t.Fatal(err)
+	}
+	windows.Closesocket(client)
+	if ev := waitFor(t, p, server, 5*time.Second); ev&poller.Readable == 0 || ev&(poller.Hangup|poller.Error) == 0 {
+		t.Fatalf("after a reset: %v, want Readable with Hangup or Error", ev)
+	}
+}
+
+func TestIOCPShortReadySliceKeepsTheRest(t *testing.T) {
+	p := newPoller(t, poller.Options{})
+	want := map[int]bool{}
+	for range 3 {
+		client, server := tcpPair(t)
+		if err := p.Add(int(server), poller.Readable); err != nil {
+			t.Fatal(err)
+		}
+		send(t, client, []byte("x"))
+		want[int(server)] = true
+	}
+	ready := make([]poller.Ready, 1)
+	deadline := time.Now().Add(5 * time.Second)
+	for len(want) > 0 && time.Now().Before(deadline) {
+		n, err := p.Wait(ready, time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 1 {
+			t.Fatalf("Wait filled %d entries of a 1-entry slice", n)
+		}
+		if n == 1 {
+			delete(want, ready[0].Fd)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("never reported: %v", want)
+	}
+}
