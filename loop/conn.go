@@ -53,6 +53,7 @@ type Conn struct {
 	dialed    bool // made by Dial: its dialer hears of it even if it never opens
 	userPause bool // PauseRead
 	final     bool // the last OnTraffic before an orderly close runs
+	parked    bool // out of the poller after a hang-up while not reading
 
 	readTimeout, writeTimeout, idleTimeout time.Duration
 	lastRead, lastWrite                    int64
@@ -181,6 +182,18 @@ func (c *Conn) wantInterest() poller.Event {
 }
 
 func (c *Conn) updateInterest() {
+	if c.parked {
+		// Parked after a hang-up, with nothing left to write: only a wish
+		// to read brings the socket back.
+		if want := c.wantInterest(); want&poller.Readable != 0 {
+			if err := c.l.poll.Add(c.fd, want); err != nil {
+				c.closeNow(err)
+				return
+			}
+			c.parked, c.interest = false, want
+		}
+		return
+	}
 	if want := c.wantInterest(); want != c.interest {
 		if err := c.l.poll.Modify(c.fd, want); err != nil {
 			c.closeNow(err)
@@ -209,8 +222,26 @@ func (c *Conn) handle(ev poller.Event) {
 	}
 	// Not reading, nothing will learn of a hang-up from a read: ask the socket.
 	if c.state != stateClosed && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
-		c.closeNow(socketError(c.fd))
+		err := socketError(c.fd)
+		if err == nil && !c.readEOF {
+			// Both directions ended in order (our FIN sent, the peer's
+			// received) while reading is paused: input may still wait in the
+			// kernel. Park the socket, since the poller would report the
+			// hang-up on every turn, until reading resumes and finds it.
+			c.park()
+			return
+		}
+		c.closeNow(err)
 	}
+}
+
+// park takes the socket out of the poller until updateInterest wants to read.
+func (c *Conn) park() {
+	if err := c.l.poll.Delete(c.fd); err != nil {
+		c.closeNow(err)
+		return
+	}
+	c.parked = true
 }
 
 // socketError returns the socket's pending error (SO_ERROR), nil if none.

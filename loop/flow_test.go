@@ -201,3 +201,49 @@ func TestDialWhileStoppingReportsClose(t *testing.T) {
 		t.Fatalf("OnClose err = %v, want ErrEngineStopped", err)
 	}
 }
+
+// lateReader records what it reads after being resumed.
+type lateReader struct {
+	BaseHandler
+	conns chan *Conn
+	got   chan string
+}
+
+func (h *lateReader) OnOpen(c *Conn) ([]byte, Action) {
+	c.PauseRead()
+	h.conns <- c
+	return nil, None
+}
+
+func (h *lateReader) OnTraffic(c *Conn) Action {
+	b, _ := c.Next(-1)
+	h.got <- string(b)
+	return None
+}
+
+func (h *lateReader) OnReadEOF(c *Conn) Action { return None }
+
+func TestHangupWhilePausedKeepsUnreadInput(t *testing.T) {
+	h := &lateReader{conns: make(chan *Conn, 1), got: make(chan string, 4)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	client := dial(t, addrs[0]).(*net.TCPConn)
+	c := <-h.conns
+	client.Write([]byte("late data"))
+	client.CloseWrite()
+	// Our side shuts down too: both directions have ended, so the poller
+	// reports a hang-up while the input is still unread in the kernel.
+	c.Loop().Submit(func() { c.CloseWrite() })
+	if _, err := io.ReadAll(client); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // let the hang-up be seen while paused
+	c.Loop().Submit(c.ResumeRead)
+	select {
+	case got := <-h.got:
+		if got != "late data" {
+			t.Fatalf("read %q after resuming", got)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the input that waited in the kernel was lost at the hang-up")
+	}
+}
