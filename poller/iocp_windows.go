@@ -45,8 +45,10 @@ package poller
 // for the life of the process rather than released.
 //
 // A socket stays associated with the port after Delete (Windows has no
-// documented way to dissociate one), so a socket handle can be added to only
-// one poller in its life, and adding it again to the same poller works.
+// documented way to dissociate one), so a socket can be added to only one
+// poller in its life, and adding it again to the same poller works. Sockets
+// made through package net belong to the Go runtime's port and are refused:
+// the loop makes its own with WSASocket(WSA_FLAG_OVERLAPPED).
 
 import (
 	"errors"
@@ -72,8 +74,9 @@ const (
 	cancelWait = 5 * time.Second
 )
 
-// op is one overlapped operation; ov must stay the first field's address
-// that is handed to the system, and the op must stay reachable while pending.
+// op is one overlapped operation. The address of ov is what the system holds
+// and hands back in the completion; p.ops maps it back to the op and keeps the
+// op reachable while it is pending.
 type op struct {
 	ov      windows.Overlapped
 	s       *sock
@@ -107,6 +110,11 @@ type iocp struct {
 
 	out    []Ready     // reports not yet handed to a Wait, in order
 	outIdx map[int]int // fd -> index in out
+
+	// deleted holds sockets deleted but still associated with the port, so
+	// that adding one again is told apart from a socket of another port.
+	// A handle leaves it when a new socket reusing the value is associated.
+	deleted map[windows.Handle]bool
 
 	woken     atomic.Bool // a wake packet is queued and not yet dequeued
 	wokeEarly bool        // a wake packet was dequeued outside Wait (Delete)
@@ -142,6 +150,7 @@ func newPoller(Options) (Poller, error) {
 		ops:     make(map[uintptr]*op),
 		polled:  make(map[int]*sock),
 		outIdx:  make(map[int]int),
+		deleted: make(map[windows.Handle]bool),
 		entries: make([]overlappedEntry, 256),
 	}, nil
 }
@@ -158,12 +167,14 @@ func (p *iocp) Add(fd int, interest Event) error {
 	if err != nil {
 		return os.NewSyscallError("getsockopt", err)
 	}
-	if _, err := windows.CreateIoCompletionPort(h, p.port, keySocket, 0); err != nil {
-		// ERROR_INVALID_PARAMETER: already associated, which for a socket
-		// added, deleted and added again means with this port.
-		if err != windows.ERROR_INVALID_PARAMETER {
-			return os.NewSyscallError("createiocompletionport", err)
-		}
+	if _, err := windows.CreateIoCompletionPort(h, p.port, keySocket, 0); err == nil {
+		delete(p.deleted, h) // a new socket that reuses a deleted one's handle
+	} else if err != windows.ERROR_INVALID_PARAMETER || !p.deleted[h] {
+		// ERROR_INVALID_PARAMETER is also the answer for a socket that
+		// belongs to another port, such as one made by package net, which
+		// the Go runtime's own port owns: its completions would go there.
+		return fmt.Errorf("poller: add fd %d: associating with the completion port (a socket made by package net belongs to the runtime's port): %w",
+			fd, os.NewSyscallError("createiocompletionport", err))
 	}
 	s := &sock{fd: fd, h: h, dgram: typ == windows.SOCK_DGRAM, listener: isListener(h)}
 	s.rd = &op{s: s}
@@ -243,6 +254,7 @@ func (p *iocp) Delete(fd int) error {
 	}
 	delete(p.socks, fd)
 	delete(p.polled, fd)
+	p.deleted[s.h] = true
 	s.deleted = true
 	s.interest = 0
 	p.dropReport(fd)

@@ -4,6 +4,7 @@ package poller_test
 // scripts/wine-test.sh, and on Windows with go test.
 
 import (
+	"net"
 	"sync"
 	"testing"
 	"time"
@@ -495,4 +496,23 @@ func TestIOCPShortReadySliceKeepsTheRest(t *testing.T) {
 	if len(want) > 0 {
 		t.Fatalf("never reported: %v", want)
 	}
+}
+
+func TestIOCPRefusesSocketOfPackageNet(t *testing.T) {
+	p := newPoller(t, poller.Options{})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	rc, err := ln.(*net.TCPListener).SyscallConn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addErr error
+	rc.Control(func(fd uintptr) { addErr = p.Add(int(fd), poller.Readable) })
+	if addErr == nil {
+		t.Fatal("Add accepted a socket owned by the runtime's completion port")
+	}
+	t.Log(addErr)
 }
