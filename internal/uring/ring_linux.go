@@ -182,7 +182,10 @@ func (r *Ring) Close() error {
 			*m = nil
 		}
 	}
+	// Nil pointers turn use after Close into a panic, not a fault on unmapped memory.
 	r.sqes, r.cqes = nil, nil
+	r.sqHead, r.sqTail, r.sqFlags = nil, nil, nil
+	r.cqHead, r.cqTail, r.cqOverflow = nil, nil, nil
 	if err := unix.Close(r.fd); err != nil {
 		errs = append(errs, os.NewSyscallError("close", err))
 	}
