@@ -12,17 +12,18 @@ import (
 // SendFile sends count bytes of file (0: up to the end of the file)
 // starting at offset, as Python's socket.sendfile does, and returns the
 // bytes sent. It uses sendfile(2) where the system and the file allow (a
-// regular file and a stream socket on Linux), otherwise it reads the file
-// and calls SendAll; a pipe or another unseekable file is read in order
-// from where it stands, and then offset must be 0.
+// regular file and a stream socket on Linux, macOS and FreeBSD), otherwise
+// it reads the file and calls SendAll; a pipe or another unseekable file is
+// read in order from where it stands, and then offset must be 0.
 //
 // Whether it succeeds or fails, once anything was sent the file's position
 // is left just after the last byte sent (offset + the count), so after an
 // error it tells how much went out; when nothing was sent the position is
-// not touched. In timeout mode each wait is bounded by the timeout. Where
-// Python refuses them: in non-blocking mode it stops with an error matching
-// ErrWouldBlock once the kernel takes no more, and on a datagram socket
-// each chunk (up to 64 KiB) goes out as one datagram.
+// not touched. In timeout mode each wait for the socket is bounded by the
+// timeout on its own. Where Python refuses them: in non-blocking mode it
+// stops with an error matching ErrWouldBlock once the kernel takes no more,
+// and on a datagram socket each chunk (up to 64 KiB) goes out as one
+// datagram.
 func (s *Socket) SendFile(file *os.File, offset, count int64) (int64, error) {
 	if file == nil {
 		return 0, valueErr("sendfile", "nil file")

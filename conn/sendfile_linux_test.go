@@ -131,3 +131,43 @@ func TestReadFromFile(t *testing.T) {
 		t.Errorf("position %d, want 10", pos)
 	}
 }
+
+// TestSendFilePartialEAGAIN feeds SendFile the BSD and macOS behaviour of
+// sendfile(2): a partial count reported together with EAGAIN, and the
+// offset left alone. Nothing may be sent twice or skipped.
+func TestSendFilePartialEAGAIN(t *testing.T) {
+	content := bytes.Repeat([]byte("abcdefghijklmnopqrstuvwxyz"), 400)
+	path := filepath.Join(t.TempDir(), "f")
+	must(t, os.WriteFile(path, content, 0o600))
+	f, err := os.Open(path)
+	must(t, err)
+	defer f.Close()
+	a, b := mustPair(t, AF_UNIX, SOCK_STREAM)
+	calls := 0
+	a.hooks = &hooks{sendfile: func(outfd, infd int, off *int64, n int) (int, error) {
+		calls++
+		start := *off
+		m, err := unix.Sendfile(outfd, infd, off, min(n, 777))
+		*off = start // the BSDs do not move it
+		if err == nil && m > 0 && calls%2 == 1 {
+			err = unix.EAGAIN // partial, as a full socket buffer reports it there
+		}
+		return m, err
+	}}
+	done := make(chan []byte, 1)
+	go func() {
+		got := make([]byte, len(content)-10)
+		io.ReadFull(b, got)
+		done <- got
+	}()
+	n, err := a.SendFile(f, 10, 0)
+	if err != nil || n != int64(len(content)-10) {
+		t.Fatalf("SendFile = %d, %v; want %d", n, err, len(content)-10)
+	}
+	if got := <-done; !bytes.Equal(got, content[10:]) {
+		t.Error("bytes received differ from the file's")
+	}
+	if pos, _ := f.Seek(0, io.SeekCurrent); pos != int64(len(content)) {
+		t.Errorf("position %d, want %d", pos, len(content))
+	}
+}
