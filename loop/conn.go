@@ -50,10 +50,13 @@ type Conn struct {
 	wroteShut bool // shutdown(SHUT_WR) done
 	closeReq  bool
 	closeErr  error
-	dialed    bool // made by Dial: its dialer hears of it even if it never opens
-	userPause bool // PauseRead
-	final     bool // the last OnTraffic before an orderly close runs
-	parked    bool // out of the poller after a hang-up while not reading
+	dialed    bool        // made by Dial: its dialer hears of it even if it never opens
+	userPause bool        // PauseRead
+	final     bool        // the last OnTraffic before an orderly close runs
+	parked    bool        // out of the poller after a hang-up while not reading
+	spliceOut *spliceLink // Splice: this connection's input goes to another
+	spliceIn  *spliceLink // Splice: another connection's input comes here
+	splicing  bool        // reading stopped while the spliced peer is full
 
 	readTimeout, writeTimeout, idleTimeout time.Duration
 	lastRead, lastWrite                    int64
@@ -172,7 +175,7 @@ func (c *Conn) wantInterest() poller.Event {
 		return poller.Writable
 	}
 	var ev poller.Event
-	if c.state == stateOpen && !c.paused && !c.userPause && !c.readEOF {
+	if c.state == stateOpen && !c.paused && !c.userPause && !c.splicing && !c.readEOF {
 		ev |= poller.Readable
 	}
 	if !c.out.Empty() {
@@ -214,7 +217,11 @@ func (c *Conn) handle(ev poller.Event) {
 		return
 	}
 	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
-		c.read()
+		if c.spliceOut != nil {
+			c.spliceRead()
+		} else {
+			c.read()
+		}
 	}
 	if c.state != stateClosed && ev&poller.Writable != 0 {
 		c.flush()
@@ -322,6 +329,7 @@ func (c *Conn) closeNow(err error) {
 		dropped = ErrNotConnected
 	}
 	c.out.Reset(dropped)
+	c.unsplice()
 	c.closeUntakenFDs()
 	c.stash.Release()
 	c.in = nil

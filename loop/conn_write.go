@@ -178,6 +178,9 @@ const maxSendfile = 1 << 30
 // flushFile sends from the queued file at the head and reports whether the
 // caller may go on writing.
 func (c *Conn) flushFile(span *buffer.FileSpan) bool {
+	if span.Pipe {
+		return c.flushPipe(span)
+	}
 	off := span.Offset
 	n, err := sysSendfile(c.fd, span.Fd, &off, int(min(span.Remaining, maxSendfile)), c.l.readBuf)
 	switch {
@@ -258,6 +261,9 @@ func (c *Conn) afterFlush() {
 	case c.paused && size <= cfg.lowWater:
 		c.paused = false
 		c.lastRead = c.l.now // the read timeout counts from when reading resumes
+	}
+	if link := c.spliceIn; link != nil && size <= cfg.lowWater {
+		link.resume()
 	}
 	if c.overHigh && size <= cfg.lowWater {
 		c.overHigh = false

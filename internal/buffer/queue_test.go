@@ -129,3 +129,26 @@ func TestQueueCopyFront(t *testing.T) {
 		t.Fatalf("CopyFront after a partial advance: %q, Len %d", got, q.Len())
 	}
 }
+
+func TestQueuePipeSpansJoin(t *testing.T) {
+	var q Queue
+	q.Copy([]byte("head"))
+	q.Pipe(7, 10)
+	q.Pipe(7, 5)
+	q.Pipe(8, 1)
+	if q.Len() != 4+15+1 {
+		t.Fatalf("Len = %d", q.Len())
+	}
+	if got := q.Gather(nil, 10); len(got) != 1 || string(got[0]) != "head" {
+		t.Fatalf("Gather crossed a pipe span: %q", got)
+	}
+	q.Advance(4)
+	span := q.HeadFile()
+	if span == nil || !span.Pipe || span.Fd != 7 || span.Remaining != 15 {
+		t.Fatalf("head span %+v, want pipe 7 with 15 bytes", span)
+	}
+	q.AdvanceFile(15)
+	if span := q.HeadFile(); span == nil || span.Fd != 8 {
+		t.Fatalf("after the first pipe: %+v", span)
+	}
+}

@@ -1,10 +1,12 @@
 package buffer
 
-// FileSpan is a range of a file queued to be sent with sendfile(2).
+// FileSpan is a range of a file queued to be sent with sendfile(2), or
+// bytes waiting in a pipe to be sent with splice(2).
 type FileSpan struct {
 	Fd        int
 	Offset    int64
 	Remaining int64
+	Pipe      bool // Fd is a pipe's read end; Offset is unused
 }
 
 // File queues n bytes of the file fd from off; done (if not nil) runs once
@@ -93,4 +95,19 @@ func (q *Queue) CopyFront(b []byte) {
 		q.segs[0] = s
 	}
 	q.size += len(b)
+}
+
+// Pipe queues n bytes that wait in the pipe whose read end is fd, joining
+// the last span when it is the same pipe, so a relay's chunks leave with as
+// few splice calls as the socket allows.
+func (q *Queue) Pipe(fd int, n int64) {
+	if n <= 0 {
+		return
+	}
+	if last := len(q.segs) - 1; last >= q.head && q.segs[last].file != nil && q.segs[last].file.Pipe && q.segs[last].file.Fd == fd {
+		q.segs[last].file.Remaining += n
+	} else {
+		q.push(segment{file: &FileSpan{Fd: fd, Remaining: n, Pipe: true}})
+	}
+	q.size += int(n)
 }

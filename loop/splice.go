@@ -1,0 +1,142 @@
+package loop
+
+import (
+	"net"
+	"os"
+
+	"golang.org/x/sys/unix"
+)
+
+// spliceLink moves one connection's input to another through a pipe, so
+// relayed bytes never enter user space. The pipe's bytes are queued on dst
+// as a span, in order with its other output.
+type spliceLink struct {
+	src, dst *Conn
+	r, w     int   // the pipe
+	queued   int64 // bytes in the pipe, not yet sent to dst
+	srcDone  bool  // src closed: close the pipe once it is empty
+	dstDone  bool
+}
+
+// Splice sends everything that arrives on c to dst from now on, moving it
+// through a kernel pipe with splice(2) instead of reading it (Linux): the
+// bytes never reach user space and OnTraffic no longer runs for c. Input c
+// had buffered goes first. Reading c pauses while dst's queued output is
+// above the high-water mark and resumes when it drains; end of input reaches
+// OnReadEOF (or closes c) as usual. Both connections must be stream
+// connections of the same loop; call it there.
+func (c *Conn) Splice(dst *Conn) error {
+	switch {
+	case c.state == stateClosed || dst.state == stateClosed:
+		return &net.OpError{Op: "splice", Net: c.network, Err: net.ErrClosed}
+	case !c.stream || !dst.stream || c == dst || c.l != dst.l || c.spliceOut != nil || dst.spliceIn != nil:
+		return &net.OpError{Op: "splice", Net: c.network, Err: os.ErrInvalid}
+	}
+	r, w, err := sysPipe()
+	if err != nil {
+		return &net.OpError{Op: "splice", Net: c.network, Err: err}
+	}
+	link := &spliceLink{src: c, dst: dst, r: r, w: w}
+	c.spliceOut, dst.spliceIn = link, link
+	if len(c.in) > 0 {
+		dst.Write(c.in)
+		c.in = c.in[len(c.in):]
+		c.keepInput()
+	}
+	c.l.touch(c)
+	c.l.touch(dst)
+	return nil
+}
+
+// spliceRead moves what the socket has into the pipe and queues it on dst.
+func (c *Conn) spliceRead() {
+	l, link := c.l, c.spliceOut
+	dst := link.dst
+	for {
+		room := pipeCapacity - link.queued
+		if dst.state == stateClosed || dst.out.Len() > l.eng.cfg.highWater || room <= 0 {
+			c.splicing = true // dst's drain resumes us
+			c.updateInterest()
+			return
+		}
+		n, err := sysSplice(c.fd, link.w, int(room))
+		switch err {
+		case nil:
+		case unix.EINTR:
+			continue
+		case unix.EAGAIN:
+			return
+		default:
+			c.closeNow(os.NewSyscallError("splice", err))
+			return
+		}
+		if n == 0 {
+			c.endOfInput()
+			return
+		}
+		c.lastRead = l.now
+		link.queued += n
+		dst.markQueued()
+		dst.out.Pipe(link.r, n)
+		dst.noteHigh()
+		l.touch(dst)
+		l.settle()
+		if !l.eng.cfg.edge || c.state != stateOpen {
+			return
+		}
+	}
+}
+
+// flushPipe sends the pipe's bytes queued at the head of c's output.
+func (c *Conn) flushPipe(span *bufferSpan) bool {
+	n, err := sysSplice(span.Fd, c.fd, int(span.Remaining))
+	switch {
+	case err == unix.EINTR:
+		return true
+	case err == unix.EAGAIN:
+		return false
+	case err != nil:
+		c.closeNow(os.NewSyscallError("splice", err))
+		return false
+	case n == 0:
+		c.closeNow(os.NewSyscallError("splice", unix.EPIPE)) // the pipe cannot run dry before its span
+		return false
+	}
+	c.lastWrite = c.l.now
+	c.out.AdvanceFile(n)
+	if link := c.spliceIn; link != nil {
+		link.queued -= n
+		link.closeIfDone()
+	}
+	return c.state != stateClosed
+}
+
+// resume lets the source read again once dst has room.
+func (link *spliceLink) resume() {
+	if src := link.src; src.splicing && src.state != stateClosed {
+		src.splicing = false
+		src.l.touch(src)
+	}
+}
+
+// unsplice detaches a closing connection from its links.
+func (c *Conn) unsplice() {
+	if link := c.spliceOut; link != nil {
+		link.srcDone = true
+		link.closeIfDone()
+	}
+	if link := c.spliceIn; link != nil {
+		link.dstDone = true
+		link.closeIfDone()
+	}
+}
+
+// closeIfDone closes the pipe once nothing more will pass through it.
+func (link *spliceLink) closeIfDone() {
+	if link.r < 0 || !(link.dstDone || (link.srcDone && link.queued == 0)) {
+		return
+	}
+	unix.Close(link.r)
+	unix.Close(link.w)
+	link.r, link.w = -1, -1
+}
