@@ -50,12 +50,13 @@ done
 go build -o "$work/smokeclient" ./scripts/smokeclient
 client="$work/smokeclient"
 
-mapfile -t ports < <("$client" ports 5)
+mapfile -t ports < <("$client" ports 6)
 http_addr=127.0.0.1:${ports[0]}
 redis_addr=127.0.0.1:${ports[1]}
 echo_addr=127.0.0.1:${ports[2]}
 proxy_addr=127.0.0.1:${ports[3]}
 proxy_http_addr=127.0.0.1:${ports[4]}
+proxy_splice_addr=127.0.0.1:${ports[5]}
 
 # start NAME ARGS...: run a server in the background, output kept for errors.
 start() {
@@ -71,7 +72,10 @@ start proxy -addr "$proxy_addr" -upstream "$echo_addr" -loops "$loops"
 # A second proxy, in front of examples/http, for wrk.
 "$work/proxy" -addr "$proxy_http_addr" -upstream "$http_addr" -loops "$loops" >"$work/proxy-http.log" 2>&1 &
 pids+=("$!")
-"$client" wait "$http_addr" "$redis_addr" "$echo_addr" "$proxy_addr" "$proxy_http_addr" || fail "a server did not start"
+# A third, moving bytes with splice(2) in front of examples/echo.
+"$work/proxy" -splice -addr "$proxy_splice_addr" -upstream "$echo_addr" -loops "$loops" >"$work/proxy-splice.log" 2>&1 &
+pids+=("$!")
+"$client" wait "$http_addr" "$redis_addr" "$echo_addr" "$proxy_addr" "$proxy_http_addr" "$proxy_splice_addr" || fail "a server did not start"
 
 summary=()
 
@@ -137,6 +141,8 @@ proxied=$(timeout 60 "$client" echo "$proxy_addr" -conns 8 -bytes $((4 << 20))) 
 ratio=$(awk -v d="${direct%% *}" -v p="${proxied%% *}" 'BEGIN { if (d > 0) printf "%.2f", p / d; else print "n/a" }')
 summary+=("echo   direct:        $direct")
 summary+=("proxy  through proxy: $proxied (ratio to direct: $ratio)")
+spliced=$(timeout 60 "$client" echo "$proxy_splice_addr" -conns 8 -bytes $((4 << 20))) || fail "echo through the splicing proxy: $spliced"
+summary+=("proxy  through proxy -splice: $spliced")
 
 echo "smoke: proxy: wrk through examples/proxy to examples/http"
 pwrk_out=$(timeout 60 wrk -t 2 -c 64 -d 3s -s scripts/pipeline.lua "http://$proxy_http_addr/" -- 16) ||

@@ -3,8 +3,9 @@
 // loop, then moves bytes both ways. A half-close is passed on (the client's
 // FIN becomes a shutdown of the upstream's sending side, and back), each
 // direction has backpressure, and -proxy-protocol v1|v2 sends a PROXY
-// protocol header naming the client ahead of its bytes. It prints nothing on
-// success and serves until killed.
+// protocol header naming the client ahead of its bytes. With -splice (Linux)
+// the bytes move through a kernel pipe with splice(2) and never enter user
+// space. It prints nothing on success and serves until killed.
 //
 //	go run ./examples/echo -addr 127.0.0.1:9001 &
 //	go run ./examples/proxy -addr 127.0.0.1:9000 -upstream 127.0.0.1:9001
@@ -51,6 +52,7 @@ type proxy struct {
 	loop.BaseHandler
 	upstream string // numeric host:port
 	header   int    // PROXY protocol version to send, 0 for none
+	splice   bool   // move bytes with splice(2), never through user space
 }
 
 // OnOpen pairs an accepted client with a new upstream connection dialed on
@@ -76,6 +78,16 @@ func (p *proxy) OnOpen(c *loop.Conn) ([]byte, loop.Action) {
 		// The header goes first: nothing else was written to bc yet.
 		if hdr, err := p.appendHeader(nil, c); err == nil {
 			bc.Write(hdr)
+		}
+	}
+	if p.splice {
+		// From here the loop moves the bytes itself, with its own
+		// backpressure; OnTraffic no longer runs for this pair.
+		if err := c.Splice(bc); err != nil {
+			return nil, loop.Close
+		}
+		if err := bc.Splice(c); err != nil {
+			return nil, loop.Close
 		}
 	}
 	return nil, loop.None
@@ -173,6 +185,7 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	upstream := flag.String("upstream", "", "HOST:PORT to forward connections to (resolved once at start-up)")
 	header := flag.String("proxy-protocol", "", "send a PROXY protocol header to the upstream: v1 or v2")
+	splice := flag.Bool("splice", false, "move bytes with splice(2) through a pipe, never through user space (Linux)")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
 	backend := flag.String("backend", "epoll", "poller backend: epoll (io_uring is not available yet)")
 	flag.Parse()
@@ -180,7 +193,7 @@ func main() {
 		fmt.Fprintf(os.Stderr, "proxy: backend %q is not available; use epoll\n", *backend)
 		os.Exit(2)
 	}
-	p := &proxy{}
+	p := &proxy{splice: *splice}
 	switch *header {
 	case "":
 	case "v1":

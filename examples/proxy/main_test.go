@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,14 +89,21 @@ func TestProxy(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		header string
-	}{{"plain", ""}, {"v1", "v1"}, {"v2", "v2"}} {
+		splice bool
+	}{{"plain", "", false}, {"v1", "v1", false}, {"v2", "v2", false}, {"splice", "", true}, {"splice-v2", "v2", true}} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.splice && runtime.GOOS != "linux" {
+				t.Skip("splice(2) is Linux's")
+			}
 			up := startUpstream(t, tc.header != "")
 			addr := freePort(t)
 			var stdout, stderr bytes.Buffer
 			args := []string{"-addr", addr, "-upstream", up.ln.Addr().String(), "-loops", "2"}
 			if tc.header != "" {
 				args = append(args, "-proxy-protocol", tc.header)
+			}
+			if tc.splice {
+				args = append(args, "-splice")
 			}
 			cmd := exec.Command(build(t), args...)
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
