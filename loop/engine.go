@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 	"sync/atomic"
@@ -45,7 +46,7 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	}
 	e := &Engine{h: h, cfg: cfg, done: make(chan struct{})}
 	for i := range cfg.loops {
-		p, err := poller.New(poller.Options{EdgeTriggered: cfg.edge})
+		p, err := e.newPoller()
 		if err != nil {
 			e.closeLoops()
 			return nil, err
@@ -62,6 +63,23 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	}
 	return e, nil
 }
+
+// newPoller makes a loop's poller with the configured backend, falling back
+// to the platform's default (and saying so once) where the kernel lacks it.
+func (e *Engine) newPoller() (poller.Poller, error) {
+	opts := poller.Options{EdgeTriggered: e.cfg.edge, Backend: e.cfg.backend}
+	p, err := poller.New(opts)
+	if err == nil || e.cfg.backend == poller.Default || !errors.Is(err, errors.ErrUnsupported) {
+		return p, err
+	}
+	e.cfg.logger.Warn("loop: backend unavailable; using the default", "backend", e.cfg.backend, "err", err)
+	e.cfg.backend = poller.Default
+	opts.Backend = poller.Default
+	return poller.New(opts)
+}
+
+// Backend returns the backend the engine's pollers use.
+func (e *Engine) Backend() poller.Backend { return e.cfg.backend }
 
 func (e *Engine) closeLoops() {
 	for _, l := range e.loops {

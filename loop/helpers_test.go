@@ -9,11 +9,17 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockloop/sockloop/poller"
 )
 
-// testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1), so
-// CI covers both modes of every backend.
-var testEdge = os.Getenv("SOCKLOOP_EDGE") == "1"
+// testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1), and
+// testBackend with another poller backend (SOCKLOOP_BACKEND=io_uring), so CI
+// covers every mode of every backend this machine has.
+var (
+	testEdge    = os.Getenv("SOCKLOOP_EDGE") == "1"
+	testBackend = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
+)
 
 var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -21,7 +27,7 @@ var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // ends, failing the test if the stop is not clean.
 func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
 	t.Helper()
-	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithLogger(quietLogger)}
+	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -77,7 +77,7 @@ func (l *Loop) clock() int64 { return int64(time.Since(l.epoch)) }
 
 func (l *Loop) run() {
 	defer l.eng.wg.Done()
-	if l.eng.cfg.lockThread {
+	if l.eng.cfg.lockThread || l.eng.cfg.backend == poller.IOURing {
 		runtime.LockOSThread()
 		defer runtime.UnlockOSThread()
 	}

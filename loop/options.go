@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"runtime"
 	"time"
+
+	"github.com/sockloop/sockloop/poller"
 )
 
 // LoadBalancing picks the loop for a connection when one acceptor hands
@@ -42,6 +44,7 @@ type config struct {
 	workers      int
 	ancillary    bool
 	udpBatch     int
+	backend      poller.Backend
 	logger       *slog.Logger
 	err          error
 }
@@ -196,6 +199,21 @@ func WithUDPBatch(n int) Option {
 			return
 		}
 		c.udpBatch = n
+	}
+}
+
+// WithBackend picks the pollers' backend: poller.Epoll (the default on
+// Linux) or poller.IOURing. Where the kernel cannot give io_uring, the engine
+// falls back to the default and logs why, once. With io_uring each loop's
+// goroutine is locked to its OS thread, as a single-issuer ring requires.
+func WithBackend(b poller.Backend) Option {
+	return func(c *config) {
+		switch b {
+		case poller.Default, poller.Epoll, poller.IOURing, "kqueue", "iocp":
+			c.backend = b
+		default:
+			c.fail("WithBackend", "unknown backend "+string(b))
+		}
 	}
 }
 

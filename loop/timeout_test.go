@@ -92,6 +92,7 @@ func TestOptionValidation(t *testing.T) {
 		{name: "zero workers", opt: WithWorkerPool(0)},
 		{name: "nil logger", opt: WithLogger(nil)},
 		{name: "unknown balancing", opt: WithLoadBalancing(LoadBalancing(42))},
+		{name: "unknown backend", opt: WithBackend("select")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(BaseHandler{}, tc.opt)

@@ -20,6 +20,16 @@ type epoll struct {
 }
 
 func newPoller(opts Options) (Poller, error) {
+	switch opts.Backend {
+	case Default, Epoll:
+		return newEpoll(opts)
+	case IOURing:
+		return newURing(opts)
+	}
+	return nil, unsupported(opts.Backend, "unknown on linux")
+}
+
+func newEpoll(opts Options) (Poller, error) {
 	epfd, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
 	if err != nil {
 		return nil, os.NewSyscallError("epoll_create1", err)

@@ -130,7 +130,10 @@ var (
 	orphans   []*op
 )
 
-func newPoller(Options) (Poller, error) {
+func newPoller(opts Options) (Poller, error) {
+	if opts.Backend != Default && opts.Backend != "iocp" {
+		return nil, unsupported(opts.Backend, "this system has IOCP")
+	}
 	wsaOnce.Do(func() {
 		var d windows.WSAData
 		if err := windows.WSAStartup(uint32(0x202), &d); err != nil {

@@ -20,6 +20,9 @@ type kqueue struct {
 }
 
 func newPoller(opts Options) (Poller, error) {
+	if opts.Backend != Default && opts.Backend != "kqueue" {
+		return nil, unsupported(opts.Backend, "this system has kqueue")
+	}
 	kq, err := unix.Kqueue()
 	if err != nil {
 		return nil, os.NewSyscallError("kqueue", err)

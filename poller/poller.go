@@ -50,6 +50,7 @@ package poller
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -91,11 +92,27 @@ type Ready struct {
 	Events Event
 }
 
+// Backend names a poller implementation.
+type Backend string
+
+const (
+	// Default is the platform's usual backend: epoll, kqueue or IOCP.
+	Default Backend = ""
+	// Epoll is Linux's epoll.
+	Epoll Backend = "epoll"
+	// IOURing is Linux's io_uring, here reporting readiness with multishot
+	// poll requests; it needs the calling goroutine locked to its thread.
+	IOURing Backend = "io_uring"
+)
+
 // Options select how a Poller reports readiness.
 type Options struct {
 	// EdgeTriggered reports each descriptor once per change of readiness
 	// instead of on every Wait while it stays ready.
 	EdgeTriggered bool
+	// Backend picks the implementation; a backend the platform or kernel
+	// lacks makes New fail with an error matching errors.ErrUnsupported.
+	Backend Backend
 }
 
 // Poller is the readiness notifier behind one event loop; see the package
@@ -118,6 +135,11 @@ type Poller interface {
 // ErrClosed is returned by a Poller used after Close.
 var ErrClosed = errors.New("poller: closed")
 
-// New returns the platform's readiness poller: epoll on Linux, kqueue on the
-// BSDs and darwin.
+// New returns a readiness poller: by default epoll on Linux, kqueue on the
+// BSDs and darwin, an I/O completion port on Windows.
 func New(opts Options) (Poller, error) { return newPoller(opts) }
+
+// unsupported is the error for a backend this build or kernel cannot give.
+func unsupported(b Backend, why string) error {
+	return fmt.Errorf("poller: backend %q: %s: %w", b, why, errors.ErrUnsupported)
+}
