@@ -1,0 +1,39 @@
+//go:build linux
+
+// Command compare runs sockloop, gnet v2, nbio, netpoll, a goroutine-per-
+// connection net server and a minimal C floor under the same load, one server
+// process at a time, alternating them over rounds, and writes a table of
+// ratios and SVG charts into bench/results. See README.md.
+//
+//	compare server -impl gnet -addr 127.0.0.1:9000 -loops 1 [-http]
+//	compare run [-dur 3s] [-rounds 3] [-setup percore,machine]
+package main
+
+import (
+	"fmt"
+	"os"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+	}
+	var err error
+	switch os.Args[1] {
+	case "server":
+		err = serverMain(os.Args[2:])
+	case "run":
+		err = runMain(os.Args[2:])
+	default:
+		usage()
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "compare:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]")
+	os.Exit(2)
+}

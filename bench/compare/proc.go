@@ -1,0 +1,90 @@
+//go:build linux
+
+package main
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// server is one server process under test.
+type server struct {
+	cmd *exec.Cmd
+}
+
+// startServer starts impl listening on addr: the C floor from the binaries
+// built in cdir, the Go servers as this executable's "server" subcommand.
+// Pinned, it runs under taskset -c 0 with GOMAXPROCS=1.
+func startServer(impl string, w workload, s setup, addr, cdir string) (*server, error) {
+	var argv []string
+	if impl == "c" {
+		host, port, _ := net.SplitHostPort(addr)
+		bin := cdir + "/echo"
+		if w.http {
+			bin = cdir + "/http"
+		}
+		argv = []string{bin, host, port, strconv.Itoa(s.loops)}
+	} else {
+		self, err := os.Executable()
+		if err != nil {
+			return nil, err
+		}
+		argv = []string{self, "server", "-impl", impl, "-addr", addr, "-loops", strconv.Itoa(s.loops)}
+		if w.http {
+			argv = append(argv, "-http")
+		}
+	}
+	if s.pin {
+		argv = append([]string{"taskset", "-c", "0"}, argv...)
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	cmd.Env = os.Environ()
+	if s.pin {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	srv := &server{cmd: cmd}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			c.Close()
+			return srv, nil
+		}
+		if time.Now().After(deadline) {
+			srv.stop()
+			return nil, fmt.Errorf("%s server on %s: %v", impl, addr, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cpu returns the process's user + system CPU time so far (all threads),
+// from /proc/PID/stat. taskset execs the server, so the PID is the server's.
+func (s *server) cpu() (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", s.cmd.Process.Pid))
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the parenthesised command name: state is field 3,
+	// utime 14 and stime 15.
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	const hz = 100 // USER_HZ on Linux
+	return time.Duration(ut+st) * time.Second / hz, nil
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(syscall.SIGKILL)
+	s.cmd.Wait()
+}

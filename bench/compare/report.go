@@ -1,0 +1,100 @@
+//go:build linux
+
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+)
+
+// writeReport writes compare-<date>.md and one SVG chart per set-up into dir.
+func writeReport(dir string, order []key, res map[key][]sample, dur time.Duration, rounds int, note string) error {
+	stamp := time.Now().UTC().Format("2006-01-02-1504")
+	var b strings.Builder
+	host, _ := os.Hostname()
+	load, _ := os.ReadFile("/proc/loadavg")
+	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\n", stamp)
+	fmt.Fprintf(&b, "%d CPUs, %s, host %s, load average at the end: %s\n", runtime.NumCPU(), runtime.Version(), host, strings.TrimSpace(string(load)))
+	if note != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", note)
+	}
+	fmt.Fprintf(&b, "%v per run, %d rounds, servers alternating (the start rotates each round). ", dur, rounds)
+	b.WriteString("Ratios are the median of the per-round ratios against sockloop in the same round, with the lowest and highest in brackets. ")
+	b.WriteString("Throughput ratio > 1: the server is faster than sockloop; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ")
+	b.WriteString("Echo p50/p99 are not measured (bench's client keeps no per-message times); wrk's are shown for HTTP.\n\n")
+	var setupsSeen []string
+	for _, k := range order {
+		if !slices.Contains(setupsSeen, k.setup) {
+			setupsSeen = append(setupsSeen, k.setup)
+		}
+	}
+	for _, sn := range setupsSeen {
+		s := setups[sn]
+		fmt.Fprintf(&b, "## %s: ", sn)
+		if s.pin {
+			b.WriteString("server pinned to CPU 0 (taskset), GOMAXPROCS=1, one loop; client pinned to CPU 1\n\n")
+		} else {
+			fmt.Fprintf(&b, "server and client unpinned, %d loops (C: threads), wrk -t%d\n\n", s.loops, s.loops)
+		}
+		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | p50 | p99 |\n")
+		b.WriteString("|---|---|---:|---|---:|---|---:|---:|\n")
+		var bars []bar
+		for _, k := range order {
+			if k.setup != sn {
+				continue
+			}
+			xs, base := res[k], res[key{k.setup, k.workload, "sockloop"}]
+			rr, cr := ratios(xs, base, rateOf), ratios(xs, base, cpuOf)
+			rates := make([]float64, len(xs))
+			for i, x := range xs {
+				rates[i] = x.rate
+			}
+			lat := func(f func(sample) time.Duration) string {
+				if d := medianDur(xs, f); d > 0 {
+					return d.String()
+				}
+				return "-"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %s | %s |\n", k.workload, k.impl, median(rates),
+				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr),
+				lat(func(s sample) time.Duration { return s.p50 }), lat(func(s sample) time.Duration { return s.p99 }))
+			bars = append(bars, bar{group: k.workload, label: k.impl, value: median(rr)})
+		}
+		b.WriteString("\n")
+		floor(&b, sn, order, res)
+		svg := fmt.Sprintf("compare-%s-%s.svg", stamp, sn)
+		if err := os.WriteFile(filepath.Join(dir, svg), []byte(chart("throughput vs sockloop, "+sn+" (median of per-round ratios)", bars)), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "![%s](%s)\n\n", sn, svg)
+	}
+	name := filepath.Join(dir, "compare-"+stamp+".md")
+	fmt.Fprintln(os.Stderr, "wrote", name)
+	return os.WriteFile(name, []byte(b.String()), 0o644)
+}
+
+// floor writes how close sockloop is to the C floor per workload.
+func floor(b *strings.Builder, sn string, order []key, res map[key][]sample) {
+	b.WriteString("sockloop against the C floor (throughput sockloop / C, CPU per op sockloop / C):\n\n")
+	for _, k := range order {
+		if k.setup != sn || k.impl != "c" {
+			continue
+		}
+		base, c := res[key{sn, k.workload, "sockloop"}], res[k]
+		fmt.Fprintf(b, "- %s: throughput %s, CPU %s\n", k.workload, spread(ratios(base, c, rateOf)), spread(ratios(base, c, cpuOf)))
+	}
+	b.WriteString("\n")
+}
+
+// spread formats the median of rs with its range.
+func spread(rs []float64) string {
+	if len(rs) == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2f [%.2f..%.2f]", median(rs), slices.Min(rs), slices.Max(rs))
+}
