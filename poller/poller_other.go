@@ -2,12 +2,9 @@
 
 package poller
 
-import (
-	"errors"
-	"fmt"
-	"runtime"
-)
+import "errors"
 
+// newPoller reports that this system has no backend (wasm, plan9, ...).
 func newPoller(Options) (Poller, error) {
-	return nil, fmt.Errorf("poller: no readiness backend for %s: %w", runtime.GOOS, errors.ErrUnsupported)
+	return nil, errors.Join(errors.New("poller: no readiness backend on this system"), errors.ErrUnsupported)
 }
