@@ -32,13 +32,12 @@ func (c *Conn) read() {
 		} else {
 			n, err = unix.Read(c.fd, buf)
 		}
-		switch err {
-		case nil:
-		case unix.EINTR:
+		switch classify(err) {
+		case stepAgain:
 			continue
-		case unix.EAGAIN:
+		case stepWait:
 			return
-		default:
+		case stepFail:
 			c.closeNow(os.NewSyscallError("read", err))
 			return
 		}

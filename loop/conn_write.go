@@ -154,13 +154,12 @@ func (c *Conn) flush() {
 		}
 		n, err := sysWritev(c.fd, bufs, c.out.HeadControl(), l.iov)
 		clear(bufs)
-		switch err {
-		case nil:
-		case unix.EINTR:
+		switch classify(err) {
+		case stepAgain:
 			continue
-		case unix.EAGAIN:
+		case stepWait:
 			return
-		default:
+		case stepFail:
 			c.closeNow(os.NewSyscallError("writev", err))
 			return
 		}
@@ -183,18 +182,19 @@ func (c *Conn) flushFile(span *buffer.FileSpan) bool {
 	}
 	off := span.Offset
 	n, err := sysSendfile(c.fd, span.Fd, &off, int(min(span.Remaining, maxSendfile)), c.l.readBuf)
-	switch {
-	case err == unix.EINTR:
+	switch classify(err) {
+	case stepAgain:
 		return true
-	case err == unix.EAGAIN:
+	case stepWait:
 		if n > 0 {
 			c.out.AdvanceFile(int64(n))
 		}
 		return false
-	case err != nil:
+	case stepFail:
 		c.closeNow(os.NewSyscallError("sendfile", err))
 		return false
-	case n == 0:
+	}
+	if n == 0 {
 		// The file ended before the span did: what was promised cannot be
 		// sent, and the stream would be corrupt if the next bytes followed.
 		c.out.DropHead(io.ErrUnexpectedEOF)

@@ -60,13 +60,12 @@ func (c *Conn) spliceRead() {
 			return
 		}
 		n, err := sysSplice(c.fd, link.w, int(room))
-		switch err {
-		case nil:
-		case unix.EINTR:
+		switch classify(err) {
+		case stepAgain:
 			continue
-		case unix.EAGAIN:
+		case stepWait:
 			return
-		default:
+		case stepFail:
 			c.closeNow(os.NewSyscallError("splice", err))
 			return
 		}
@@ -90,15 +89,16 @@ func (c *Conn) spliceRead() {
 // flushPipe sends the pipe's bytes queued at the head of c's output.
 func (c *Conn) flushPipe(span *bufferSpan) bool {
 	n, err := sysSplice(span.Fd, c.fd, int(span.Remaining))
-	switch {
-	case err == unix.EINTR:
+	switch classify(err) {
+	case stepAgain:
 		return true
-	case err == unix.EAGAIN:
+	case stepWait:
 		return false
-	case err != nil:
+	case stepFail:
 		c.closeNow(os.NewSyscallError("splice", err))
 		return false
-	case n == 0:
+	}
+	if n == 0 {
 		c.closeNow(os.NewSyscallError("splice", unix.EPIPE)) // the pipe cannot run dry before its span
 		return false
 	}
