@@ -7,6 +7,7 @@
 //
 //	compare server -impl gnet -addr 127.0.0.1:9000 -loops 1 [-http]
 //	compare run [-dur 3s] [-rounds 3] [-setup percore,machine]
+//	compare report -in ../results/compare-<stamp>.csv
 package main
 
 import (
@@ -24,6 +25,8 @@ func main() {
 		err = serverMain(os.Args[2:])
 	case "run":
 		err = runMain(os.Args[2:])
+	case "report":
+		err = reportMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -34,6 +37,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv")
 	os.Exit(2)
 }

@@ -15,10 +15,18 @@ import (
 // writeReport writes compare-<date>.md and one SVG chart per set-up into dir.
 func writeReport(dir string, order []key, res map[key][]sample, dur time.Duration, rounds int, note string) error {
 	stamp := time.Now().UTC().Format("2006-01-02-1504")
+	if err := writeCSV(filepath.Join(dir, "compare-"+stamp+".csv"), order, res); err != nil {
+		return err
+	}
+	return renderReport(dir, stamp, order, res, dur, rounds, note)
+}
+
+// renderReport writes the markdown report and the charts of one run.
+func renderReport(dir, stamp string, order []key, res map[key][]sample, dur time.Duration, rounds int, note string) error {
 	var b strings.Builder
 	host, _ := os.Hostname()
 	load, _ := os.ReadFile("/proc/loadavg")
-	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\n", stamp)
+	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\nRaw samples: [compare-%s.csv](compare-%s.csv).\n\n", stamp, stamp, stamp)
 	fmt.Fprintf(&b, "%d CPUs, %s, host %s, load average at the end: %s\n", runtime.NumCPU(), runtime.Version(), host, strings.TrimSpace(string(load)))
 	if note != "" {
 		fmt.Fprintf(&b, "**%s**\n\n", note)
@@ -50,9 +58,11 @@ func writeReport(dir string, order []key, res map[key][]sample, dur time.Duratio
 			}
 			xs, base := res[k], res[key{k.setup, k.workload, "sockloop"}]
 			rr, cr := ratios(xs, base, rateOf), ratios(xs, base, cpuOf)
-			rates := make([]float64, len(xs))
-			for i, x := range xs {
-				rates[i] = x.rate
+			var rates []float64 // of the runs that worked
+			for _, x := range xs {
+				if x.rate > 0 {
+					rates = append(rates, x.rate)
+				}
 			}
 			lat := func(f func(sample) time.Duration) string {
 				if d := medianDur(xs, f); d > 0 {

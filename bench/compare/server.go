@@ -36,7 +36,7 @@ func serverMain(args []string) error {
 	}
 	serve, ok := set[*impl]
 	if !ok {
-		return fmt.Errorf("no %s server %q (http=%v)", "such", *impl, *http)
+		return fmt.Errorf("no server %q (http=%v)", *impl, *http)
 	}
 	return serve(*addr, *loops)
 }

@@ -34,11 +34,14 @@ func ratios(a, b []sample, f func(sample) float64) []float64 {
 func rateOf(s sample) float64 { return s.rate }
 func cpuOf(s sample) float64  { return float64(s.cpuPer) }
 
-// medianDur is the median of one duration field over the rounds.
+// medianDur is the median of one duration field over the rounds that have
+// it (a run that failed, or a wrk report without the line, leaves it 0).
 func medianDur(xs []sample, f func(sample) time.Duration) time.Duration {
-	v := make([]float64, len(xs))
-	for i, x := range xs {
-		v[i] = float64(f(x))
+	var v []float64
+	for _, x := range xs {
+		if d := f(x); d > 0 {
+			v = append(v, float64(d))
+		}
 	}
 	return time.Duration(median(v))
 }
