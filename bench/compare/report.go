@@ -51,7 +51,7 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, dur time
 		}
 		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | p50 | p99 |\n")
 		b.WriteString("|---|---|---:|---|---:|---|---:|---:|\n")
-		var bars []bar
+		var bars, cpuBars []bar
 		for _, k := range order {
 			if k.setup != sn {
 				continue
@@ -66,7 +66,7 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, dur time
 			}
 			lat := func(f func(sample) time.Duration) string {
 				if d := medianDur(xs, f); d > 0 {
-					return d.String()
+					return d.Round(10 * time.Microsecond).String()
 				}
 				return "-"
 			}
@@ -74,18 +74,30 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, dur time
 				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr),
 				lat(func(s sample) time.Duration { return s.p50 }), lat(func(s sample) time.Duration { return s.p99 }))
 			bars = append(bars, bar{group: k.workload, label: k.impl, value: median(rr)})
+			cpuBars = append(cpuBars, bar{group: k.workload, label: k.impl, value: median(cr)})
 		}
 		b.WriteString("\n")
 		floor(&b, sn, order, res)
-		svg := fmt.Sprintf("compare-%s-%s.svg", stamp, sn)
-		if err := os.WriteFile(filepath.Join(dir, svg), []byte(chart("throughput vs sockloop, "+sn+" (median of per-round ratios)", bars)), 0o644); err != nil {
-			return err
+		for _, c := range []struct {
+			suffix, title string
+			bars          []bar
+		}{
+			{"", "throughput vs sockloop, " + sn + " (median of per-round ratios; higher: faster than sockloop)", bars},
+			{"-cpu", "server CPU per op vs sockloop, " + sn + " (lower: cheaper than sockloop)", cpuBars},
+		} {
+			svg := fmt.Sprintf("compare-%s-%s%s.svg", stamp, sn, c.suffix)
+			if err := os.WriteFile(filepath.Join(dir, svg), []byte(chart(c.title, c.bars)), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "![%s%s](%s)\n\n", sn, c.suffix, svg)
 		}
-		fmt.Fprintf(&b, "![%s](%s)\n\n", sn, svg)
 	}
 	name := filepath.Join(dir, "compare-"+stamp+".md")
+	if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
 	fmt.Fprintln(os.Stderr, "wrote", name)
-	return os.WriteFile(name, []byte(b.String()), 0o644)
+	return nil
 }
 
 // floor writes how close sockloop is to the C floor per workload.
