@@ -44,6 +44,7 @@ type config struct {
 	workers      int
 	ancillary    bool
 	udpBatch     int
+	udpOffload   bool
 	backend      poller.Backend
 	logger       *slog.Logger
 	err          error
@@ -216,6 +217,12 @@ func WithBackend(b poller.Backend) Option {
 		}
 	}
 }
+
+// WithUDPOffload lets the kernel coalesce received datagrams (UDP GRO) and
+// split one large send into datagrams (UDP GSO) where it supports them
+// (Linux): handlers still see one OnTraffic per datagram, and replies of one
+// size to one peer leave in one segmentation-offloaded send.
+func WithUDPOffload(on bool) Option { return func(c *config) { c.udpOffload = on } }
 
 // WithLogger sets where the engine logs (default slog.Default()).
 func WithLogger(l *slog.Logger) Option {

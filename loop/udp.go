@@ -25,6 +25,7 @@ const maxDatagram = 65507
 func (l *Loop) openPacketConn(fd int, ln *listener) {
 	c := newConn(l, fd, ln.ep.network, false, nil)
 	c.state = stateOpen
+	c.enableOffload()
 	if l.eng.cfg.ancillary {
 		// Both on an IPv6 socket: a dual-stack one also receives IPv4.
 		if ln.ep.family == unix.AF_INET6 {
@@ -59,9 +60,20 @@ func (c *Conn) readDatagrams() {
 			return
 		}
 		for j := range n {
-			c.in, c.oob = c.datagram(j)
-			c.raddr = nil
-			c.act(l.eng.h.OnTraffic(c))
+			data, oob := c.datagram(j)
+			// A buffer the kernel coalesced (UDP GRO) holds datagrams of
+			// one size; each still gets its own OnTraffic.
+			seg := groSegment(oob)
+			for first := true; first || len(data) > 0; first = false {
+				k := len(data)
+				if seg > 0 {
+					k = min(seg, k)
+				}
+				c.in, c.oob = data[:k], oob
+				c.raddr = nil
+				c.act(l.eng.h.OnTraffic(c))
+				data = data[k:]
+			}
 		}
 		c.in, c.oob = nil, nil
 		c.endBatch()

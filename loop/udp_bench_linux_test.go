@@ -16,9 +16,12 @@ import (
 // itself sends and receives each window with one sendmmsg / recvmmsg, so
 // that it is not the bottleneck.
 func BenchmarkUDPEcho(b *testing.B) {
-	for _, batch := range []int{1, 16} {
-		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
-			e, err := New(newEchoHandler(), WithLoops(1), WithUDPBatch(batch), WithLogger(quietLogger))
+	for _, tc := range []struct {
+		batch   int
+		offload bool
+	}{{batch: 1}, {batch: 16}, {batch: 16, offload: true}} {
+		b.Run(fmt.Sprintf("batch=%d/offload=%v", tc.batch, tc.offload), func(b *testing.B) {
+			e, err := New(newEchoHandler(), WithLoops(1), WithUDPBatch(tc.batch), WithUDPOffload(tc.offload), WithLogger(quietLogger))
 			if err != nil {
 				b.Fatal(err)
 			}

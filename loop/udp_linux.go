@@ -4,12 +4,17 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/ancillary"
+	"github.com/sockloop/sockloop/sockopt"
 )
 
 // dgramState is a socket's batch: datagrams received with one recvmmsg and
 // the replies to them, sent with one sendmmsg when the batch is served.
 type dgramState struct {
-	cur  int // index of the datagram being served, -1 outside OnTraffic
+	cur  int  // index of the datagram being served, -1 outside OnTraffic
+	gro  bool // the kernel may coalesce received datagrams
+	gso  bool // replies of one size to one peer may leave as one send
 	in   mmsgBatch
 	out  mmsgBatch
 	data []byte // receive slab: one maxDatagram slot per message
@@ -17,7 +22,9 @@ type dgramState struct {
 	// Replies: payloads and control data appended, iovecs built at flush.
 	outData []byte
 	outOOB  []byte
-	outEnds []int // end offsets of each reply's payload and control data
+	outEnds []int  // end offsets of each reply's payload and control data
+	sendOOB []byte // control data of the messages as sent (with UDP_SEGMENT)
+	sendEnd []int  // for each message sent: end of its replies and of its control data
 }
 
 // mmsgBatch holds the kernel structures of one recvmmsg / sendmmsg call.
@@ -40,9 +47,37 @@ func (c *Conn) initBatch() {
 	d.in, d.out = newMmsgBatch(n), newMmsgBatch(n)
 	d.data = make([]byte, n*maxDatagram)
 	d.cur = -1
-	if c.l.eng.cfg.ancillary {
+	if c.l.eng.cfg.ancillary || d.gro {
 		d.oobs = make([]byte, n*oobSpace())
 	}
+}
+
+// enableOffload turns on UDP GRO and checks for UDP GSO when the engine
+// asks for them; a kernel without them leaves the socket as it was.
+func (c *Conn) enableOffload() {
+	if !c.l.eng.cfg.udpOffload {
+		return
+	}
+	c.dg.gro = sockopt.SetUDPGRO(c.fd, true) == nil
+	c.dg.gso = sockopt.SetUDPSegment(c.fd, 0) == nil
+}
+
+// groSegment returns the segment size of a coalesced buffer, 0 if none.
+func groSegment(oob []byte) int {
+	if len(oob) == 0 {
+		return 0
+	}
+	for m, err := range ancillary.Messages(oob) {
+		if err != nil {
+			return 0
+		}
+		if m.Is(unix.SOL_UDP, unix.UDP_GRO) {
+			if n, err := m.GROSegmentSize(); err == nil {
+				return n
+			}
+		}
+	}
+	return 0
 }
 
 // recvBatch reads up to batchSize datagrams with one recvmmsg.
@@ -128,35 +163,41 @@ func (c *Conn) endBatch() {
 	c.dg.cur = -1
 }
 
-// flushReplies sends the queued replies with sendmmsg. A datagram the
-// kernel refuses (a full send buffer, an unreachable peer) is dropped, as
-// UDP drops it anywhere else on the path.
+// flushReplies sends the queued replies with sendmmsg. With UDP GSO,
+// consecutive replies to one peer, of one size (the last may be shorter),
+// leave as one message the kernel splits. A datagram the kernel refuses (a
+// full send buffer, an unreachable peer) is dropped, as UDP drops it
+// anywhere else on the path.
 func (c *Conn) flushReplies() {
 	d := &c.dg
 	count := len(d.outEnds) / 2
 	if count == 0 {
 		return
 	}
-	dataStart, oobStart := 0, 0
-	for i := range count {
-		dataEnd, oobEnd := d.outEnds[2*i], d.outEnds[2*i+1]
-		m := &d.out.msgs[i]
-		namelen := m.Hdr.Namelen
-		m.Hdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&d.out.names[i])), Namelen: namelen, Iov: &d.out.iovs[i], Iovlen: 1}
-		if dataEnd > dataStart {
-			d.out.iovs[i].Base = &d.outData[dataStart]
-		} else {
-			d.out.iovs[i].Base = nil
+	msgs := c.groupReplies(count)
+	dataStart, start := 0, 0
+	for k := range msgs {
+		end, oobEnd := d.sendEnd[2*k], d.sendEnd[2*k+1]
+		dataEnd := d.outEnds[2*(end-1)]
+		oobStart := 0
+		if k > 0 {
+			oobStart = d.sendEnd[2*k-1]
 		}
-		d.out.iovs[i].SetLen(dataEnd - dataStart)
+		m := &d.out.msgs[k]
+		m.Hdr = unix.Msghdr{Name: (*byte)(unsafe.Pointer(&d.out.names[start])), Namelen: d.out.msgs[start].Hdr.Namelen, Iov: &d.out.iovs[k], Iovlen: 1}
+		d.out.iovs[k].Base = nil
+		if dataEnd > dataStart {
+			d.out.iovs[k].Base = &d.outData[dataStart]
+		}
+		d.out.iovs[k].SetLen(dataEnd - dataStart)
 		if oobEnd > oobStart {
-			m.Hdr.Control = &d.outOOB[oobStart]
+			m.Hdr.Control = &d.sendOOB[oobStart]
 			m.Hdr.SetControllen(oobEnd - oobStart)
 		}
-		dataStart, oobStart = dataEnd, oobEnd
+		dataStart, start = dataEnd, end
 	}
-	for sent := 0; sent < count; {
-		r, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(c.fd), uintptr(unsafe.Pointer(&d.out.msgs[sent])), uintptr(count-sent), unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL, 0, 0)
+	for sent := 0; sent < msgs; {
+		r, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(c.fd), uintptr(unsafe.Pointer(&d.out.msgs[sent])), uintptr(msgs-sent), unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL, 0, 0)
 		switch {
 		case errno == unix.EINTR:
 			continue
@@ -166,8 +207,72 @@ func (c *Conn) flushReplies() {
 			sent += int(r)
 		}
 	}
-	clear(d.out.iovs[:count])
+	clear(d.out.iovs[:msgs])
 	d.outData, d.outOOB, d.outEnds = d.outData[:0], d.outOOB[:0], d.outEnds[:0]
+	d.sendOOB, d.sendEnd = d.sendOOB[:0], d.sendEnd[:0]
+}
+
+// gsoMaxSegments and gsoMaxBytes keep a segmented send within what every
+// kernel with UDP GSO accepts.
+const (
+	gsoMaxSegments = 64
+	gsoMaxBytes    = 65000
+)
+
+// groupReplies decides which replies leave together and builds each
+// message's control data into sendOOB; it returns the number of messages.
+// Message k covers replies sendEnd[2k-2] (or 0) up to sendEnd[2k].
+func (c *Conn) groupReplies(count int) int {
+	d := &c.dg
+	msgs := 0
+	for i := 0; i < count; {
+		start, size := i, c.replyLen(i)
+		total := size
+		i++
+		for d.gso && i < count && i-start < gsoMaxSegments && size > 0 && c.samePeer(start, i) {
+			n := c.replyLen(i)
+			if n > size || total+n > gsoMaxBytes || c.replyLen(i-1) < size {
+				break
+			}
+			total += n
+			i++
+		}
+		d.sendOOB = append(d.sendOOB, c.replyOOB(start)...)
+		if i-start > 1 {
+			d.sendOOB = ancillary.AppendUDPSegment(d.sendOOB, uint16(size))
+		}
+		d.sendEnd = append(d.sendEnd, i, len(d.sendOOB))
+		msgs++
+	}
+	return msgs
+}
+
+// replyLen, replyOOB and samePeer read the queued replies.
+func (c *Conn) replyLen(i int) int {
+	start := 0
+	if i > 0 {
+		start = c.dg.outEnds[2*i-2]
+	}
+	return c.dg.outEnds[2*i] - start
+}
+
+func (c *Conn) replyOOB(i int) []byte {
+	start := 0
+	if i > 0 {
+		start = c.dg.outEnds[2*i-1]
+	}
+	return c.dg.outOOB[start:c.dg.outEnds[2*i+1]]
+}
+
+func (c *Conn) samePeer(i, j int) bool {
+	d := &c.dg
+	if d.out.msgs[i].Hdr.Namelen != d.out.msgs[j].Hdr.Namelen || string(c.replyOOB(i)) != string(c.replyOOB(j)) {
+		return false
+	}
+	n := int(d.out.msgs[i].Hdr.Namelen)
+	a := (*[unix.SizeofSockaddrAny]byte)(unsafe.Pointer(&d.out.names[i]))
+	b := (*[unix.SizeofSockaddrAny]byte)(unsafe.Pointer(&d.out.names[j]))
+	return string(a[:n]) == string(b[:n])
 }
 
 // peerSockaddr converts the current datagram's raw sender address.

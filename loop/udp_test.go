@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -22,9 +23,12 @@ func (addrEcho) OnTraffic(c *Conn) Action {
 }
 
 func TestUDPBatchesRouteEveryReply(t *testing.T) {
-	for _, batch := range []int{1, 16} {
-		t.Run(fmt.Sprintf("batch=%d", batch), func(t *testing.T) {
-			_, addrs := startEngine(t, addrEcho{}, []string{"udp://127.0.0.1:0"}, WithUDPBatch(batch))
+	for _, tc := range []struct {
+		batch   int
+		offload bool
+	}{{batch: 1}, {batch: 16}, {batch: 16, offload: true}} {
+		t.Run(fmt.Sprintf("batch=%d offload=%v", tc.batch, tc.offload), func(t *testing.T) {
+			_, addrs := startEngine(t, addrEcho{}, []string{"udp://127.0.0.1:0"}, WithUDPBatch(tc.batch), WithUDPOffload(tc.offload))
 			const clients, inFlight = 8, 64
 			var wg sync.WaitGroup
 			errs := make(chan error, clients)
@@ -119,5 +123,45 @@ func TestUDPWriteOutsideOnTrafficAndOversize(t *testing.T) {
 	}
 	if err := <-h.errs; err == nil {
 		t.Error("Write after OnTraffic returned succeeded; there is no datagram to reply to")
+	}
+}
+
+// sizeEcho answers each datagram with as many bytes as it had, so that a
+// burst of equal datagrams to one peer can leave as one segmented send.
+type sizeEcho struct{ BaseHandler }
+
+func (sizeEcho) OnTraffic(c *Conn) Action {
+	b, _ := c.Next(-1)
+	c.Write(b)
+	return None
+}
+
+func TestUDPOffloadKeepsDatagramBoundaries(t *testing.T) {
+	_, addrs := startEngine(t, sizeEcho{}, []string{"udp://127.0.0.1:0"}, WithUDPOffload(true), WithLoops(1))
+	c, err := net.DialUDP("udp", nil, addrs[0].(*net.UDPAddr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A burst of equal datagrams (which GRO may coalesce and GSO may send as
+	// one) and a shorter last one: each must come back alone and intact.
+	sizes := []int{1200, 1200, 1200, 1200, 1200, 1200, 1200, 700}
+	for i, n := range sizes {
+		c.Write(bytes.Repeat([]byte{byte('a' + i)}, n))
+	}
+	got := map[string]bool{}
+	buf := make([]byte, 64<<10)
+	for range sizes {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		n, err := c.Read(buf)
+		if err != nil {
+			t.Fatalf("after %d replies: %v", len(got), err)
+		}
+		got[string(buf[:n])] = true
+	}
+	for i, n := range sizes {
+		if !got[string(bytes.Repeat([]byte{byte('a' + i)}, n))] {
+			t.Errorf("datagram %d (%d bytes) did not come back intact and alone", i, n)
+		}
 	}
 }
