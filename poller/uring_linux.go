@@ -1,4 +1,464 @@
 package poller
 
-// newURing is the io_uring backend; it is being written (issue 9).
-func newURing(Options) (Poller, error) { return nil, unsupported(IOURing, "not built yet") }
+import (
+	"errors"
+	"os"
+	"sync/atomic"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/uring"
+)
+
+// uringPoller is the io_uring backend as a readiness poller: one poll request
+// per watched descriptor, reported from the ring's completions.
+//
+// The ring is set up with SINGLE_ISSUER and DEFER_TASKRUN, so it belongs to
+// the OS thread that created it: it is created on the first Add, Modify,
+// Delete or Wait, which the loop calls from its goroutine locked to its
+// thread, never in New, which another goroutine calls. Wake and Close, which
+// other goroutines call, use only the eventfd and the ring's descriptor.
+//
+// Level-triggered (the default), each descriptor gets a one-shot poll, and a
+// poll that completes is armed again at the start of the next Wait: the new
+// poll completes at once, inside that Wait's io_uring_enter, while the
+// descriptor stays ready, so it is reported on every Wait as epoll reports it.
+// Edge-triggered, each descriptor gets a multishot poll that posts one
+// completion per wake-up of the socket, as EPOLLET does, and stays armed.
+//
+// io_uring always polls for POLLRDHUP, which is not reported. A level-
+// triggered poll that completes with nothing else (a half-closed socket whose
+// reading is paused) is followed by a multishot poll, which completes only on
+// the socket's next change, so that the loop does not spin on it; once that
+// change is reported the descriptor goes back to one-shot polls.
+//
+// Add, Modify and Delete only record what they want; the next Wait queues the
+// poll removals and additions and hands them to the kernel in the same
+// io_uring_enter that waits. A completion's user_data carries the descriptor
+// and a generation counter bumped for every poll armed, so completions of
+// polls removed by Delete or Modify, or of a descriptor number since reused,
+// are recognised and dropped.
+type uringPoller struct {
+	ring   *uring.Ring // nil until the first use, on the loop's thread
+	wakefd int
+	edge   bool
+	closed atomic.Bool
+	woken  atomic.Bool // a wake-up is pending in wakefd
+
+	fds       []uringFd // by descriptor
+	arms      []int32   // descriptors whose poll the next Wait arms
+	removes   []uint64  // user_data of polls the next Wait removes
+	wakeArmed bool      // the eventfd's multishot poll is armed
+	seq       uint32    // counts Waits, to merge completions for one fd
+}
+
+// uringFd is the state of one descriptor number.
+type uringFd struct {
+	gen      uint32 // generation of the newest poll armed for the descriptor
+	interest Event
+	flags    uint8
+	seq      uint32 // the Wait that gave it slot
+	slot     int32  // its entry in that Wait's ready slice
+}
+
+const (
+	fdWatched uint8 = 1 << iota // between Add and Delete
+	fdArmed                     // a poll of generation gen is in the kernel
+	fdMulti                     // that poll is multishot
+	fdQuiet                     // level-triggered: arm a multishot poll (see uringPoller)
+	fdQueued                    // listed in arms
+	fdBroken                    // a poll failed: none is armed until Modify or Add
+)
+
+// Special user_data values; a descriptor's polls have fd in the low 32 bits,
+// and no descriptor is 0xffffffff.
+const (
+	udWake   = ^uint64(0)     // the eventfd's poll
+	udIgnore = ^uint64(0) - 1 // poll removals, whose failures need no answer
+)
+
+// Ring sizes; variables so that tests can make the queues overflow.
+var (
+	uringSQEntries uint32 = 256
+	uringCQEntries uint32 = 4096
+)
+
+func newURing(opts Options) (Poller, error) {
+	if err := uringUsable(); err != nil {
+		return nil, err
+	}
+	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	if err != nil {
+		return nil, os.NewSyscallError("eventfd", err)
+	}
+	return &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered}, nil
+}
+
+// start creates the ring on the calling thread, which owns it from then on.
+func (p *uringPoller) start() error {
+	if p.closed.Load() {
+		return ErrClosed
+	}
+	if p.ring != nil {
+		return nil
+	}
+	r, err := uring.New(uringSQEntries, uring.Options{CQEntries: uringCQEntries})
+	if err != nil {
+		return err
+	}
+	p.ring = r
+	return nil
+}
+
+// state returns fd's entry, growing the table to hold it.
+func (p *uringPoller) state(fd int) (*uringFd, error) {
+	if fd < 0 || fd >= 1<<31-1 {
+		return nil, os.NewSyscallError("io_uring poll", unix.EBADF)
+	}
+	if fd >= len(p.fds) {
+		n := max(2*len(p.fds), fd+1, 64)
+		fds := make([]uringFd, n)
+		copy(fds, p.fds)
+		p.fds = fds
+	}
+	return &p.fds[fd], nil
+}
+
+// watched returns fd's entry if Add watches it.
+func (p *uringPoller) watched(fd int) (*uringFd, error) {
+	if err := p.start(); err != nil {
+		return nil, err
+	}
+	if fd < 0 || fd >= len(p.fds) || p.fds[fd].flags&fdWatched == 0 {
+		return nil, os.NewSyscallError("io_uring poll", unix.ENOENT)
+	}
+	return &p.fds[fd], nil
+}
+
+func (p *uringPoller) Add(fd int, interest Event) error {
+	if err := p.start(); err != nil {
+		return err
+	}
+	st, err := p.state(fd)
+	if err != nil {
+		return err
+	}
+	if st.flags&fdWatched != 0 {
+		return os.NewSyscallError("io_uring poll", unix.EEXIST)
+	}
+	st.flags = fdWatched | st.flags&fdQueued
+	st.interest = interest
+	p.queueArm(fd)
+	return nil
+}
+
+func (p *uringPoller) Modify(fd int, interest Event) error {
+	st, err := p.watched(fd)
+	if err != nil {
+		return err
+	}
+	if !p.edge && interest == st.interest && st.flags&(fdArmed|fdMulti|fdBroken) == fdArmed {
+		// Level-triggered, the armed poll already reports what is asked.
+		// Edge-triggered, a new poll reports readiness again, as
+		// EPOLL_CTL_MOD does, which callers may rely on.
+		return nil
+	}
+	st.interest = interest
+	st.flags &^= fdQuiet | fdBroken
+	p.disarm(fd, st)
+	p.queueArm(fd)
+	return nil
+}
+
+func (p *uringPoller) Delete(fd int) error {
+	st, err := p.watched(fd)
+	if err != nil {
+		return err
+	}
+	p.disarm(fd, st)
+	// The caller closes fd next; the poll holds a reference to the file
+	// until the next Wait removes it, which is in the same loop turn.
+	st.flags &= fdQueued
+	return nil
+}
+
+// disarm queues the removal of fd's armed poll, if any.
+func (p *uringPoller) disarm(fd int, st *uringFd) {
+	if st.flags&fdArmed != 0 {
+		p.removes = append(p.removes, userData(fd, st.gen))
+		st.flags &^= fdArmed | fdMulti
+	}
+}
+
+// queueArm lists fd for a poll at the next Wait.
+func (p *uringPoller) queueArm(fd int) {
+	st := &p.fds[fd]
+	if st.flags&fdQueued == 0 {
+		st.flags |= fdQueued
+		p.arms = append(p.arms, int32(fd))
+	}
+}
+
+func userData(fd int, gen uint32) uint64 { return uint64(gen)<<32 | uint64(uint32(fd)) }
+
+// pollMask is the poll(2) mask for interest; POLLERR and POLLHUP (and
+// POLLRDHUP) are always polled for by io_uring.
+func pollMask(interest Event) uint32 {
+	var m uint32
+	if interest&Readable != 0 {
+		m |= unix.POLLIN
+	}
+	if interest&Writable != 0 {
+		m |= unix.POLLOUT
+	}
+	return m
+}
+
+// fromPoll maps a completed poll's mask; POLLRDHUP is not reported (a read
+// finds the end of input), POLLNVAL counts as an error.
+func fromPoll(m uint32) Event {
+	var e Event
+	if m&(unix.POLLIN|unix.POLLPRI) != 0 {
+		e |= Readable
+	}
+	if m&unix.POLLOUT != 0 {
+		e |= Writable
+	}
+	if m&unix.POLLHUP != 0 {
+		e |= Hangup
+	}
+	if m&(unix.POLLERR|unix.POLLNVAL) != 0 {
+		e |= Error
+	}
+	return e
+}
+
+// queue puts the pending poll removals and additions in the submission
+// queue, oldest first, so a removal always precedes the poll that replaces
+// it. It reports false if some are left for want of room.
+func (p *uringPoller) queue() bool {
+	if !p.wakeArmed {
+		sqe := p.getSQE()
+		if sqe == nil {
+			return false
+		}
+		sqe.PrepPollAdd(p.wakefd, unix.POLLIN, true)
+		sqe.UserData = udWake
+		p.wakeArmed = true
+	}
+	i := 0
+	for ; i < len(p.removes); i++ {
+		sqe := p.getSQE()
+		if sqe == nil {
+			break
+		}
+		sqe.PrepPollRemove(p.removes[i])
+		sqe.UserData = udIgnore
+		sqe.Flags |= uring.IOSQE_CQE_SKIP_SUCCESS
+	}
+	p.removes = p.removes[:copy(p.removes, p.removes[i:])]
+	if len(p.removes) > 0 {
+		return false
+	}
+	i = 0
+	for ; i < len(p.arms); i++ {
+		fd := int(p.arms[i])
+		st := &p.fds[fd]
+		if st.flags&(fdWatched|fdArmed|fdBroken) != fdWatched {
+			st.flags &^= fdQueued
+			continue
+		}
+		sqe := p.getSQE()
+		if sqe == nil {
+			break
+		}
+		st.flags &^= fdQueued | fdMulti
+		st.flags |= fdArmed
+		st.gen++
+		multi := p.edge || st.flags&fdQuiet != 0
+		if multi {
+			st.flags |= fdMulti
+		}
+		sqe.PrepPollAdd(fd, pollMask(st.interest), multi)
+		sqe.UserData = userData(fd, st.gen)
+	}
+	p.arms = p.arms[:copy(p.arms, p.arms[i:])]
+	return len(p.arms) == 0
+}
+
+// getSQE returns a free SQE, submitting the full queue to make room (the
+// only extra io_uring_enter, when more than the queue holds changed in one
+// turn); nil if the kernel takes none now.
+func (p *uringPoller) getSQE() *uring.SQE {
+	if sqe := p.ring.GetSQE(); sqe != nil {
+		return sqe
+	}
+	if _, err := p.ring.Submit(); err != nil {
+		return nil // the Wait's own enter reports it
+	}
+	return p.ring.GetSQE()
+}
+
+func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
+	if len(ready) == 0 {
+		return 0, nil
+	}
+	if err := p.start(); err != nil {
+		return 0, err
+	}
+	wait := uint32(1)
+	if !p.queue() || timeout == 0 || p.woken.Load() {
+		wait, timeout = 0, 0
+	}
+	if _, err := p.ring.SubmitAndWait(wait, timeout); err != nil {
+		return 0, p.enterError(err)
+	}
+	return p.reap(ready)
+}
+
+// enterError explains the one failure a caller can cause.
+func (p *uringPoller) enterError(err error) error {
+	if errors.Is(err, unix.EEXIST) {
+		return errors.New("poller: io_uring ring used from a thread other than its own; " +
+			"the goroutine calling Add, Modify, Delete and Wait must hold runtime.LockOSThread: " + err.Error())
+	}
+	if p.closed.Load() {
+		return ErrClosed
+	}
+	return err
+}
+
+// reap turns completions into ready descriptors, one entry per descriptor,
+// until the CQ ring is empty or ready is full; what is left waits for the
+// next Wait. Completions held back after a CQ overflow are brought in as the
+// ring empties.
+func (p *uringPoller) reap(ready []Ready) (int, error) {
+	p.seq++
+	r := p.ring
+	n := 0
+	for n < len(ready) {
+		c := r.PeekCQE()
+		if c == nil {
+			if !r.OverflowPending() {
+				break
+			}
+			if err := r.FlushCQ(); err != nil {
+				return n, err
+			}
+			if r.CQReady() == 0 {
+				break
+			}
+			continue
+		}
+		ud, res, more := c.UserData, c.Res, c.Flags&uring.IORING_CQE_F_MORE != 0
+		r.AdvanceCQ(1)
+		n = p.complete(ud, res, more, ready, n)
+	}
+	return n, nil
+}
+
+// complete handles one completion and returns how many entries of ready are
+// filled after it.
+func (p *uringPoller) complete(ud uint64, res int32, more bool, ready []Ready, n int) int {
+	switch ud {
+	case udWake:
+		// The counter is never read: every write to an eventfd wakes its
+		// multishot poll, whatever the count.
+		p.woken.Store(false)
+		if !more {
+			p.wakeArmed = false
+		}
+		return n
+	case udIgnore:
+		return n
+	}
+	fd, gen := int(int32(uint32(ud))), uint32(ud>>32)
+	if fd < 0 || fd >= len(p.fds) {
+		return n
+	}
+	st := &p.fds[fd]
+	if st.flags&(fdWatched|fdArmed) != fdWatched|fdArmed || st.gen != gen {
+		return n // a poll removed by Delete or Modify
+	}
+	if !more {
+		st.flags &^= fdArmed | fdMulti
+	}
+	var ev Event
+	switch {
+	case res < 0:
+		// The poll failed (a descriptor closed before Delete, -EBADF):
+		// report an error for the caller to find, and poll no more until
+		// Modify or Add.
+		st.flags |= fdBroken
+		ev = Error
+	case p.edge:
+		ev = fromPoll(uint32(res))
+	default:
+		ev = fromPoll(uint32(res))
+		if ev == 0 {
+			st.flags |= fdQuiet // POLLRDHUP alone: wait for a change
+			break
+		}
+		st.flags &^= fdQuiet
+		if more {
+			// A quiet multishot poll saw a change: back to one-shot polls,
+			// which report again while the descriptor stays ready.
+			p.disarm(fd, st)
+		}
+	}
+	if st.flags&(fdArmed|fdBroken) == 0 {
+		p.queueArm(fd)
+	}
+	if ev == 0 {
+		return n
+	}
+	if st.seq == p.seq && int(st.slot) < n && ready[st.slot].Fd == fd {
+		ready[st.slot].Events |= ev
+		return n
+	}
+	st.seq, st.slot = p.seq, int32(n)
+	ready[n] = Ready{Fd: fd, Events: ev}
+	return n + 1
+}
+
+func (p *uringPoller) Wake() error {
+	if p.closed.Load() {
+		return ErrClosed
+	}
+	if p.woken.Swap(true) {
+		return nil
+	}
+	one := uint64(1)
+	buf := (*[8]byte)(unsafe.Pointer(&one))[:]
+	for {
+		_, err := unix.Write(p.wakefd, buf)
+		switch err {
+		case nil, unix.EAGAIN: // EAGAIN: the counter is saturated, so a wake-up is pending anyway.
+			return nil
+		case unix.EINTR:
+			continue
+		}
+		return os.NewSyscallError("write", err)
+	}
+}
+
+// Close closes the eventfd and the ring, which may be done from any thread:
+// the kernel cancels the polls still armed as it tears the ring down.
+func (p *uringPoller) Close() error {
+	if p.closed.Swap(true) {
+		return ErrClosed
+	}
+	var errs []error
+	if err := unix.Close(p.wakefd); err != nil {
+		errs = append(errs, os.NewSyscallError("close", err))
+	}
+	if p.ring != nil {
+		if err := p.ring.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		p.ring = nil
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,156 @@
+package poller
+
+import (
+	"errors"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/uring"
+)
+
+// newTestURing returns an io_uring poller with rings of sq and cq entries,
+// closed when the test ends; the caller's goroutine must be locked to its
+// thread, for good (see eachBackend in poller_unix_test.go).
+func newTestURing(t *testing.T, opts Options, sq, cq uint32) *uringPoller {
+	t.Helper()
+	oldSQ, oldCQ := uringSQEntries, uringCQEntries
+	uringSQEntries, uringCQEntries = sq, cq
+	t.Cleanup(func() { uringSQEntries, uringCQEntries = oldSQ, oldCQ })
+	opts.Backend = IOURing
+	p, err := New(opts)
+	if errors.Is(err, errors.ErrUnsupported) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	up := p.(*uringPoller)
+	// Create the ring now, with the sizes asked for.
+	if _, err := up.Wait(make([]Ready, 1), 0); err != nil {
+		t.Fatal(err)
+	}
+	return up
+}
+
+// TestURingQueuesOverflow watches more ready sockets than the submission
+// queue holds polls and than the completion queue holds completions, with a
+// ready slice smaller still: every socket is reported, once per Wait at
+// most, and level-triggered, again on later Waits.
+func TestURingQueuesOverflow(t *testing.T) {
+	runtime.LockOSThread()
+	for _, edge := range []bool{false, true} {
+		p := newTestURing(t, Options{EdgeTriggered: edge}, 4, 8)
+		if p.ring.SQEntries() != 4 || p.ring.CQEntries() != 8 {
+			t.Fatalf("rings of %d and %d entries, want 4 and 8", p.ring.SQEntries(), p.ring.CQEntries())
+		}
+		const nfd = 64
+		var fds []int
+		for range nfd {
+			pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { unix.Close(pair[0]); unix.Close(pair[1]) })
+			if err := p.Add(pair[0], Readable); err != nil {
+				t.Fatal(err)
+			}
+			unix.Write(pair[1], []byte("x"))
+			fds = append(fds, pair[0])
+		}
+		overflowed := false
+		for round := range 2 {
+			seen := map[int]bool{}
+			ready := make([]Ready, 10)
+			for waits := 0; len(seen) < nfd; waits++ {
+				if waits > 200 {
+					t.Fatalf("edge %v round %d: %d of %d sockets reported after %d Waits", edge, round, len(seen), nfd, waits)
+				}
+				n, err := p.Wait(ready, time.Second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				overflowed = overflowed || p.ring.OverflowPending()
+				once := map[int]bool{}
+				for _, r := range ready[:n] {
+					if once[r.Fd] {
+						t.Fatalf("edge %v: fd %d reported twice in one Wait: %v", edge, r.Fd, ready[:n])
+					}
+					once[r.Fd] = true
+					if r.Events != Readable {
+						t.Fatalf("edge %v: fd %d: %v, want Readable", edge, r.Fd, r.Events)
+					}
+					seen[r.Fd] = true
+				}
+			}
+			if edge {
+				break // reported once per change: nothing more to see
+			}
+		}
+		if !overflowed {
+			t.Errorf("edge %v: the completion queue never overflowed", edge)
+		}
+		if d := p.ring.Dropped(); d != 0 {
+			t.Errorf("edge %v: the kernel dropped %d completions", edge, d)
+		}
+		for _, fd := range fds {
+			if err := p.Delete(fd); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestURingOtherThread uses the poller from a thread other than the one that
+// created its ring, and gets an error that says what to do.
+func TestURingOtherThread(t *testing.T) {
+	runtime.LockOSThread()
+	p := newTestURing(t, Options{}, 8, 16)
+	if p.ring.Flags()&uring.IORING_SETUP_SINGLE_ISSUER == 0 {
+		t.Skip("SINGLE_ISSUER not granted")
+	}
+	errc := make(chan error)
+	go func() {
+		runtime.LockOSThread() // a fresh thread, ended with the goroutine
+		p.Wake()
+		_, err := p.Wait(make([]Ready, 4), time.Second)
+		errc <- err
+	}()
+	if err := <-errc; err == nil || !strings.Contains(err.Error(), "LockOSThread") {
+		t.Fatalf("Wait from another thread: %v, want an error naming LockOSThread", err)
+	}
+}
+
+// TestURingFailedPoll reports a poll that the kernel refused (a descriptor
+// closed without Delete) as an Error, once, and does not poll it again.
+func TestURingFailedPoll(t *testing.T) {
+	runtime.LockOSThread()
+	p := newTestURing(t, Options{}, 8, 16)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(fds[1])
+	if err := p.Add(fds[0], Readable); err != nil {
+		t.Fatal(err)
+	}
+	unix.Close(fds[0]) // before the Wait that submits its poll
+	ready := make([]Ready, 4)
+	n, err := p.Wait(ready, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 || ready[0].Fd != fds[0] || ready[0].Events != Error {
+		t.Fatalf("Wait = %v, want fd %d with Error", ready[:n], fds[0])
+	}
+	if n, _ := p.Wait(ready, 10*time.Millisecond); n != 0 {
+		t.Fatalf("second Wait = %v, want nothing", ready[:n])
+	}
+	if err := p.Delete(fds[0]); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,87 @@
+package poller
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/uring"
+)
+
+// uringUsable reports, once per process, whether this kernel lets the
+// io_uring backend run; an error matches errors.ErrUnsupported.
+var uringUsable = sync.OnceValue(probeURing)
+
+// uringFeatures are what the backend relies on: a timeout on the wait
+// (EXT_ARG, Linux 5.11), no completion lost to a full CQ ring (NODROP, 5.5)
+// and poll removals that post nothing when they succeed (CQE_SKIP, 5.17,
+// which also implies multishot poll, 5.13).
+var uringFeatures = []struct {
+	bit  uint32
+	name string
+}{
+	{uring.IORING_FEAT_EXT_ARG, "IORING_FEAT_EXT_ARG"},
+	{uring.IORING_FEAT_NODROP, "IORING_FEAT_NODROP"},
+	{uring.IORING_FEAT_CQE_SKIP, "IORING_FEAT_CQE_SKIP"},
+}
+
+// uringOps are the opcodes the backend submits.
+var uringOps = []struct {
+	op   uint8
+	name string
+}{
+	{uring.IORING_OP_POLL_ADD, "IORING_OP_POLL_ADD"},
+	{uring.IORING_OP_POLL_REMOVE, "IORING_OP_POLL_REMOVE"},
+}
+
+// probeURing sets up a small ring, asks it for the features and opcodes the
+// backend needs and closes it.
+func probeURing() error {
+	// A SINGLE_ISSUER ring answers only the thread that created it.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	r, err := uring.New(2, uring.Options{})
+	if err != nil {
+		return unsupported(IOURing, setupFailure(err))
+	}
+	defer r.Close()
+	for _, f := range uringFeatures {
+		if r.Features()&f.bit == 0 {
+			return unsupported(IOURing, "kernel lacks "+f.name)
+		}
+	}
+	probe, err := r.Probe()
+	if err != nil {
+		return unsupported(IOURing, "probe: "+err.Error())
+	}
+	for _, o := range uringOps {
+		if !probe.Supported(o.op) {
+			return unsupported(IOURing, "kernel lacks "+o.name)
+		}
+	}
+	return nil
+}
+
+// setupFailure explains why io_uring_setup failed.
+func setupFailure(err error) string {
+	switch {
+	case errors.Is(err, unix.ENOSYS):
+		return "kernel built without io_uring: " + err.Error()
+	case errors.Is(err, unix.EPERM):
+		why := "a seccomp filter or kernel.io_uring_disabled"
+		if b, rerr := os.ReadFile("/proc/sys/kernel/io_uring_disabled"); rerr == nil {
+			if v := strings.TrimSpace(string(b)); v != "0" {
+				why = "kernel.io_uring_disabled = " + v
+			} else {
+				why = "a seccomp filter (kernel.io_uring_disabled = 0)"
+			}
+		}
+		return fmt.Sprintf("refused by %s: %v", why, err)
+	}
+	return err.Error()
+}
