@@ -36,7 +36,7 @@ type Conn struct {
 
 	fds   []int          // descriptors received with the current input
 	oob   []byte         // control data of the current datagram (WithAncillary)
-	dg    dgramState     // datagram sockets: the batch being served
+	dg    *dgramState    // datagram sockets only: the batch being served
 	in    []byte         // unconsumed input: in the loop's read buffer or in stash
 	stash buffer.Inbound // input kept between callbacks
 	out   buffer.Queue

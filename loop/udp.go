@@ -25,6 +25,7 @@ const maxDatagram = 65507
 func (l *Loop) openPacketConn(fd int, ln *listener) {
 	c := newConn(l, fd, ln.ep.network, false, nil)
 	c.state = stateOpen
+	c.dg = new(dgramState)
 	c.enableOffload()
 	if l.eng.cfg.ancillary {
 		// Both on an IPv6 socket: a dual-stack one also receives IPv4.

@@ -43,7 +43,7 @@ func (c *Conn) batchSize() int { return c.l.eng.cfg.udpBatch }
 
 func (c *Conn) initBatch() {
 	n := c.batchSize()
-	d := &c.dg
+	d := c.dg
 	d.in, d.out = newMmsgBatch(n), newMmsgBatch(n)
 	d.data = make([]byte, n*maxDatagram)
 	d.cur = -1
@@ -82,7 +82,7 @@ func groSegment(oob []byte) int {
 
 // recvBatch reads up to batchSize datagrams with one recvmmsg.
 func (c *Conn) recvBatch() (int, error) {
-	d := &c.dg
+	d := c.dg
 	if d.in.msgs == nil {
 		c.initBatch()
 	}
@@ -108,7 +108,7 @@ func (c *Conn) recvBatch() (int, error) {
 // datagram returns the payload and control data of datagram i of the batch
 // and makes its sender the reply address.
 func (c *Conn) datagram(i int) ([]byte, []byte) {
-	d := &c.dg
+	d := c.dg
 	d.cur = i
 	m := &d.in.msgs[i]
 	var oob []byte
@@ -122,7 +122,7 @@ func (c *Conn) datagram(i int) ([]byte, []byte) {
 
 // currentPeer returns the raw address of the datagram being served.
 func (c *Conn) currentPeer() (*unix.RawSockaddrAny, uint32, bool) {
-	d := &c.dg
+	d := c.dg
 	if d.cur < 0 || d.in.msgs == nil {
 		return nil, 0, false
 	}
@@ -136,7 +136,7 @@ func (c *Conn) sendDatagrams(bufs ...[]byte) (int, error) {
 	if !ok {
 		return 0, errNoDatagram(c.network)
 	}
-	d := &c.dg
+	d := c.dg
 	if len(d.outEnds)/2 == len(d.out.msgs) {
 		c.flushReplies()
 	}
@@ -169,7 +169,7 @@ func (c *Conn) endBatch() {
 // full send buffer, an unreachable peer) is dropped, as UDP drops it
 // anywhere else on the path.
 func (c *Conn) flushReplies() {
-	d := &c.dg
+	d := c.dg
 	count := len(d.outEnds) / 2
 	if count == 0 {
 		return
@@ -223,7 +223,7 @@ const (
 // message's control data into sendOOB; it returns the number of messages.
 // Message k covers replies sendEnd[2k-2] (or 0) up to sendEnd[2k].
 func (c *Conn) groupReplies(count int) int {
-	d := &c.dg
+	d := c.dg
 	msgs := 0
 	for i := 0; i < count; {
 		start, size := i, c.replyLen(i)
@@ -265,7 +265,7 @@ func (c *Conn) replyOOB(i int) []byte {
 }
 
 func (c *Conn) samePeer(i, j int) bool {
-	d := &c.dg
+	d := c.dg
 	if d.out.msgs[i].Hdr.Namelen != d.out.msgs[j].Hdr.Namelen || string(c.replyOOB(i)) != string(c.replyOOB(j)) {
 		return false
 	}

@@ -35,7 +35,7 @@ func (c *Conn) recvBatch() (int, error) {
 
 func (c *Conn) datagram(int) ([]byte, []byte) { return c.dg.data, c.dg.oob }
 
-func (c *Conn) endBatch() { c.remote, c.dg = nil, dgramState{} }
+func (c *Conn) endBatch() { c.remote, *c.dg = nil, dgramState{} }
 
 // sendDatagrams sends bufs as one datagram to the current sender at once.
 func (c *Conn) sendDatagrams(bufs ...[]byte) (int, error) {
