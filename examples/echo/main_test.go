@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 )
@@ -22,18 +23,34 @@ func TestCommandLine(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	unixAddr := func(t *testing.T) string { return filepath.Join(t.TempDir(), "echo.sock") }
 	for _, tc := range []struct {
 		network string
 		addr    func(t *testing.T) string
+		backend string
 	}{
 		{network: "tcp", addr: freePort("tcp")},
 		{network: "udp", addr: freePort("udp")},
-		{network: "unix", addr: func(t *testing.T) string { return filepath.Join(t.TempDir(), "echo.sock") }},
+		{network: "unix", addr: unixAddr},
+		{network: "tcp", addr: freePort("tcp"), backend: "io_uring"},
+		{network: "udp", addr: freePort("udp"), backend: "io_uring"},
+		{network: "unix", addr: unixAddr, backend: "io_uring"},
 	} {
-		t.Run(tc.network, func(t *testing.T) {
-			addr := tc.addr(t)
+		name := tc.network
+		if tc.backend != "" {
+			name += "-" + tc.backend
+		}
+		t.Run(name, func(t *testing.T) {
+			args := []string{"-network", tc.network, "-addr", tc.addr(t), "-loops", "2"}
+			if tc.backend != "" {
+				if runtime.GOOS != "linux" {
+					t.Skip("io_uring is Linux's")
+				}
+				args = append(args, "-backend", tc.backend)
+			}
+			addr := args[3]
 			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(bin, "-network", tc.network, "-addr", addr, "-loops", "2")
+			cmd := exec.Command(bin, args...)
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -56,6 +73,21 @@ func TestCommandLine(t *testing.T) {
 				t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
 			}
 		})
+	}
+}
+
+// TestUnknownBackend refuses a backend name it does not know.
+func TestUnknownBackend(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "echo")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "-backend", "bogus").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
+		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
 	}
 }
 

@@ -33,6 +33,7 @@ import (
 
 	"github.com/sockloop/sockloop/codec/proxyproto"
 	"github.com/sockloop/sockloop/loop"
+	"github.com/sockloop/sockloop/poller"
 )
 
 const (
@@ -187,10 +188,10 @@ func main() {
 	header := flag.String("proxy-protocol", "", "send a PROXY protocol header to the upstream: v1 or v2")
 	splice := flag.Bool("splice", false, "move bytes with splice(2) through a pipe, never through user space (Linux)")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
-	backend := flag.String("backend", "epoll", "poller backend: epoll (io_uring is not available yet)")
+	backend := flag.String("backend", "epoll", "poller backend: epoll or io_uring (epoll where the kernel refuses io_uring)")
 	flag.Parse()
-	if *backend != "epoll" {
-		fmt.Fprintf(os.Stderr, "proxy: backend %q is not available; use epoll\n", *backend)
+	if *backend != string(poller.Epoll) && *backend != string(poller.IOURing) {
+		fmt.Fprintf(os.Stderr, "proxy: unknown backend %q; use epoll or io_uring\n", *backend)
 		os.Exit(2)
 	}
 	p := &proxy{splice: *splice}
@@ -217,7 +218,7 @@ func main() {
 	p.upstream = ua.AddrPort().String()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = loop.Serve(ctx, p, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithWriteWatermarks(lowWater, highWater))
+	err = loop.Serve(ctx, p, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(poller.Backend(*backend)), loop.WithWriteWatermarks(lowWater, highWater))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		os.Exit(1)

@@ -87,10 +87,14 @@ func TestProxy(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	for _, tc := range []struct {
-		name   string
-		header string
-		splice bool
-	}{{"plain", "", false}, {"v1", "v1", false}, {"v2", "v2", false}, {"splice", "", true}, {"splice-v2", "v2", true}} {
+		name    string
+		header  string
+		splice  bool
+		backend string
+	}{
+		{"plain", "", false, ""}, {"v1", "v1", false, ""}, {"v2", "v2", false, ""}, {"splice", "", true, ""}, {"splice-v2", "v2", true, ""},
+		{"io_uring", "", false, "io_uring"}, {"io_uring-splice-v2", "v2", true, "io_uring"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.splice && runtime.GOOS != "linux" {
 				t.Skip("splice(2) is Linux's")
@@ -105,6 +109,12 @@ func TestProxy(t *testing.T) {
 			if tc.splice {
 				args = append(args, "-splice")
 			}
+			if tc.backend != "" {
+				if runtime.GOOS != "linux" {
+					t.Skip("io_uring is Linux's")
+				}
+				args = append(args, "-backend", tc.backend)
+			}
 			cmd := exec.Command(build(t), args...)
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
@@ -117,7 +127,7 @@ func TestProxy(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range 4 {
 				size := 1<<20 + i*333_333
-				if tc.name == "plain" && i == 0 {
+				if (tc.name == "plain" || tc.name == "io_uring") && i == 0 {
 					size = 16 << 20 // one big transfer: exercises backpressure
 				}
 				wg.Add(1)
@@ -381,7 +391,7 @@ func TestFlags(t *testing.T) {
 		t.Skip("runs the example")
 	}
 	for _, args := range [][]string{
-		{"-backend", "io_uring", "-upstream", "127.0.0.1:1"},
+		{"-backend", "bogus", "-upstream", "127.0.0.1:1"},
 		{"-addr", "127.0.0.1:0"}, // no -upstream
 		{"-upstream", "127.0.0.1:1", "-proxy-protocol", "v3"},
 	} {

@@ -23,6 +23,7 @@ import (
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/resp"
 	"github.com/sockloop/sockloop/loop"
+	"github.com/sockloop/sockloop/poller"
 )
 
 // loopState is what one loop reuses for every command it serves.
@@ -205,16 +206,16 @@ func lower(dst, b []byte) []byte {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
-	backend := flag.String("backend", "epoll", "poller backend: epoll (io_uring is not available yet)")
+	backend := flag.String("backend", "epoll", "poller backend: epoll or io_uring (epoll where the kernel refuses io_uring)")
 	flag.Parse()
-	if *backend != "epoll" {
-		fmt.Fprintf(os.Stderr, "redis: backend %q is not available; use epoll\n", *backend)
+	if *backend != string(poller.Epoll) && *backend != string(poller.IOURing) {
+		fmt.Fprintf(os.Stderr, "redis: unknown backend %q; use epoll or io_uring\n", *backend)
 		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := &server{db: newStore()}
-	if err := loop.Serve(ctx, s, "tcp://"+*addr, loop.WithLoops(*loops)); err != nil {
+	if err := loop.Serve(ctx, s, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(poller.Backend(*backend))); err != nil {
 		fmt.Fprintln(os.Stderr, "redis:", err)
 		os.Exit(1)
 	}

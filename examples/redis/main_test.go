@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -153,13 +154,43 @@ func TestCommandLine(t *testing.T) {
 	}
 }
 
-func TestBackendRefused(t *testing.T) {
+// TestBackend refuses a backend name it does not know and serves on
+// io_uring (where the kernel refuses it, the engine runs on epoll instead).
+func TestBackend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example")
 	}
-	out, err := exec.Command(build(t), "-backend", "io_uring").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("io_uring")) {
-		t.Fatalf("-backend io_uring: %v, %q; want exit status 2 naming the backend", err, out)
+	out, err := exec.Command(build(t), "-backend", "bogus").CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
+		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
+	}
+	if runtime.GOOS != "linux" {
+		t.Skip("io_uring is Linux's")
+	}
+	addr := freePort(t)
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	c := dialRetry(t, addr)
+	defer c.Close()
+	br := bufio.NewReader(c)
+	c.Write(append(command("SET k v"), command("GET k")...))
+	if got := readReply(t, br); got != "+OK" {
+		t.Errorf("SET: %q", got)
+	}
+	if got := readReply(t, br); got != "$1 v" {
+		t.Errorf("GET: %q", got)
+	}
+	cmd.Process.Signal(os.Interrupt)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
+	}
+	if stdout.Len()+stderr.Len() != 0 {
+		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
 	}
 }
 
