@@ -8,6 +8,7 @@
 //	compare server -impl gnet -addr 127.0.0.1:9000 -loops 1 [-http]
 //	compare run [-dur 3s] [-rounds 3] [-setup percore,machine]
 //	compare report -in ../results/compare-<stamp>.csv
+//	compare load -addr 127.0.0.1:9000 -conns 100 -size 64 -depth 1 -n 100000
 package main
 
 import (
@@ -27,6 +28,8 @@ func main() {
 		err = runMain(os.Args[2:])
 	case "report":
 		err = reportMain(os.Args[2:])
+	case "load":
+		err = loadMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -37,6 +40,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]")
 	os.Exit(2)
 }
