@@ -137,3 +137,48 @@ func TestEdgeModifyReportsAgain(t *testing.T) {
 		}
 	})
 }
+
+// TestDeleteReleasesClosedSocket deletes and closes a socket whose peer
+// keeps writing, so that a wake-up may be pending in the poller as it goes:
+// the peer must see the close. (io_uring's poll holds the file until the
+// next Wait cancels it; a poll that refused to go would keep the socket open
+// for good.)
+func TestDeleteReleasesClosedSocket(t *testing.T) {
+	eachBackend(t, func(t *testing.T, be poller.Backend) {
+		for _, edge := range []bool{false, true} {
+			p := newPoller(t, poller.Options{Backend: be, EdgeTriggered: edge})
+			for i := range 20 {
+				fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, b := fds[0], fds[1]
+				if err := p.Add(a, poller.Readable); err != nil {
+					t.Fatal(err)
+				}
+				unix.Write(b, []byte("x"))
+				if ev := waitFor(t, p, a); ev&poller.Readable == 0 {
+					t.Fatalf("edge %v: %v, want Readable", edge, ev)
+				}
+				unix.Write(b, []byte("y")) // a wake-up the poller has not reaped
+				if err := p.Delete(a); err != nil {
+					t.Fatal(err)
+				}
+				unix.Close(a)
+				ready := make([]poller.Ready, 4)
+				closed := false
+				for deadline := time.Now().Add(5 * time.Second); !closed && time.Now().Before(deadline); {
+					if _, err := p.Wait(ready, time.Millisecond); err != nil {
+						t.Fatal(err)
+					}
+					_, err := unix.Write(b, []byte("z"))
+					closed = err == unix.EPIPE
+				}
+				unix.Close(b)
+				if !closed {
+					t.Fatalf("edge %v, round %d: the peer of a deleted and closed socket can still write to it", edge, i)
+				}
+			}
+		}
+	})
+}

@@ -35,10 +35,10 @@ import (
 // change is reported the descriptor goes back to one-shot polls.
 //
 // Add, Modify and Delete only record what they want; the next Wait queues the
-// poll removals and additions and hands them to the kernel in the same
+// poll cancellations and additions and hands them to the kernel in the same
 // io_uring_enter that waits. A completion's user_data carries the descriptor
 // and a generation counter bumped for every poll armed, so completions of
-// polls removed by Delete or Modify, or of a descriptor number since reused,
+// polls cancelled by Delete or Modify, or of a descriptor number since reused,
 // are recognised and dropped.
 type uringPoller struct {
 	ring   *uring.Ring // nil until the first use, on the loop's thread
@@ -49,7 +49,7 @@ type uringPoller struct {
 
 	fds       []uringFd // by descriptor
 	arms      []int32   // descriptors whose poll the next Wait arms
-	removes   []uint64  // user_data of polls the next Wait removes
+	cancels   []uint64  // user_data of polls the next Wait cancels
 	wakeArmed bool      // the eventfd's multishot poll is armed
 	seq       uint32    // counts Waits, to merge completions for one fd
 }
@@ -76,12 +76,15 @@ const (
 // and no descriptor is 0xffffffff.
 const (
 	udWake   = ^uint64(0)     // the eventfd's poll
-	udIgnore = ^uint64(0) - 1 // poll removals, whose failures need no answer
+	udIgnore = ^uint64(0) - 1 // cancellations, whose failures need no answer
 )
 
-// Ring sizes; variables so that tests can make the queues overflow.
+// Ring sizes: room for a loop turn's re-arms (a loop reports up to 256
+// descriptors per Wait) and cancellations in the SQ, and for several polls'
+// completions per descriptor in the CQ. Variables so that tests can make the
+// queues overflow.
 var (
-	uringSQEntries uint32 = 256
+	uringSQEntries uint32 = 512
 	uringCQEntries uint32 = 4096
 )
 
@@ -179,15 +182,15 @@ func (p *uringPoller) Delete(fd int) error {
 	}
 	p.disarm(fd, st)
 	// The caller closes fd next; the poll holds a reference to the file
-	// until the next Wait removes it, which is in the same loop turn.
+	// until the next Wait cancels it, which is in the same loop turn.
 	st.flags &= fdQueued
 	return nil
 }
 
-// disarm queues the removal of fd's armed poll, if any.
+// disarm queues the cancellation of fd's armed poll, if any.
 func (p *uringPoller) disarm(fd int, st *uringFd) {
 	if st.flags&fdArmed != 0 {
-		p.removes = append(p.removes, userData(fd, st.gen))
+		p.cancels = append(p.cancels, userData(fd, st.gen))
 		st.flags &^= fdArmed | fdMulti
 	}
 }
@@ -235,9 +238,9 @@ func fromPoll(m uint32) Event {
 	return e
 }
 
-// queue puts the pending poll removals and additions in the submission
-// queue, oldest first, so a removal always precedes the poll that replaces
-// it. It reports false if some are left for want of room.
+// queue puts the pending poll cancellations and additions in the submission
+// queue, oldest first, so a cancellation always precedes the poll that
+// replaces it. It reports false if some are left for want of room.
 func (p *uringPoller) queue() bool {
 	if !p.wakeArmed {
 		sqe := p.getSQE()
@@ -249,17 +252,23 @@ func (p *uringPoller) queue() bool {
 		p.wakeArmed = true
 	}
 	i := 0
-	for ; i < len(p.removes); i++ {
+	for ; i < len(p.cancels); i++ {
 		sqe := p.getSQE()
 		if sqe == nil {
 			break
 		}
-		sqe.PrepPollRemove(p.removes[i])
+		// ASYNC_CANCEL, not POLL_REMOVE: a poll whose wake-up is being
+		// handled (its task work pending, as DEFER_TASKRUN leaves it until
+		// the next enter) refuses POLL_REMOVE with -EALREADY, and a
+		// multishot poll then stays armed for good, holding the closed
+		// socket's file open. A cancellation marks the poll, and whoever
+		// handles it completes it with -ECANCELED.
+		sqe.PrepCancel(p.cancels[i], 0)
 		sqe.UserData = udIgnore
 		sqe.Flags |= uring.IOSQE_CQE_SKIP_SUCCESS
 	}
-	p.removes = p.removes[:copy(p.removes, p.removes[i:])]
-	if len(p.removes) > 0 {
+	p.cancels = p.cancels[:copy(p.cancels, p.cancels[i:])]
+	if len(p.cancels) > 0 {
 		return false
 	}
 	i = 0
@@ -380,7 +389,7 @@ func (p *uringPoller) complete(ud uint64, res int32, more bool, ready []Ready, n
 	}
 	st := &p.fds[fd]
 	if st.flags&(fdWatched|fdArmed) != fdWatched|fdArmed || st.gen != gen {
-		return n // a poll removed by Delete or Modify
+		return n // a poll cancelled by Delete or Modify
 	}
 	if !more {
 		st.flags &^= fdArmed | fdMulti

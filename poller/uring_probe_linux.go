@@ -19,7 +19,7 @@ var uringUsable = sync.OnceValue(probeURing)
 
 // uringFeatures are what the backend relies on: a timeout on the wait
 // (EXT_ARG, Linux 5.11), no completion lost to a full CQ ring (NODROP, 5.5)
-// and poll removals that post nothing when they succeed (CQE_SKIP, 5.17,
+// and cancellations that post nothing when they succeed (CQE_SKIP, 5.17,
 // which also implies multishot poll, 5.13).
 var uringFeatures = []struct {
 	bit  uint32
@@ -36,7 +36,7 @@ var uringOps = []struct {
 	name string
 }{
 	{uring.IORING_OP_POLL_ADD, "IORING_OP_POLL_ADD"},
-	{uring.IORING_OP_POLL_REMOVE, "IORING_OP_POLL_REMOVE"},
+	{uring.IORING_OP_ASYNC_CANCEL, "IORING_OP_ASYNC_CANCEL"},
 }
 
 // probeURing sets up a small ring, asks it for the features and opcodes the
