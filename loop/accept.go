@@ -110,6 +110,7 @@ func (c *Conn) open() {
 	if len(out) > 0 && c.writable() == nil {
 		c.markQueued()
 		c.out.CopyFront(out) // ahead of what was written while a dial connected
+		c.noteHigh()
 	}
 	c.act(action)
 	l.touch(c)

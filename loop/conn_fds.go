@@ -55,6 +55,7 @@ func (c *Conn) SendFDs(b []byte, fds ...int) error {
 	}
 	c.markQueued()
 	c.out.Control(b, oob, closeAll)
+	c.noteHigh()
 	c.l.touch(c)
 	return nil
 }

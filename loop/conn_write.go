@@ -97,6 +97,7 @@ func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
 			}
 			c.out.Lend(b, cb)
 		}
+		c.noteHigh()
 		c.l.touch(c)
 	})
 }
@@ -226,6 +227,7 @@ func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err 
 	}
 	c.markQueued()
 	c.out.File(int(f.Fd()), offset, count, cb)
+	c.noteHigh()
 	c.l.touch(c)
 	return nil
 }
