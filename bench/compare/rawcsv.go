@@ -69,11 +69,12 @@ func reportMain(args []string) error {
 	in := fs.String("in", "", "raw samples (compare-<stamp>.csv)")
 	dur := fs.Duration("dur", 3*time.Second, "the run's -dur, for the header")
 	note := fs.String("note", "", "a line for the report's header")
+	source := fs.String("source", "", "the sockloop code the run measured, for the header")
 	fs.Parse(args)
 	order, res, rounds, err := readCSV(*in)
 	if err != nil {
 		return err
 	}
 	stamp := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(*in), "compare-"), ".csv")
-	return renderReport(filepath.Dir(*in), stamp, order, res, *dur, rounds, *note)
+	return renderReport(filepath.Dir(*in), stamp, order, res, meta{dur: *dur, rounds: rounds, note: *note, source: *source})
 }

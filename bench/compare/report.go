@@ -13,25 +13,41 @@ import (
 )
 
 // writeReport writes compare-<date>.md and one SVG chart per set-up into dir.
-func writeReport(dir string, order []key, res map[key][]sample, dur time.Duration, rounds int, note string) error {
+// meta is what a report says about its run besides the samples.
+type meta struct {
+	dur          time.Duration
+	rounds       int
+	note, source string
+	load         string // /proc/loadavg at the end of the run
+}
+
+func writeReport(dir string, order []key, res map[key][]sample, m meta) error {
 	stamp := time.Now().UTC().Format("2006-01-02-1504")
 	if err := writeCSV(filepath.Join(dir, "compare-"+stamp+".csv"), order, res); err != nil {
 		return err
 	}
-	return renderReport(dir, stamp, order, res, dur, rounds, note)
+	load, _ := os.ReadFile("/proc/loadavg")
+	m.load = strings.TrimSpace(string(load))
+	return renderReport(dir, stamp, order, res, m)
 }
 
 // renderReport writes the markdown report and the charts of one run.
-func renderReport(dir, stamp string, order []key, res map[key][]sample, dur time.Duration, rounds int, note string) error {
+func renderReport(dir, stamp string, order []key, res map[key][]sample, m meta) error {
 	var b strings.Builder
 	host, _ := os.Hostname()
-	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\nRaw samples: [compare-%s.csv](compare-%s.csv).\n\n", stamp, stamp, stamp)
-	fmt.Fprintf(&b, "%d CPUs, %s, host %s, load average at the end: %s\n", runtime.NumCPU(), runtime.Version(), host, strings.TrimSpace(string(load)))
-	if note != "" {
-		fmt.Fprintf(&b, "**%s**\n\n", note)
+	fmt.Fprintf(&b, "%d CPUs, %s, host %s", runtime.NumCPU(), runtime.Version(), host)
+	if m.load != "" {
+		fmt.Fprintf(&b, ", load average at the end: %s", m.load)
 	}
-	fmt.Fprintf(&b, "%v per run, %d rounds, servers alternating (the start rotates each round). ", dur, rounds)
+	b.WriteString("\n\n")
+	if m.source != "" {
+		fmt.Fprintf(&b, "sockloop: %s\n\n", m.source)
+	}
+	if m.note != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", m.note)
+	}
+	fmt.Fprintf(&b, "%v per run, %d rounds, servers alternating (the start rotates each round). ", m.dur, m.rounds)
 	b.WriteString("Ratios are the median of the per-round ratios against sockloop in the same round, with the lowest and highest in brackets. ")
 	b.WriteString("Throughput ratio > 1: the server is faster than sockloop; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ")
 	b.WriteString("Echo p50/p99 are not measured (bench's client keeps no per-message times); wrk's are shown for HTTP.\n\n")

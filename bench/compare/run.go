@@ -37,6 +37,7 @@ func runMain(args []string) error {
 	note := fs.String("note", "", "a line for the report's header (the machine's state)")
 	fs.Parse(args)
 
+	source := sockloopSource() // read at the start: the library may change during a run
 	cdir, err := buildLimit(*limitDir)
 	if err != nil {
 		return err
@@ -78,7 +79,7 @@ func runMain(args []string) error {
 			}
 		}
 	}
-	return writeReport(*outDir, order, res, *dur, *rounds, *note)
+	return writeReport(*outDir, order, res, meta{dur: *dur, rounds: *rounds, note: *note, source: source})
 }
 
 // pick filters the servers of a workload by the -impls flag.
