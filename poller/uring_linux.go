@@ -34,9 +34,10 @@ import (
 // the socket's next change, so that the loop does not spin on it; once that
 // change is reported the descriptor goes back to one-shot polls.
 //
-// Add, Modify and Delete only record what they want; the next Wait queues the
-// poll cancellations and additions and hands them to the kernel in the same
-// io_uring_enter that waits. A completion's user_data carries the descriptor
+// Add and Modify only record what they want; the next Wait queues the poll
+// cancellations and additions and hands them to the kernel in the same
+// io_uring_enter that waits. Delete of a descriptor with a poll in the kernel
+// submits at once (see Delete). A completion's user_data carries the descriptor
 // and a generation counter bumped for every poll armed, so completions of
 // polls cancelled by Delete or Modify, or of a descriptor number since reused,
 // are recognised and dropped.
@@ -180,10 +181,22 @@ func (p *uringPoller) Delete(fd int) error {
 	if err != nil {
 		return err
 	}
+	armed := st.flags&fdArmed != 0
 	p.disarm(fd, st)
-	// The caller closes fd next; the poll holds a reference to the file
-	// until the next Wait cancels it, which is in the same loop turn.
 	st.flags &= fdQueued
+	if !armed {
+		return nil // no poll in the kernel: a level-triggered report ended it
+	}
+	// The caller closes fd next, but an armed poll holds a reference to the
+	// file: the socket would stay open until the next Wait cancels the poll,
+	// and a loop that is ending (a listener closed at Stop) makes no next
+	// Wait. So hand the kernel the cancellation now, and run the completion
+	// it causes, which drops the reference, in one io_uring_enter (epoll
+	// spends one epoll_ctl here too).
+	p.queue()
+	if _, err := p.ring.SubmitAndWait(0, 0); err != nil {
+		return p.enterError(err)
+	}
 	return nil
 }
 
