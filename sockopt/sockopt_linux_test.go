@@ -2,39 +2,18 @@ package sockopt_test
 
 import (
 	"errors"
-	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/leaktest"
 	"github.com/sockloop/sockloop/sockopt"
 )
 
-// TestMain fails the run if the tests leak sockets.
-func TestMain(m *testing.M) {
-	before := openSockets()
-	code := m.Run()
-	if after := openSockets(); code == 0 && after > before {
-		fmt.Fprintf(os.Stderr, "sockopt tests leaked %d sockets\n", after-before)
-		code = 1
-	}
-	os.Exit(code)
-}
-
-// openSockets counts the process's socket descriptors.
-func openSockets() int {
-	ents, _ := os.ReadDir("/proc/self/fd")
-	n := 0
-	for _, e := range ents {
-		if l, _ := os.Readlink("/proc/self/fd/" + e.Name()); strings.HasPrefix(l, "socket:") {
-			n++
-		}
-	}
-	return n
-}
+// TestMain fails the run if the tests leave descriptors or goroutines behind.
+func TestMain(m *testing.M) { os.Exit(leaktest.Main(m)) }
 
 // newSocket opens a socket closed when the test ends.
 func newSocket(t *testing.T, family, typ int) int {
