@@ -174,9 +174,6 @@ func (e *Engine) abortStart() {
 
 func (e *Engine) waitLoops() {
 	e.wg.Wait()
-	for _, l := range e.loops {
-		l.poll.Close()
-	}
 	for _, ln := range e.listeners {
 		ln.unlink()
 	}

@@ -101,6 +101,12 @@ func (l *Loop) run() {
 		l.runTimers()
 	}
 	l.end()
+	// Closed here, on the loop's own (possibly locked) thread: an io_uring
+	// ring belongs to the thread that used it, and its teardown would
+	// otherwise interrupt whatever runs next on that thread.
+	if err := l.poll.Close(); err != nil {
+		l.eng.cfg.logger.Error("loop: closing the poller", "loop", l.index, "err", err)
+	}
 }
 
 // end refuses further tasks and runs those already queued; every connection
