@@ -10,15 +10,14 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/http1"
+	"github.com/sockloop/sockloop/examples/internal/exampletest"
 	"github.com/sockloop/sockloop/loop"
 )
 
@@ -29,8 +28,8 @@ func TestCommandLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := build(t)
-	addr := freePort(t)
+	bin := exampletest.Build(t)
+	addr := exampletest.FreePort(t)
 	var stdout, stderr bytes.Buffer
 	cmd := exec.Command(bin, "-addr", addr, "-loops", "2")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -38,10 +37,10 @@ func TestCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	dialRetry(t, addr).Close()
+	exampletest.DialRetry(t, addr).Close()
 
 	t.Run("get", func(t *testing.T) {
-		c := dialRetry(t, addr)
+		c := exampletest.DialRetry(t, addr)
 		defer c.Close()
 		br := bufio.NewReader(c)
 		for range 3 { // keep-alive: three requests on one connection
@@ -50,7 +49,7 @@ func TestCommandLine(t *testing.T) {
 		}
 	})
 	t.Run("pipelined", func(t *testing.T) {
-		c := dialRetry(t, addr)
+		c := exampletest.DialRetry(t, addr)
 		defer c.Close()
 		const n = 64
 		var req bytes.Buffer
@@ -71,7 +70,7 @@ func TestCommandLine(t *testing.T) {
 		}
 	})
 	t.Run("head-404-405-close", func(t *testing.T) {
-		c := dialRetry(t, addr)
+		c := exampletest.DialRetry(t, addr)
 		defer c.Close()
 		fmt.Fprint(c, "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n"+
 			"GET /nope HTTP/1.1\r\nHost: x\r\n\r\n"+
@@ -93,7 +92,7 @@ func TestCommandLine(t *testing.T) {
 		expectEOF(t, c, br)
 	})
 	t.Run("http10", func(t *testing.T) {
-		c := dialRetry(t, addr)
+		c := exampletest.DialRetry(t, addr)
 		defer c.Close()
 		fmt.Fprint(c, "GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n")
 		br := bufio.NewReader(c)
@@ -114,7 +113,7 @@ func TestCommandLine(t *testing.T) {
 		{"body-too-large", fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", http1.DefaultMaxBodyBytes+1), 413},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := dialRetry(t, addr)
+			c := exampletest.DialRetry(t, addr)
 			defer c.Close()
 			// A good request first: the error must come after its answer.
 			go io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"+tc.req)
@@ -143,22 +142,22 @@ func TestBackend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example")
 	}
-	out, err := exec.Command(build(t), "-backend", "bogus").CombinedOutput()
+	out, err := exec.Command(exampletest.Build(t), "-backend", "bogus").CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
 		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
 	}
 	if runtime.GOOS != "linux" {
 		t.Skip("io_uring is Linux's")
 	}
-	addr := freePort(t)
+	addr := exampletest.FreePort(t)
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	c := dialRetry(t, addr)
+	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	br := bufio.NewReader(c)
 	for range 3 {
@@ -172,40 +171,6 @@ func TestBackend(t *testing.T) {
 	if stdout.Len()+stderr.Len() != 0 {
 		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
 	}
-}
-
-// build compiles the example once per test binary.
-func build(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sockloop-example-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "server")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
 }
 
 func readResponse(t *testing.T, br *bufio.Reader, method string) *http.Response {
@@ -247,32 +212,6 @@ func expectEOF(t *testing.T, c net.Conn, br *bufio.Reader) {
 	if b, err := br.ReadByte(); err == nil {
 		t.Fatalf("read %q after the last response; want the connection closed", b)
 	}
-}
-
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// dialRetry dials until the freshly started server listens.
-func dialRetry(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	var lastErr error
-	for range 200 {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.SetDeadline(time.Now().Add(20 * time.Second))
-			return c
-		}
-		lastErr = err
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server never answered on %s: %v", addr, lastErr)
-	return nil
 }
 
 // BenchmarkServe measures the handler's per-request cost on an in-memory
@@ -343,3 +282,5 @@ func BenchmarkLoopback(b *testing.B) {
 		}
 	}
 }
+
+func TestMain(m *testing.M) { os.Exit(exampletest.Main(m)) }

@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/proxyproto"
+	"github.com/sockloop/sockloop/examples/internal/exampletest"
 )
 
 // upstream is an in-test echo server on Go's net: it echoes each
@@ -100,7 +100,7 @@ func TestProxy(t *testing.T) {
 				t.Skip("splice(2) is Linux's")
 			}
 			up := startUpstream(t, tc.header != "")
-			addr := freePort(t)
+			addr := exampletest.FreePort(t)
 			var stdout, stderr bytes.Buffer
 			args := []string{"-addr", addr, "-upstream", up.ln.Addr().String(), "-loops", "2"}
 			if tc.header != "" {
@@ -115,7 +115,7 @@ func TestProxy(t *testing.T) {
 				}
 				args = append(args, "-backend", tc.backend)
 			}
-			cmd := exec.Command(build(t), args...)
+			cmd := exec.Command(exampletest.Build(t), args...)
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -161,7 +161,7 @@ func TestProxy(t *testing.T) {
 // roundTrip sends size random bytes through the proxy while reading the
 // echo, half-closes, and checks the echo is whole and ends with EOF.
 func roundTrip(t *testing.T, addr string, size int, seed uint64) {
-	c := dialRetry(t, addr).(*net.TCPConn)
+	c := exampletest.DialRetry(t, addr).(*net.TCPConn)
 	defer c.Close()
 	data := make([]byte, size)
 	r := rand.NewChaCha8([32]byte{byte(seed)})
@@ -216,13 +216,13 @@ func TestHalfCloseFromUpstream(t *testing.T) {
 		b, _ := io.ReadAll(c) // the client's bytes, to its FIN
 		got <- string(b)
 	}()
-	addr := freePort(t)
-	cmd := exec.Command(build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1")
+	addr := exampletest.FreePort(t)
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	c := dialRetry(t, addr).(*net.TCPConn)
+	c := exampletest.DialRetry(t, addr).(*net.TCPConn)
 	defer c.Close()
 	b, err := io.ReadAll(c)
 	if err != nil || string(b) != "hello\n" {
@@ -265,13 +265,13 @@ func TestSlowClient(t *testing.T) {
 		c.(*net.TCPConn).CloseWrite()
 		io.Copy(io.Discard, c)
 	}()
-	addr := freePort(t)
-	cmd := exec.Command(build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1")
+	addr := exampletest.FreePort(t)
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	c := dialRetry(t, addr)
+	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	time.Sleep(200 * time.Millisecond) // let the upstream's bytes pile up
 	var got []byte
@@ -331,13 +331,13 @@ func TestBackpressureStopsUpstream(t *testing.T) {
 		}
 		wrote <- result{total, nil}
 	}()
-	addr := freePort(t)
-	cmd := exec.Command(build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1")
+	addr := exampletest.FreePort(t)
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-upstream", ln.Addr().String(), "-loops", "1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	c := dialRetry(t, addr)
+	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	r := <-wrote
 	if ne, ok := r.err.(net.Error); !ok || !ne.Timeout() {
@@ -371,13 +371,13 @@ func TestUpstreamDown(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	addr, dead := freePort(t), freePort(t)
-	cmd := exec.Command(build(t), "-addr", addr, "-upstream", dead, "-loops", "1")
+	addr, dead := exampletest.FreePort(t), exampletest.FreePort(t)
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-upstream", dead, "-loops", "1")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	c := dialRetry(t, addr)
+	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	c.Write([]byte("anyone?"))
 	b, err := io.ReadAll(c)
@@ -395,69 +395,11 @@ func TestFlags(t *testing.T) {
 		{"-addr", "127.0.0.1:0"}, // no -upstream
 		{"-upstream", "127.0.0.1:1", "-proxy-protocol", "v3"},
 	} {
-		out, err := exec.Command(build(t), args...).CombinedOutput()
+		out, err := exec.Command(exampletest.Build(t), args...).CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || len(out) == 0 {
 			t.Errorf("%q: %v, %q; want exit status 2 and a message", args, err, out)
 		}
 	}
 }
 
-// build compiles the example once per test binary.
-func build(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sockloop-example-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "server")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
-
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// dialRetry dials until the freshly started server listens.
-func dialRetry(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	var lastErr error
-	for range 200 {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			return c
-		}
-		lastErr = err
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server never answered on %s: %v", addr, lastErr)
-	return nil
-}
+func TestMain(m *testing.M) { os.Exit(exampletest.Main(m)) }

@@ -9,15 +9,14 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/resp"
+	"github.com/sockloop/sockloop/examples/internal/exampletest"
 	"github.com/sockloop/sockloop/loop"
 )
 
@@ -28,16 +27,16 @@ func TestCommandLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	addr := freePort(t)
+	addr := exampletest.FreePort(t)
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(build(t), "-addr", addr, "-loops", "2")
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-loops", "2")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
 
-	c := dialRetry(t, addr)
+	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	br := bufio.NewReader(c)
 	// Each case is sent one by one, then all of them again as one pipeline.
@@ -102,7 +101,7 @@ func TestCommandLine(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := dialRetry(t, addr)
+			c := exampletest.DialRetry(t, addr)
 			defer c.Close()
 			br := bufio.NewReader(c)
 			var batch bytes.Buffer
@@ -134,7 +133,7 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("connection open after QUIT")
 	}
 	// A protocol error is reported, then the connection closes.
-	c2 := dialRetry(t, addr)
+	c2 := exampletest.DialRetry(t, addr)
 	defer c2.Close()
 	fmt.Fprint(c2, "*1\r\n$x\r\n")
 	br2 := bufio.NewReader(c2)
@@ -160,22 +159,22 @@ func TestBackend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example")
 	}
-	out, err := exec.Command(build(t), "-backend", "bogus").CombinedOutput()
+	out, err := exec.Command(exampletest.Build(t), "-backend", "bogus").CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
 		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
 	}
 	if runtime.GOOS != "linux" {
 		t.Skip("io_uring is Linux's")
 	}
-	addr := freePort(t)
+	addr := exampletest.FreePort(t)
 	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
+	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	c := dialRetry(t, addr)
+	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	br := bufio.NewReader(c)
 	c.Write(append(command("SET k v"), command("GET k")...))
@@ -246,66 +245,6 @@ func readReply(t *testing.T, br *bufio.Reader) string {
 		return strings.Join(parts, " ")
 	}
 	return line
-}
-
-// build compiles the example once per test binary.
-func build(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "sockloop-example-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "server")
-		if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return binPath
-}
-
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
-	os.Exit(code)
-}
-
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
-// dialRetry dials until the freshly started server listens.
-func dialRetry(t *testing.T, addr string) net.Conn {
-	t.Helper()
-	var lastErr error
-	for range 200 {
-		c, err := net.Dial("tcp", addr)
-		if err == nil {
-			c.SetDeadline(time.Now().Add(20 * time.Second))
-			return c
-		}
-		lastErr = err
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server never answered on %s: %v", addr, lastErr)
-	return nil
 }
 
 // BenchmarkServe measures the handler's per-command cost on an in-memory
@@ -381,3 +320,5 @@ func BenchmarkLoopback(b *testing.B) {
 		}
 	}
 }
+
+func TestMain(m *testing.M) { os.Exit(exampletest.Main(m)) }
