@@ -4,7 +4,6 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -34,10 +33,10 @@ func newEpoll(opts Options) (Poller, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("epoll_create1", err)
 	}
-	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	wakefd, err := newEventfd()
 	if err != nil {
 		unix.Close(epfd)
-		return nil, os.NewSyscallError("eventfd", err)
+		return nil, err
 	}
 	p := &epoll{epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, 256)}
 	if opts.EdgeTriggered {
@@ -143,18 +142,7 @@ func (p *epoll) Wake() error {
 	if p.woken.Swap(true) {
 		return nil
 	}
-	one := uint64(1)
-	buf := (*[8]byte)(unsafe.Pointer(&one))[:]
-	for {
-		_, err := unix.Write(p.wakefd, buf)
-		switch err {
-		case nil, unix.EAGAIN: // EAGAIN: the counter is saturated, so a wake-up is pending anyway.
-			return nil
-		case unix.EINTR:
-			continue
-		}
-		return os.NewSyscallError("write", err)
-	}
+	return signalEventfd(p.wakefd)
 }
 
 func (p *epoll) Close() error {

@@ -5,7 +5,6 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
@@ -93,9 +92,9 @@ func newURing(opts Options) (Poller, error) {
 	if err := uringUsable(); err != nil {
 		return nil, err
 	}
-	wakefd, err := unix.Eventfd(0, unix.EFD_NONBLOCK|unix.EFD_CLOEXEC)
+	wakefd, err := newEventfd()
 	if err != nil {
-		return nil, os.NewSyscallError("eventfd", err)
+		return nil, err
 	}
 	return &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered}, nil
 }
@@ -452,18 +451,7 @@ func (p *uringPoller) Wake() error {
 	if p.woken.Swap(true) {
 		return nil
 	}
-	one := uint64(1)
-	buf := (*[8]byte)(unsafe.Pointer(&one))[:]
-	for {
-		_, err := unix.Write(p.wakefd, buf)
-		switch err {
-		case nil, unix.EAGAIN: // EAGAIN: the counter is saturated, so a wake-up is pending anyway.
-			return nil
-		case unix.EINTR:
-			continue
-		}
-		return os.NewSyscallError("write", err)
-	}
+	return signalEventfd(p.wakefd)
 }
 
 // Close closes the eventfd and the ring, which may be done from any thread:
