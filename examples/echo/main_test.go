@@ -6,11 +6,12 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
+
+	"github.com/sockloop/sockloop/examples/internal/exampletest"
 )
 
 // TestCommandLine builds the example and checks its command-line contract:
@@ -18,10 +19,6 @@ import (
 func TestCommandLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
-	}
-	bin := filepath.Join(t.TempDir(), "echo")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	unixAddr := func(t *testing.T) string { return filepath.Join(t.TempDir(), "echo.sock") }
 	for _, tc := range []struct {
@@ -49,13 +46,7 @@ func TestCommandLine(t *testing.T) {
 				args = append(args, "-backend", tc.backend)
 			}
 			addr := args[3]
-			var stdout, stderr bytes.Buffer
-			cmd := exec.Command(bin, args...)
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer cmd.Process.Kill()
+			srv := exampletest.Start(t, args...)
 			c := dialRetry(t, tc.network, addr)
 			defer c.Close()
 			msg := []byte("hello over " + tc.network)
@@ -65,13 +56,7 @@ func TestCommandLine(t *testing.T) {
 			if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
 				t.Fatalf("echo = %q, %v; want %q", got, err, msg)
 			}
-			cmd.Process.Signal(os.Interrupt)
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
-			}
-			if stdout.Len()+stderr.Len() != 0 {
-				t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
-			}
+			srv.StopQuietly(t)
 		})
 	}
 }
@@ -81,14 +66,7 @@ func TestUnknownBackend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "echo")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	out, err := exec.Command(bin, "-backend", "bogus").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
-		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
-	}
+	exampletest.RefuseBogusBackend(t)
 }
 
 func freePort(network string) func(t *testing.T) string {
@@ -137,3 +115,5 @@ func dialRetry(t *testing.T, network, addr string) net.Conn {
 	t.Fatal(fmt.Errorf("server never answered on %s %s: %w", network, addr, lastErr))
 	return nil
 }
+
+func TestMain(m *testing.M) { os.Exit(exampletest.Main(m)) }

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"testing"
@@ -28,15 +27,8 @@ func TestCommandLine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	bin := exampletest.Build(t)
 	addr := exampletest.FreePort(t)
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(bin, "-addr", addr, "-loops", "2")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	srv := exampletest.Start(t, "-addr", addr, "-loops", "2")
 	exampletest.DialRetry(t, addr).Close()
 
 	t.Run("get", func(t *testing.T) {
@@ -127,13 +119,7 @@ func TestCommandLine(t *testing.T) {
 		})
 	}
 
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
-	}
-	if stdout.Len()+stderr.Len() != 0 {
-		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
-	}
+	srv.StopQuietly(t)
 }
 
 // TestBackend refuses a backend name it does not know and serves on
@@ -142,21 +128,12 @@ func TestBackend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example")
 	}
-	out, err := exec.Command(exampletest.Build(t), "-backend", "bogus").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
-		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
-	}
+	exampletest.RefuseBogusBackend(t)
 	if runtime.GOOS != "linux" {
 		t.Skip("io_uring is Linux's")
 	}
 	addr := exampletest.FreePort(t)
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	srv := exampletest.Start(t, "-addr", addr, "-loops", "2", "-backend", "io_uring")
 	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	br := bufio.NewReader(c)
@@ -164,13 +141,7 @@ func TestBackend(t *testing.T) {
 		fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 		checkHello(t, br, "GET")
 	}
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
-	}
-	if stdout.Len()+stderr.Len() != 0 {
-		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
-	}
+	srv.StopQuietly(t)
 }
 
 func readResponse(t *testing.T, br *bufio.Reader, method string) *http.Response {

@@ -101,7 +101,6 @@ func TestProxy(t *testing.T) {
 			}
 			up := startUpstream(t, tc.header != "")
 			addr := exampletest.FreePort(t)
-			var stdout, stderr bytes.Buffer
 			args := []string{"-addr", addr, "-upstream", up.ln.Addr().String(), "-loops", "2"}
 			if tc.header != "" {
 				args = append(args, "-proxy-protocol", tc.header)
@@ -115,12 +114,7 @@ func TestProxy(t *testing.T) {
 				}
 				args = append(args, "-backend", tc.backend)
 			}
-			cmd := exec.Command(exampletest.Build(t), args...)
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer cmd.Process.Kill()
+			srv := exampletest.Start(t, args...)
 
 			// Several clients at once, each sending a few MiB while it reads
 			// the echo, then half-closing and reading the echo to its EOF.
@@ -147,13 +141,7 @@ func TestProxy(t *testing.T) {
 				}
 			}
 
-			cmd.Process.Signal(os.Interrupt)
-			if err := cmd.Wait(); err != nil {
-				t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
-			}
-			if stdout.Len()+stderr.Len() != 0 {
-				t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
-			}
+			srv.StopQuietly(t)
 		})
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"runtime"
 	"strings"
 	"sync"
@@ -28,13 +27,7 @@ func TestCommandLine(t *testing.T) {
 		t.Skip("builds and runs the binary")
 	}
 	addr := exampletest.FreePort(t)
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-loops", "2")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	srv := exampletest.Start(t, "-addr", addr, "-loops", "2")
 
 	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
@@ -144,13 +137,7 @@ func TestCommandLine(t *testing.T) {
 		t.Errorf("connection open after a protocol error")
 	}
 
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
-	}
-	if stdout.Len()+stderr.Len() != 0 {
-		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
-	}
+	srv.StopQuietly(t)
 }
 
 // TestBackend refuses a backend name it does not know and serves on
@@ -159,21 +146,12 @@ func TestBackend(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the example")
 	}
-	out, err := exec.Command(exampletest.Build(t), "-backend", "bogus").CombinedOutput()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
-		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
-	}
+	exampletest.RefuseBogusBackend(t)
 	if runtime.GOOS != "linux" {
 		t.Skip("io_uring is Linux's")
 	}
 	addr := exampletest.FreePort(t)
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(exampletest.Build(t), "-addr", addr, "-loops", "2", "-backend", "io_uring")
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Process.Kill()
+	srv := exampletest.Start(t, "-addr", addr, "-loops", "2", "-backend", "io_uring")
 	c := exampletest.DialRetry(t, addr)
 	defer c.Close()
 	br := bufio.NewReader(c)
@@ -184,13 +162,7 @@ func TestBackend(t *testing.T) {
 	if got := readReply(t, br); got != "$1 v" {
 		t.Errorf("GET: %q", got)
 	}
-	cmd.Process.Signal(os.Interrupt)
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("exit after SIGINT: %v; stderr %q", err, stderr.String())
-	}
-	if stdout.Len()+stderr.Len() != 0 {
-		t.Fatalf("printed %q / %q; want nothing", stdout.String(), stderr.String())
-	}
+	srv.StopQuietly(t)
 }
 
 func TestParseInt(t *testing.T) {

@@ -4,6 +4,7 @@
 package exampletest
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"os"
@@ -79,4 +80,45 @@ func DialRetry(t testing.TB, addr string) net.Conn {
 	}
 	t.Fatalf("server never answered on %s: %v", addr, lastErr)
 	return nil
+}
+
+// Server is a running example whose output the test keeps.
+type Server struct {
+	cmd            *exec.Cmd
+	stdout, stderr bytes.Buffer
+}
+
+// Start runs the example with args; it is killed if the test ends first.
+func Start(t testing.TB, args ...string) *Server {
+	t.Helper()
+	s := &Server{cmd: exec.Command(Build(t), args...)}
+	s.cmd.Stdout, s.cmd.Stderr = &s.stdout, &s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.cmd.Process.Kill() })
+	return s
+}
+
+// StopQuietly interrupts the server and fails the test unless it exits
+// cleanly having printed nothing, as every example promises.
+func (s *Server) StopQuietly(t testing.TB) {
+	t.Helper()
+	s.cmd.Process.Signal(os.Interrupt)
+	if err := s.cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGINT: %v; stderr %q", err, s.stderr.String())
+	}
+	if s.stdout.Len()+s.stderr.Len() != 0 {
+		t.Fatalf("printed %q / %q; want nothing", s.stdout.String(), s.stderr.String())
+	}
+}
+
+// RefuseBogusBackend checks that an unknown -backend exits with status 2
+// and names it; extra are flags the example needs to get that far.
+func RefuseBogusBackend(t testing.TB, extra ...string) {
+	t.Helper()
+	out, err := exec.Command(Build(t), append([]string{"-backend", "bogus"}, extra...)...).CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !bytes.Contains(out, []byte("bogus")) {
+		t.Fatalf("-backend bogus: %v, %q; want exit status 2 naming the backend", err, out)
+	}
 }
