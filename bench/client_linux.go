@@ -35,6 +35,12 @@ const stallTimeout = 10 * time.Second
 // pattern[(offset+salt_i) % 251], so a lost, repeated, reordered or foreign
 // byte fails the run. Buffers are allocated by Dial; Run allocates nothing.
 //
+// Each batch's round trip, from its write to the last byte of it read back,
+// is recorded in [Client.Latency] once for every message in the batch: with
+// depth 1 that is each request's latency, with a pipeline it is what each
+// request of the batch waited for its own and the others' replies, as
+// redis-benchmark -P and wrk with a pipeline script count it.
+//
 // A Client is used by one goroutine at a time.
 type Client struct {
 	size   int
@@ -47,6 +53,8 @@ type Client struct {
 	pat    []byte // the pattern, long enough for the largest write or check
 	budget int    // messages Run may still queue
 	done   int    // messages Run has received in full
+	epoch  time.Time
+	lat    Latency
 }
 
 type clientConn struct {
@@ -56,6 +64,8 @@ type clientConn struct {
 	want    int64 // stream bytes queued: whole messages
 	recv    int64 // stream bytes received and checked
 	writing bool  // write interest armed after a short write
+	batch   int   // messages in the batch in flight
+	sentAt  int64 // when it was written, in ns since Client.epoch
 }
 
 // Dial opens conns connections to addr for messages of size bytes sent in
@@ -76,6 +86,7 @@ func Dial(addr netip.AddrPort, conns, size, depth int) (*Client, error) {
 		conns: make([]clientConn, 0, conns),
 		ready: make([]poller.Ready, 1024),
 		rbuf:  make([]byte, max(64<<10, window)),
+		epoch: time.Now(),
 	}
 	c.pat = make([]byte, patternPeriod+max(len(c.rbuf), window))
 	for i := range c.pat {
@@ -166,6 +177,10 @@ func (c *Client) track(fd int) {
 	c.conns = append(c.conns, clientConn{fd: fd, salt: int64(len(c.conns) * 37 % patternPeriod)})
 }
 
+// Latency returns the round trips recorded by every Run since the last
+// Reset of the histogram.
+func (c *Client) Latency() *Latency { return &c.lat }
+
 // Conns returns the number of connections.
 func (c *Client) Conns() int { return len(c.conns) }
 
@@ -222,6 +237,8 @@ func (c *Client) refill(cc *clientConn) error {
 	}
 	c.budget -= add
 	cc.want += int64(add) * int64(c.size)
+	cc.batch = add
+	cc.sentAt = int64(time.Since(c.epoch))
 	return c.flush(cc)
 }
 
@@ -292,6 +309,10 @@ func (c *Client) receive(cc *clientConn) error {
 	before := cc.recv / size
 	cc.recv += int64(n)
 	c.done += int(cc.recv/size - before)
+	if cc.recv == cc.want {
+		c.lat.Record(time.Since(c.epoch)-time.Duration(cc.sentAt), cc.batch)
+		cc.batch = 0
+	}
 	return c.refill(cc)
 }
 

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"sync"
 	"testing"
+	"time"
 )
 
 // TestClientEchoes runs the client against every server with pipelines deep
@@ -131,4 +133,70 @@ func TestClientAllocatesNothing(t *testing.T) {
 		}
 	}
 	t.Errorf("client and sockloop server allocated %v times per 1000 messages", best)
+}
+
+// startDelayEcho echoes each read after holding it for delay.
+func startDelayEcho(t *testing.T, delay time.Duration) *net.TCPAddr {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer c.Close()
+				buf := make([]byte, 4096)
+				for {
+					n, err := c.Read(buf)
+					if err != nil {
+						return
+					}
+					time.Sleep(delay)
+					if _, err := c.Write(buf[:n]); err != nil {
+						return
+					}
+				}
+			}()
+		}
+	}()
+	return ln.Addr().(*net.TCPAddr)
+}
+
+// TestClientLatency checks that every message is counted once in the
+// latency histogram and that a server which holds each reply for 20 ms
+// shows round trips of at least that.
+func TestClientLatency(t *testing.T) {
+	const delay = 20 * time.Millisecond
+	addr := startDelayEcho(t, delay)
+	for _, depth := range []int{1, 4} {
+		c, err := Dial(addr.AddrPort(), 2, 64, depth)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 21 // an odd count leaves one batch short
+		if err := c.Run(n); err != nil {
+			t.Fatal(err)
+		}
+		lat := c.Latency()
+		p50, p99 := lat.Quantile(0.5), lat.Quantile(0.99)
+		if lat.Count() != n || p50 < delay || p99 < p50 || p99 > lat.Max() || p50 > 2*time.Second {
+			t.Errorf("depth %d: %d recorded, p50 %v, p99 %v, max %v; want %d recorded, %v <= p50 <= p99 <= max",
+				depth, lat.Count(), p50, p99, lat.Max(), n, delay)
+		}
+		lat.Reset()
+		if err := c.Run(4); err != nil || lat.Count() != 4 {
+			t.Errorf("depth %d: after Reset, Run(4) = %v and %d recorded, want 4", depth, err, lat.Count())
+		}
+		c.Close()
+	}
 }

@@ -53,6 +53,7 @@ func benchEcho(b *testing.B, sk serverKind, conns, size, depth int) {
 	if err := c.Run(2 * conns * depth); err != nil {
 		b.Fatal(err)
 	}
+	c.Latency().Reset()
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	var before, after runtime.MemStats
@@ -66,6 +67,11 @@ func benchEcho(b *testing.B, sk serverKind, conns, size, depth int) {
 	cpu1 := readCPU()
 	runtime.ReadMemStats(&after)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	// Round trip per message: a batch's, from its write to its last byte
+	// back (see Client).
+	lat := c.Latency()
+	b.ReportMetric(float64(lat.Quantile(0.50))/1e3, "p50-us")
+	b.ReportMetric(float64(lat.Quantile(0.99))/1e3, "p99-us")
 	// CPU time per message: the client's is its locked thread's, the
 	// server's is the rest of the process (its loops or goroutines, plus
 	// the runtime's background work). On a shared machine this is steadier

@@ -30,11 +30,14 @@ func loadMain(args []string) error {
 	if err := c.Run(*conns * *depth * 4); err != nil {
 		return err
 	}
+	c.Latency().Reset()
 	start := time.Now()
 	if err := c.Run(*n); err != nil {
 		return err
 	}
 	took := time.Since(start)
-	fmt.Printf("%d messages in %v: %.0f/s\n", *n, took.Round(time.Millisecond), float64(*n)/took.Seconds())
+	lat := c.Latency()
+	fmt.Printf("%d messages in %v: %.0f/s, p50 %v, p99 %v\n", *n, took.Round(time.Millisecond), float64(*n)/took.Seconds(),
+		lat.Quantile(0.50), lat.Quantile(0.99))
 	return nil
 }

@@ -50,7 +50,7 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, m meta) 
 	fmt.Fprintf(&b, "%v per run, %d rounds, servers alternating (the start rotates each round). ", m.dur, m.rounds)
 	b.WriteString("Ratios are the median of the per-round ratios against sockloop in the same round, with the lowest and highest in brackets. ")
 	b.WriteString("Throughput ratio > 1: the server is faster than sockloop; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ")
-	b.WriteString("Echo p50/p99 are not measured (bench's client keeps no per-message times); wrk's are shown for HTTP.\n\n")
+	b.WriteString("p50/p99: medians over the rounds of each run's latency per request; echo's from bench's client (a batch's round trip, from its write to its last byte back, for each of its messages), HTTP's from wrk.\n\n")
 	var setupsSeen []string
 	for _, k := range order {
 		if !slices.Contains(setupsSeen, k.setup) {

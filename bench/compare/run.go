@@ -15,7 +15,7 @@ import (
 type sample struct {
 	rate     float64       // messages or requests per second
 	cpuPer   time.Duration // server CPU time per message or request
-	p50, p99 time.Duration // wrk only
+	p50, p99 time.Duration // per request: wrk's, or the echo client's per message
 }
 
 // key names a server under a workload in a set-up.
@@ -123,10 +123,11 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 		}
 		return smp, err
 	}
-	msgs, took, err := echoLoad(addr, w, s.pin, dur, mark)
+	msgs, took, p50, p99, err := echoLoad(addr, w, s.pin, dur, mark)
 	if err != nil {
 		return sample{}, err
 	}
+	smp.p50, smp.p99 = p50, p99
 	smp.rate = float64(msgs) / took.Seconds()
 	smp.cpuPer = (cpu[1] - cpu[0]) / time.Duration(msgs)
 	return smp, nil
