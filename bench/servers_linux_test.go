@@ -6,14 +6,17 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/sockloop/sockloop/loop"
+	"github.com/sockloop/sockloop/poller"
 )
 
 // loops is the number of event loops the sockloop server runs. The default
@@ -22,6 +25,9 @@ var loops = flag.Int("loops", 1, "sockloop event loops in the echo benchmarks")
 
 // edge makes the sockloop server's poller edge-triggered.
 var edge = flag.Bool("edge", false, "edge-triggered sockloop poller in the echo benchmarks")
+
+// backends picks which of sockloop's pollers the benchmarks run side by side.
+var backends = flag.String("backend", "epoll,io_uring", "sockloop backends to run: epoll, io_uring or both (comma-separated)")
 
 // server is an echo server under test.
 type server interface {
@@ -34,10 +40,38 @@ type serverKind struct {
 	start func() (server, error)
 }
 
-var serverKinds = []serverKind{
-	{"sockloop", startLoopEcho},
+// allServers are the echo servers, sockloop once per backend ("sockloop" is
+// epoll, the default, so that older results compare by name).
+var allServers = []serverKind{
+	{"sockloop", func() (server, error) { return startLoopEcho(poller.Epoll) }},
+	{"sockloop-uring", func() (server, error) { return startLoopEcho(poller.IOURing) }},
 	{"net", startNetEcho},
 }
+
+// serverKinds returns the servers the -backend flag selects, net always.
+func serverKinds() []serverKind {
+	want := "," + strings.ReplaceAll(*backends, " ", "") + ","
+	var out []serverKind
+	for _, sk := range allServers {
+		switch sk.name {
+		case "sockloop":
+			if !strings.Contains(want, ",epoll,") {
+				continue
+			}
+		case "sockloop-uring":
+			if !strings.Contains(want, ",io_uring,") {
+				continue
+			}
+		}
+		out = append(out, sk)
+	}
+	return out
+}
+
+// errNoBackend reports that the kernel refused the backend asked for; the
+// engine would fall back to epoll, which is not what the caller wants to
+// measure, so tests and benchmarks skip.
+var errNoBackend = errors.New("bench: backend unavailable here")
 
 // loopEcho is sockloop's echo: the bytes read are written back from the
 // loop's read buffer without a copy.
@@ -56,10 +90,15 @@ type loopServer struct {
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func startLoopEcho() (server, error) {
-	e, err := loop.New(loopEcho{}, loop.WithLoops(*loops), loop.WithEdgeTriggered(*edge), loop.WithLogger(quiet))
+func startLoopEcho(b poller.Backend) (server, error) {
+	e, err := loop.New(loopEcho{}, loop.WithLoops(*loops), loop.WithEdgeTriggered(*edge), loop.WithLogger(quiet),
+		loop.WithBackend(b))
 	if err != nil {
 		return nil, err
+	}
+	if e.Backend() != b {
+		e.Stop(context.Background())
+		return nil, fmt.Errorf("%w: %s", errNoBackend, b)
 	}
 	a, err := e.Listen("tcp://127.0.0.1:0")
 	if err == nil {
