@@ -100,8 +100,9 @@ const (
 	Default Backend = ""
 	// Epoll is Linux's epoll.
 	Epoll Backend = "epoll"
-	// IOURing is Linux's io_uring, here reporting readiness with multishot
-	// poll requests; it needs the calling goroutine locked to its thread.
+	// IOURing is Linux's io_uring: readiness from poll requests, and, on
+	// Linux 6.0 and later, socket operations through its Completer. It needs
+	// the calling goroutine locked to its thread.
 	IOURing Backend = "io_uring"
 )
 
@@ -113,6 +114,10 @@ type Options struct {
 	// Backend picks the implementation; a backend the platform or kernel
 	// lacks makes New fail with an error matching errors.ErrUnsupported.
 	Backend Backend
+	// RecvBuffers and RecvBufferSize size the provided buffers of a
+	// Completer's receives (see CompleterOf); 0 picks 256 buffers of 16 KiB.
+	// Readiness-only backends ignore them.
+	RecvBuffers, RecvBufferSize int
 }
 
 // Poller is the readiness notifier behind one event loop; see the package

@@ -52,6 +52,8 @@ type uringPoller struct {
 	cancels   []uint64  // user_data of polls the next Wait cancels
 	wakeArmed bool      // the eventfd's multishot poll is armed
 	seq       uint32    // counts Waits, to merge completions for one fd
+
+	uringOps // the Completer's state (uring_ops_linux.go)
 }
 
 // uringFd is the state of one descriptor number.
@@ -96,7 +98,9 @@ func newURing(opts Options) (Poller, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered}, nil
+	p := &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered}
+	p.uringOps.init(opts)
+	return p, nil
 }
 
 // start creates the ring on the calling thread, which owns it from then on.
@@ -216,7 +220,13 @@ func (p *uringPoller) queueArm(fd int) {
 	}
 }
 
-func userData(fd int, gen uint32) uint64 { return uint64(gen)<<32 | uint64(uint32(fd)) }
+// userData tags a poll: the generation's low 24 bits above the descriptor,
+// leaving the top byte 0, which tells polls from operations (see opData).
+func userData(fd int, gen uint32) uint64 {
+	return uint64(gen&pollGenMask)<<32 | uint64(uint32(fd))
+}
+
+const pollGenMask = 1<<24 - 1
 
 // pollMask is the poll(2) mask for interest; POLLERR and POLLHUP (and
 // POLLRDHUP) are always polled for by io_uring.
@@ -329,6 +339,7 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	if err := p.start(); err != nil {
 		return 0, err
 	}
+	p.publishBuffers()
 	wait := uint32(1)
 	if !p.queue() || timeout == 0 || p.woken.Load() {
 		wait, timeout = 0, 0
@@ -357,9 +368,10 @@ func (p *uringPoller) enterError(err error) error {
 // ring empties.
 func (p *uringPoller) reap(ready []Ready) (int, error) {
 	p.seq++
+	p.done = p.done[:0]
 	r := p.ring
 	n := 0
-	for n < len(ready) {
+	for n < len(ready) && len(p.done) < cap(p.done) {
 		c := r.PeekCQE()
 		if c == nil {
 			if !r.OverflowPending() {
@@ -373,16 +385,17 @@ func (p *uringPoller) reap(ready []Ready) (int, error) {
 			}
 			continue
 		}
-		ud, res, more := c.UserData, c.Res, c.Flags&uring.IORING_CQE_F_MORE != 0
+		ud, res, flags := c.UserData, c.Res, c.Flags
 		r.AdvanceCQ(1)
-		n = p.complete(ud, res, more, ready, n)
+		n = p.complete(ud, res, flags, ready, n)
 	}
 	return n, nil
 }
 
 // complete handles one completion and returns how many entries of ready are
 // filled after it.
-func (p *uringPoller) complete(ud uint64, res int32, more bool, ready []Ready, n int) int {
+func (p *uringPoller) complete(ud uint64, res int32, flags uint32, ready []Ready, n int) int {
+	more := flags&uring.IORING_CQE_F_MORE != 0
 	switch ud {
 	case udWake:
 		// The counter is never read: every write to an eventfd wakes its
@@ -395,12 +408,16 @@ func (p *uringPoller) complete(ud uint64, res int32, more bool, ready []Ready, n
 	case udIgnore:
 		return n
 	}
+	if op := Op(ud >> 56); op != 0 {
+		p.completeOp(op, ud&MaxToken, res, flags)
+		return n
+	}
 	fd, gen := int(int32(uint32(ud))), uint32(ud>>32)
 	if fd < 0 || fd >= len(p.fds) {
 		return n
 	}
 	st := &p.fds[fd]
-	if st.flags&(fdWatched|fdArmed) != fdWatched|fdArmed || st.gen != gen {
+	if st.flags&(fdWatched|fdArmed) != fdWatched|fdArmed || st.gen&pollGenMask != gen {
 		return n // a poll cancelled by Delete or Modify
 	}
 	if !more {
@@ -469,6 +486,9 @@ func (p *uringPoller) Close() error {
 			errs = append(errs, err)
 		}
 		p.ring = nil
+		if err := p.closeOps(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -17,6 +17,17 @@ import (
 // io_uring backend run; an error matches errors.ErrUnsupported.
 var uringUsable = sync.OnceValue(probeURing)
 
+// probed is the kernel's answer to IORING_REGISTER_PROBE, kept by probeURing.
+var probed *uring.Probe
+
+// uringProbe returns the probe's answer, nil where io_uring is unusable.
+func uringProbe() *uring.Probe {
+	if uringUsable() != nil {
+		return nil
+	}
+	return probed
+}
+
 // uringFeatures are what the backend relies on: a timeout on the wait
 // (EXT_ARG, Linux 5.11), no completion lost to a full CQ ring (NODROP, 5.5)
 // and cancellations that post nothing when they succeed (CQE_SKIP, 5.17,
@@ -30,8 +41,8 @@ var uringFeatures = []struct {
 	{uring.IORING_FEAT_CQE_SKIP, "IORING_FEAT_CQE_SKIP"},
 }
 
-// uringOps are the opcodes the backend submits.
-var uringOps = []struct {
+// uringOpcodes are the opcodes the backend submits.
+var uringOpcodes = []struct {
 	op   uint8
 	name string
 }{
@@ -59,7 +70,8 @@ func probeURing() error {
 	if err != nil {
 		return unsupported(IOURing, "probe: "+err.Error())
 	}
-	for _, o := range uringOps {
+	probed = probe
+	for _, o := range uringOpcodes {
 		if !probe.Supported(o.op) {
 			return unsupported(IOURing, "kernel lacks "+o.name)
 		}

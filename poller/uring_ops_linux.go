@@ -1,0 +1,254 @@
+package poller
+
+import (
+	"os"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/uring"
+)
+
+// uringOps is the io_uring backend's Completer: multishot accepts and
+// receives, and gathered sends, submitted in the ring the polls use.
+//
+// A completion's user_data carries the Op in its top byte (polls have 0 there,
+// the wake-up and cancellations 0xff) and below it the caller's token, except
+// for sends, which carry the index of the slot that keeps their msghdr and
+// iovecs alive, and find the token there.
+//
+// Receives take their buffers from one provided-buffer ring, filled from a
+// slab allocated with the poller; a buffer the caller releases goes back to
+// the ring at the next Wait, before its io_uring_enter.
+type uringOps struct {
+	enabled bool // the kernel has multishot receive and buffer rings
+	count   int  // provided buffers
+	size    int  // bytes in each
+	bufs    *uring.BufRing
+	slab    []byte
+	unpub   bool // buffers released since the last Publish
+
+	sends []*uringSend // by index; pointers, so that growing moves no msghdr
+	free  []int32      // indexes of idle sends
+	done  []Completion
+}
+
+// uringSend keeps a sendmsg's header, iovecs and the caller's slices
+// referenced from submission until completion.
+type uringSend struct {
+	msg   unix.Msghdr
+	iov   []unix.Iovec
+	token uint64
+	busy  bool
+}
+
+const (
+	udSpecial = 0xff // top byte of udWake and udIgnore
+	bufGroup  = 0    // the provided buffers' group id
+
+	defaultRecvBuffers    = 256
+	defaultRecvBufferSize = 16 << 10
+	maxSendIovecs         = 1024 // IOV_MAX
+)
+
+// opsSupported reports whether the kernel has what the Completer needs
+// beyond the polls: multishot receive, which came in Linux 6.0 together with
+// IORING_OP_SEND_ZC, whose presence the probe can see, and buffer rings
+// (5.19).
+var opsSupported = func() bool {
+	probe := uringProbe()
+	return probe != nil && probe.Supported(uring.IORING_OP_SEND_ZC) &&
+		probe.Supported(uring.IORING_OP_SENDMSG) && probe.Supported(uring.IORING_OP_ACCEPT)
+}
+
+func (o *uringOps) init(opts Options) {
+	o.enabled = opsSupported()
+	o.count, o.size = opts.RecvBuffers, opts.RecvBufferSize
+	if o.count <= 0 {
+		o.count = defaultRecvBuffers
+	}
+	// A buffer ring holds a power of two of buffers, up to 32768.
+	o.count = min(1<<15, 1<<bitsFor(o.count))
+	if o.size <= 0 {
+		o.size = defaultRecvBufferSize
+	}
+	o.done = make([]Completion, 0, 1024)
+}
+
+// bitsFor returns the number of bits needed to count to n.
+func bitsFor(n int) uint {
+	b := uint(0)
+	for 1<<b < n {
+		b++
+	}
+	return b
+}
+
+func (p *uringPoller) completer() Completer {
+	if !p.enabled {
+		return nil
+	}
+	return p
+}
+
+func opData(op Op, token uint64) uint64 { return uint64(op)<<56 | token&MaxToken }
+
+// opSQE returns an SQE for an operation, starting the ring if needed.
+func (p *uringPoller) opSQE() (*uring.SQE, error) {
+	if err := p.start(); err != nil {
+		return nil, err
+	}
+	sqe := p.getSQE()
+	if sqe == nil {
+		return nil, os.NewSyscallError("io_uring_enter", unix.EBUSY)
+	}
+	return sqe, nil
+}
+
+func (p *uringPoller) Accept(fd int, token uint64) error {
+	sqe, err := p.opSQE()
+	if err != nil {
+		return err
+	}
+	sqe.PrepAcceptMultishot(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+	sqe.UserData = opData(OpAccept, token)
+	return nil
+}
+
+func (p *uringPoller) Recv(fd int, token uint64) error {
+	if err := p.start(); err != nil {
+		return err
+	}
+	if p.bufs == nil {
+		if err := p.provideBuffers(); err != nil {
+			return err
+		}
+	}
+	sqe, err := p.opSQE()
+	if err != nil {
+		return err
+	}
+	sqe.PrepRecvMultishot(fd, bufGroup, 0)
+	sqe.UserData = opData(OpRecv, token)
+	return nil
+}
+
+// provideBuffers registers the buffer ring and fills it from a new slab.
+func (p *uringPoller) provideBuffers() error {
+	b, err := p.ring.RegisterBufRing(bufGroup, p.count)
+	if err != nil {
+		return err
+	}
+	p.slab = make([]byte, p.count*p.size)
+	b.AddSlab(p.slab, p.size)
+	p.bufs = b
+	return nil
+}
+
+func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
+	if len(bufs) == 0 {
+		return os.NewSyscallError("sendmsg", unix.EINVAL)
+	}
+	sqe, err := p.opSQE()
+	if err != nil {
+		return err
+	}
+	var i int32
+	if n := len(p.free); n > 0 {
+		i = p.free[n-1]
+		p.free = p.free[:n-1]
+	} else {
+		p.sends = append(p.sends, new(uringSend))
+		i = int32(len(p.sends) - 1)
+	}
+	s := p.sends[i]
+	n := min(len(bufs), maxSendIovecs)
+	if cap(s.iov) < n {
+		s.iov = make([]unix.Iovec, n)
+	}
+	s.iov = s.iov[:n]
+	for j, b := range bufs[:n] {
+		s.iov[j].Base = unsafe.SliceData(b)
+		s.iov[j].SetLen(len(b))
+	}
+	s.msg = unix.Msghdr{Iov: &s.iov[0]}
+	s.msg.SetIovlen(n)
+	s.token, s.busy = token, true
+	sqe.PrepSendmsg(fd, &s.msg, 0)
+	sqe.UserData = opData(OpSend, uint64(i))
+	return nil
+}
+
+func (p *uringPoller) Cancel(op Op, token uint64) error {
+	sqe, err := p.opSQE()
+	if err != nil {
+		return err
+	}
+	sqe.PrepCancel(opData(op, token), 0)
+	sqe.UserData = udIgnore
+	sqe.Flags |= uring.IOSQE_CQE_SKIP_SUCCESS
+	return nil
+}
+
+func (p *uringPoller) CancelFd(fd int) error {
+	sqe, err := p.opSQE()
+	if err != nil {
+		return err
+	}
+	sqe.PrepCancelFd(fd, uring.IORING_ASYNC_CANCEL_ALL)
+	sqe.UserData = udIgnore
+	sqe.Flags |= uring.IOSQE_CQE_SKIP_SUCCESS
+	return nil
+}
+
+func (p *uringPoller) ReleaseBuffer(id uint16) {
+	p.bufs.Recycle(id)
+	p.unpub = true
+}
+
+// publishBuffers hands the buffers released since the last Wait back to the
+// kernel.
+func (p *uringPoller) publishBuffers() {
+	if p.unpub {
+		p.bufs.Publish()
+		p.unpub = false
+	}
+}
+
+func (p *uringPoller) Completions() []Completion { return p.done }
+
+// completeOp records an operation's completion for Completions.
+func (p *uringPoller) completeOp(op Op, token uint64, res int32, flags uint32) {
+	c := Completion{Op: op, Token: token, Res: res, More: flags&uring.IORING_CQE_F_MORE != 0}
+	switch op {
+	case OpSend:
+		s := p.sends[token]
+		c.Token = s.token
+		clear(s.iov) // drop the references to the caller's memory
+		s.busy = false
+		p.free = append(p.free, int32(token))
+	case OpRecv:
+		if flags&uring.IORING_CQE_F_BUFFER != 0 {
+			c.BufID = uint16(flags >> uring.IORING_CQE_BUFFER_SHIFT)
+			buf := p.bufs.Buffer(c.BufID)
+			if res > 0 {
+				c.Buf = buf[:res:res]
+			} else {
+				// A buffer picked for a receive that found nothing goes
+				// straight back.
+				p.ReleaseBuffer(c.BufID)
+			}
+		}
+	}
+	p.done = append(p.done, c)
+}
+
+// closeOps releases the buffer ring after the ring itself is closed.
+func (p *uringPoller) closeOps() error {
+	if p.bufs == nil {
+		return nil
+	}
+	err := p.bufs.Close()
+	p.bufs, p.slab = nil, nil
+	return err
+}
