@@ -3,13 +3,13 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"time"
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/http1"
 	"github.com/sockloop/sockloop/loop"
+	"github.com/sockloop/sockloop/poller"
 )
 
 // sockloopHTTP is the handler shape of examples/http reduced to plaintext:
@@ -73,5 +73,9 @@ func (s *sockloopHTTP) serve(r codec.Reader, ls *httpLoop, out []byte) ([]byte, 
 }
 
 func serveSockloopHTTP(addr string, loops int) error {
-	return loop.Serve(context.Background(), &sockloopHTTP{}, "tcp://"+addr, loop.WithLoops(loops), loop.WithLogger(quiet))
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.Epoll)
+}
+
+func serveSockloopUringHTTP(addr string, loops int) error {
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing)
 }

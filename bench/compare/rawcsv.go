@@ -14,22 +14,32 @@ import (
 )
 
 // The raw samples go to compare-<stamp>.csv beside the report, one row per
-// run: setup, workload, impl, round, rate, cpu_ns, p50_ns, p99_ns. The
-// "report" subcommand renders a report again from such a file.
+// run: setup, workload, impl, round, rate, cpu_ns, p50_ns, p99_ns,
+// sys_per_op, sys_calls. The run with system calls counted has round "sys"
+// (the only one with the last two filled). The "report" subcommand renders a
+// report again from such a file; files from before the last two columns
+// read as well.
 
-var csvHeader = []string{"setup", "workload", "impl", "round", "rate", "cpu_ns", "p50_ns", "p99_ns"}
+var csvHeader = []string{"setup", "workload", "impl", "round", "rate", "cpu_ns", "p50_ns", "p99_ns", "sys_per_op", "sys_calls"}
 
-func writeCSV(name string, order []key, res map[key][]sample) error {
+func writeCSV(name string, order []key, res map[key][]sample, sys map[key]sample) error {
 	f, err := os.Create(name)
 	if err != nil {
 		return err
 	}
 	w := csv.NewWriter(f)
 	w.Write(csvHeader)
+	row := func(k key, round string, s sample) {
+		w.Write([]string{k.setup, k.workload, k.impl, round, fmt.Sprintf("%.0f", s.rate),
+			strconv.FormatInt(int64(s.cpuPer), 10), strconv.FormatInt(int64(s.p50), 10), strconv.FormatInt(int64(s.p99), 10),
+			strconv.FormatFloat(s.sysPer, 'f', 3, 64), s.sysCalls})
+	}
 	for _, k := range order {
 		for r, s := range res[k] {
-			w.Write([]string{k.setup, k.workload, k.impl, strconv.Itoa(r), fmt.Sprintf("%.0f", s.rate),
-				strconv.FormatInt(int64(s.cpuPer), 10), strconv.FormatInt(int64(s.p50), 10), strconv.FormatInt(int64(s.p99), 10)})
+			row(k, strconv.Itoa(r), s)
+		}
+		if s, ok := sys[k]; ok {
+			row(k, "sys", s)
 		}
 	}
 	w.Flush()
@@ -40,27 +50,47 @@ func writeCSV(name string, order []key, res map[key][]sample) error {
 	return f.Close()
 }
 
-func readCSV(name string) (order []key, res map[key][]sample, rounds int, err error) {
+func readCSV(name string) (order []key, res map[key][]sample, sys map[key]sample, rounds int, err error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, nil, 0, err
 	}
 	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1 // older files have 8 columns
+	rows, err := r.ReadAll()
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, nil, nil, 0, err
 	}
-	res = map[key][]sample{}
+	res, sys = map[key][]sample{}, map[key]sample{}
 	for _, row := range rows[1:] {
+		if len(row) < 8 {
+			return nil, nil, nil, 0, fmt.Errorf("%s: a row of %d fields", name, len(row))
+		}
 		k := key{row[0], row[1], row[2]}
 		if _, ok := res[k]; !ok {
 			order = append(order, k)
+			res[k] = nil
 		}
-		num := func(i int) float64 { v, _ := strconv.ParseFloat(row[i], 64); return v }
-		res[k] = append(res[k], sample{rate: num(4), cpuPer: time.Duration(num(5)), p50: time.Duration(num(6)), p99: time.Duration(num(7))})
+		num := func(i int) float64 {
+			if i >= len(row) {
+				return 0
+			}
+			v, _ := strconv.ParseFloat(row[i], 64)
+			return v
+		}
+		s := sample{rate: num(4), cpuPer: time.Duration(num(5)), p50: time.Duration(num(6)), p99: time.Duration(num(7)), sysPer: num(8)}
+		if len(row) > 9 {
+			s.sysCalls = row[9]
+		}
+		if row[3] == "sys" {
+			sys[k] = s
+			continue
+		}
+		res[k] = append(res[k], s)
 		rounds = max(rounds, len(res[k]))
 	}
-	return order, res, rounds, nil
+	return order, res, sys, rounds, nil
 }
 
 // reportMain is the "report" subcommand: render a report from a raw CSV.
@@ -71,10 +101,10 @@ func reportMain(args []string) error {
 	note := fs.String("note", "", "a line for the report's header")
 	source := fs.String("source", "", "the sockloop code the run measured, for the header")
 	fs.Parse(args)
-	order, res, rounds, err := readCSV(*in)
+	order, res, sys, rounds, err := readCSV(*in)
 	if err != nil {
 		return err
 	}
 	stamp := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(*in), "compare-"), ".csv")
-	return renderReport(filepath.Dir(*in), stamp, order, res, meta{dur: *dur, rounds: rounds, note: *note, source: *source})
+	return renderReport(filepath.Dir(*in), stamp, order, res, sys, meta{dur: *dur, rounds: rounds, note: *note, source: *source})
 }

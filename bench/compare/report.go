@@ -21,18 +21,18 @@ type meta struct {
 	load         string // /proc/loadavg at the end of the run
 }
 
-func writeReport(dir string, order []key, res map[key][]sample, m meta) error {
+func writeReport(dir string, order []key, res map[key][]sample, sys map[key]sample, m meta) error {
 	stamp := time.Now().UTC().Format("2006-01-02-1504")
-	if err := writeCSV(filepath.Join(dir, "compare-"+stamp+".csv"), order, res); err != nil {
+	if err := writeCSV(filepath.Join(dir, "compare-"+stamp+".csv"), order, res, sys); err != nil {
 		return err
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	m.load = strings.TrimSpace(string(load))
-	return renderReport(dir, stamp, order, res, m)
+	return renderReport(dir, stamp, order, res, sys, m)
 }
 
 // renderReport writes the markdown report and the charts of one run.
-func renderReport(dir, stamp string, order []key, res map[key][]sample, m meta) error {
+func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[key]sample, m meta) error {
 	var b strings.Builder
 	host, _ := os.Hostname()
 	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\nRaw samples: [compare-%s.csv](compare-%s.csv).\n\n", stamp, stamp, stamp)
@@ -65,8 +65,8 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, m meta) 
 		} else {
 			fmt.Fprintf(&b, "server and client unpinned, %d loops (C: threads), wrk -t%d\n\n", s.loops, s.loops)
 		}
-		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | p50 | p99 |\n")
-		b.WriteString("|---|---|---:|---|---:|---|---:|---:|\n")
+		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | p50 | p99 | syscalls/op |\n")
+		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|\n")
 		var bars, cpuBars []bar
 		for _, k := range order {
 			if k.setup != sn {
@@ -86,13 +86,18 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, m meta) 
 				}
 				return "-"
 			}
-			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %s | %s |\n", k.workload, k.impl, median(rates),
+			sysPer := "-"
+			if c, ok := sys[k]; ok && c.sysPer > 0 {
+				sysPer = fmt.Sprintf("%.2f", c.sysPer)
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %s | %s | %s |\n", k.workload, k.impl, median(rates),
 				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr),
-				lat(func(s sample) time.Duration { return s.p50 }), lat(func(s sample) time.Duration { return s.p99 }))
+				lat(func(s sample) time.Duration { return s.p50 }), lat(func(s sample) time.Duration { return s.p99 }), sysPer)
 			bars = append(bars, bar{group: k.workload, label: k.impl, value: median(rr)})
 			cpuBars = append(cpuBars, bar{group: k.workload, label: k.impl, value: median(cr)})
 		}
 		b.WriteString("\n")
+		sysCalls(&b, sn, order, sys)
 		floor(&b, sn, order, res)
 		for _, c := range []struct {
 			suffix, title string
@@ -127,6 +132,25 @@ func floor(b *strings.Builder, sn string, order []key, res map[key][]sample) {
 		fmt.Fprintf(b, "- %s: throughput %s, CPU %s\n", k.workload, spread(ratios(base, c, rateOf)), spread(ratios(base, c, cpuOf)))
 	}
 	b.WriteString("\n")
+}
+
+// sysCalls lists the system calls per op of each counted run.
+func sysCalls(b *strings.Builder, sn string, order []key, sys map[key]sample) {
+	first := true
+	for _, k := range order {
+		c, ok := sys[k]
+		if k.setup != sn || !ok {
+			continue
+		}
+		if first {
+			b.WriteString("System calls per op (one extra run per server under `perf stat -e raw_syscalls:sys_enter -p PID`, with the hot-path calls also counted by name; calls made at least once per 100 ops):\n\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- %s, %s: %.2f (%s)\n", k.workload, k.impl, c.sysPer, c.sysCalls)
+	}
+	if !first {
+		b.WriteString("\n")
+	}
 }
 
 // spread formats the median of rs with its range.

@@ -3,9 +3,11 @@
 package main
 
 import (
+	"cmp"
 	"flag"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +18,8 @@ type sample struct {
 	rate     float64       // messages or requests per second
 	cpuPer   time.Duration // server CPU time per message or request
 	p50, p99 time.Duration // per request: wrk's, or the echo client's per message
+	sysPer   float64       // system calls per op (the counted run only)
+	sysCalls string        // the most frequent calls per op (the counted run only)
 }
 
 // key names a server under a workload in a set-up.
@@ -35,7 +39,13 @@ func runMain(args []string) error {
 	outDir := fs.String("out", "../results", "where the report goes")
 	port := fs.Int("port", 19100, "first port; each server start takes the next")
 	note := fs.String("note", "", "a line for the report's header (the machine's state)")
+	sysDur := fs.Duration("sysdur", 2*time.Second, "after the rounds, one run of this length per server with its system calls counted by perf stat (0: none)")
 	fs.Parse(args)
+	if *sysDur > 0 {
+		if _, err := exec.LookPath("perf"); err != nil {
+			return fmt.Errorf("no perf for counting system calls (apt-get install linux-perf, or -sysdur 0): %v", err)
+		}
+	}
 
 	source := sockloopSource() // read at the start: the library may change during a run
 	cdir, err := buildLimit(*limitDir)
@@ -47,6 +57,7 @@ func runMain(args []string) error {
 		return err
 	}
 	res := map[key][]sample{}
+	sys := map[key]sample{} // the runs counted by perf, one per server
 	var order []key
 	for _, sn := range strings.Split(*setupList, ",") {
 		s, ok := setups[sn]
@@ -66,7 +77,7 @@ func runMain(args []string) error {
 					impl := list[(i+r)%len(list)] // rotate the start each round
 					addr := fmt.Sprintf("127.0.0.1:%d", *port)
 					*port++
-					smp, err := measure(impl, w, s, addr, cdir, *script, *dur)
+					smp, err := measure(impl, w, s, addr, cdir, *script, *dur, false)
 					if err != nil {
 						fmt.Fprintf(os.Stderr, "%s / %s / %s round %d: %v\n", s.name, w.name, impl, r, err)
 						smp = sample{}
@@ -77,9 +88,25 @@ func runMain(args []string) error {
 					res[k] = append(res[k], smp)
 				}
 			}
+			if *sysDur <= 0 {
+				continue
+			}
+			// A separate run per server, so that perf's own cost stays
+			// out of the timed rounds.
+			for _, impl := range list {
+				addr := fmt.Sprintf("127.0.0.1:%d", *port)
+				*port++
+				smp, err := measure(impl, w, s, addr, cdir, *script, *sysDur, true)
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "%s / %s / %s syscalls: %v\n", s.name, w.name, impl, err)
+					continue
+				}
+				fmt.Fprintf(os.Stderr, "%-8s %-26s %-9s sys %.2f/op: %s\n", s.name, w.name, impl, smp.sysPer, smp.sysCalls)
+				sys[key{s.name, w.name, impl}] = smp
+			}
 		}
 	}
-	return writeReport(*outDir, order, res, meta{dur: *dur, rounds: *rounds, note: *note, source: source})
+	return writeReport(*outDir, order, res, sys, meta{dur: *dur, rounds: *rounds, note: *note, source: source})
 }
 
 // pick filters the servers of a workload by the -impls flag.
@@ -96,24 +123,34 @@ func pick(all []string, want string) []string {
 	return out
 }
 
-// measure starts one server, loads it for dur and stops it.
-func measure(impl string, w workload, s setup, addr, cdir, script string, dur time.Duration) (sample, error) {
+// measure starts one server, loads it for dur and stops it. With count, its
+// system calls over the load are counted by perf stat.
+func measure(impl string, w workload, s setup, addr, cdir, script string, dur time.Duration, count bool) (smp sample, err error) {
 	srv, err := startServer(impl, w, s, addr, cdir)
 	if err != nil {
 		return sample{}, err
 	}
 	defer srv.stop()
 	var cpu [2]time.Duration
+	var counter *sysCounter
+	var perfErr error
 	n := 0
 	mark := func() {
+		if count && n == 0 {
+			counter, perfErr = countSyscalls(srv.cmd.Process.Pid)
+		}
 		cpu[n], _ = srv.cpu()
 		n++
 	}
-	var smp sample
+	var ops float64
 	if w.http {
 		mark()
+		if perfErr != nil {
+			return sample{}, perfErr
+		}
 		start := time.Now()
-		smp.rate, smp.p50, smp.p99, err = wrkLoad(addr, w, s, dur, script)
+		var total int64
+		smp.rate, smp.p50, smp.p99, total, err = wrkLoad(addr, w, s, dur, script)
 		took := time.Since(start)
 		mark()
 		// wrk's rate excludes its connect and exit; CPU is spread over
@@ -121,14 +158,27 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 		if err == nil && smp.rate > 0 {
 			smp.cpuPer = time.Duration(float64(cpu[1]-cpu[0]) / (smp.rate * min(took.Seconds(), dur.Seconds())))
 		}
-		return smp, err
+		ops = float64(total)
+	} else {
+		var msgs int
+		var took time.Duration
+		msgs, took, smp.p50, smp.p99, err = echoLoad(addr, w, s.pin, dur, mark)
+		if err == nil {
+			smp.rate = float64(msgs) / took.Seconds()
+			smp.cpuPer = (cpu[1] - cpu[0]) / time.Duration(msgs)
+			ops = float64(msgs)
+		}
 	}
-	msgs, took, p50, p99, err := echoLoad(addr, w, s.pin, dur, mark)
+	err = cmp.Or(err, perfErr)
+	if counter != nil {
+		total, byName, cerr := counter.stop()
+		if err == nil && cerr == nil && ops > 0 {
+			smp.sysPer, smp.sysCalls = float64(total)/ops, sysDetail(byName, ops)
+		}
+		err = cmp.Or(err, cerr)
+	}
 	if err != nil {
 		return sample{}, err
 	}
-	smp.p50, smp.p99 = p50, p99
-	smp.rate = float64(msgs) / took.Seconds()
-	smp.cpuPer = (cpu[1] - cpu[0]) / time.Duration(msgs)
 	return smp, nil
 }

@@ -10,22 +10,24 @@ import (
 // echoServers and httpServers serve on addr with the given number of event
 // loops until the process is killed.
 var echoServers = map[string]func(addr string, loops int) error{
-	"sockloop": serveSockloopEcho,
-	"gnet":     serveGnetEcho,
-	"nbio":     serveNbioEcho,
-	"netpoll":  serveNetpollEcho,
-	"net":      serveNetEcho,
+	"sockloop":       serveSockloopEcho,
+	"sockloop-uring": serveSockloopUringEcho,
+	"gnet":           serveGnetEcho,
+	"nbio":           serveNbioEcho,
+	"netpoll":        serveNetpollEcho,
+	"net":            serveNetEcho,
 }
 
 var httpServers = map[string]func(addr string, loops int) error{
-	"sockloop": serveSockloopHTTP,
-	"gnet":     serveGnetHTTP,
+	"sockloop":       serveSockloopHTTP,
+	"sockloop-uring": serveSockloopUringHTTP,
+	"gnet":           serveGnetHTTP,
 }
 
 // serverMain is the "server" subcommand: one server in this process.
 func serverMain(args []string) error {
 	fs := flag.NewFlagSet("server", flag.ExitOnError)
-	impl := fs.String("impl", "sockloop", "sockloop, gnet, nbio, netpoll or net")
+	impl := fs.String("impl", "sockloop", "sockloop, sockloop-uring, gnet, nbio, netpoll or net")
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := fs.Int("loops", 1, "event loops (pollers)")
 	http := fs.Bool("http", false, "HTTP plaintext instead of echo")

@@ -4,10 +4,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 
 	"github.com/sockloop/sockloop/loop"
+	"github.com/sockloop/sockloop/poller"
 )
 
 // sockloopEcho writes the bytes read back from the loop's read buffer.
@@ -22,5 +24,33 @@ func (sockloopEcho) OnTraffic(c *loop.Conn) loop.Action {
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func serveSockloopEcho(addr string, loops int) error {
-	return loop.Serve(context.Background(), sockloopEcho{}, "tcp://"+addr, loop.WithLoops(loops), loop.WithLogger(quiet))
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.Epoll)
+}
+
+func serveSockloopUringEcho(addr string, loops int) error {
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing)
+}
+
+// serveSockloop serves h on addr with the given backend until killed. It
+// fails where the kernel refuses the backend rather than let the engine
+// fall back to epoll and be measured under the wrong name.
+func serveSockloop(h loop.Handler, addr string, loops int, b poller.Backend) error {
+	ctx := context.Background()
+	e, err := loop.New(h, loop.WithLoops(loops), loop.WithLogger(quiet), loop.WithBackend(b))
+	if err != nil {
+		return err
+	}
+	if e.Backend() != b {
+		e.Stop(ctx)
+		return fmt.Errorf("sockloop: backend %s unavailable here", b)
+	}
+	if _, err := e.Listen("tcp://" + addr); err != nil {
+		e.Stop(ctx)
+		return err
+	}
+	if err := e.Start(ctx); err != nil {
+		return err
+	}
+	<-e.Done()
+	return nil
 }

@@ -19,13 +19,13 @@ var workloads = []workload{
 	{name: "http 256c no pipeline", http: true, conns: 256, depth: 1},
 }
 
-// implsFor lists the servers of a workload, sockloop first (the baseline of
-// every ratio) and the C floor last.
+// implsFor lists the servers of a workload, sockloop (epoll) first (the
+// baseline of every ratio), sockloop on io_uring next and the C floor last.
 func implsFor(w workload) []string {
 	if w.http {
-		return []string{"sockloop", "gnet", "c"}
+		return []string{"sockloop", "sockloop-uring", "gnet", "c"}
 	}
-	return []string{"sockloop", "gnet", "nbio", "netpoll", "net", "c"}
+	return []string{"sockloop", "sockloop-uring", "gnet", "nbio", "netpoll", "net", "c"}
 }
 
 // setup is where the server and the client run.

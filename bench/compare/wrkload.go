@@ -12,14 +12,15 @@ import (
 )
 
 var (
-	wrkRate = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	wrkLat  = regexp.MustCompile(`^(50|99)%$`)
+	wrkRate  = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	wrkTotal = regexp.MustCompile(`(\d+) requests in`)
+	wrkLat   = regexp.MustCompile(`^(50|99)%$`)
 )
 
 // wrkLoad runs wrk for dur against addr (pinned to CPU 1 with one thread in
 // the per-core set-up, two threads unpinned otherwise) and returns requests
-// per second and the p50 and p99 latencies it reports.
-func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string) (rate float64, p50, p99 time.Duration, err error) {
+// per second, the p50 and p99 latencies and the count of requests it reports.
+func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string) (rate float64, p50, p99 time.Duration, total int64, err error) {
 	threads := s.loops
 	argv := []string{"wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(w.conns),
 		"-d", fmt.Sprintf("%.0fs", dur.Seconds()), "--latency"}
@@ -35,13 +36,16 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 	}
 	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
+		return 0, 0, 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
 	m := wrkRate.FindSubmatch(out)
 	if m == nil {
-		return 0, 0, 0, fmt.Errorf("wrk: no rate in\n%s", out)
+		return 0, 0, 0, 0, fmt.Errorf("wrk: no rate in\n%s", out)
 	}
 	rate, _ = strconv.ParseFloat(string(m[1]), 64)
+	if m := wrkTotal.FindSubmatch(out); m != nil {
+		total, _ = strconv.ParseInt(string(m[1]), 10, 64)
+	}
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Fields(line)
 		if len(f) != 2 || !wrkLat.MatchString(f[0]) {
@@ -56,7 +60,7 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 		}
 	}
 	if bad := regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`).FindSubmatch(out); bad != nil {
-		return 0, 0, 0, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
+		return 0, 0, 0, 0, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
 	}
-	return rate, p50, p99, nil
+	return rate, p50, p99, total, nil
 }
