@@ -9,6 +9,7 @@
 //	compare run [-dur 3s] [-rounds 3] [-setup percore,machine]
 //	compare report -in ../results/compare-<stamp>.csv
 //	compare load -addr 127.0.0.1:9000 -conns 100 -size 64 -depth 1 -n 100000
+//	compare redis [-rounds 3] [-n 200000] [-np 2000000]
 package main
 
 import (
@@ -30,6 +31,8 @@ func main() {
 		err = reportMain(os.Args[2:])
 	case "load":
 		err = loadMain(os.Args[2:])
+	case "redis":
+		err = redisMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -40,6 +43,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]\n       compare redis [-rounds -n -np -impls]")
 	os.Exit(2)
 }

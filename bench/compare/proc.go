@@ -40,13 +40,19 @@ func startServer(impl string, w workload, s setup, addr, cdir string) (*server, 
 			argv = append(argv, "-http")
 		}
 	}
-	if s.pin {
+	return startProc(impl, argv, s.pin, addr)
+}
+
+// startProc starts the server argv (under taskset -c 0 with GOMAXPROCS=1
+// when pinned) and waits until it accepts connections on addr.
+func startProc(name string, argv []string, pin bool, addr string) (*server, error) {
+	if pin {
 		argv = append([]string{"taskset", "-c", "0"}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.Env = os.Environ()
-	if s.pin {
+	if pin {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
 	}
 	if err := cmd.Start(); err != nil {
@@ -62,7 +68,7 @@ func startServer(impl string, w workload, s setup, addr, cdir string) (*server, 
 		}
 		if time.Now().After(deadline) {
 			srv.stop()
-			return nil, fmt.Errorf("%s server on %s: %v", impl, addr, err)
+			return nil, fmt.Errorf("%s server on %s: %v", name, addr, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
