@@ -10,6 +10,7 @@
 //	compare report -in ../results/compare-<stamp>.csv
 //	compare load -addr 127.0.0.1:9000 -conns 100 -size 64 -depth 1 -n 100000
 //	compare redis [-rounds 3] [-n 200000] [-np 2000000]
+//	compare idle [-rounds 3] [-conns 10000] [-impls gnet,sockloop,sockloop-uring]
 package main
 
 import (
@@ -33,6 +34,8 @@ func main() {
 		err = loadMain(os.Args[2:])
 	case "redis":
 		err = redisMain(os.Args[2:])
+	case "idle":
+		err = idleMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -43,6 +46,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]\n       compare redis [-rounds -n -np -impls]")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]")
 	os.Exit(2)
 }

@@ -21,7 +21,8 @@ type server struct {
 // startServer starts impl listening on addr: the C floor from the binaries
 // built in cdir, the Go servers as this executable's "server" subcommand.
 // Pinned, it runs under taskset -c 0 with GOMAXPROCS=1.
-func startServer(impl string, w workload, s setup, addr, cdir string) (*server, error) {
+// extra goes at the end of a Go server's arguments.
+func startServer(impl string, w workload, s setup, addr, cdir string, extra ...string) (*server, error) {
 	var argv []string
 	if impl == "c" {
 		host, port, _ := net.SplitHostPort(addr)
@@ -39,6 +40,7 @@ func startServer(impl string, w workload, s setup, addr, cdir string) (*server, 
 		if w.http {
 			argv = append(argv, "-http")
 		}
+		argv = append(argv, extra...)
 	}
 	return startProc(impl, argv, s.pin, addr)
 }

@@ -5,6 +5,11 @@ package main
 import (
 	"flag"
 	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/pprof"
+	"syscall"
 )
 
 // echoServers and httpServers serve on addr with the given number of event
@@ -31,7 +36,12 @@ func serverMain(args []string) error {
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := fs.Int("loops", 1, "event loops (pollers)")
 	http := fs.Bool("http", false, "HTTP plaintext instead of echo")
+	memprofile := fs.String("memprofile", "", "on SIGUSR1, collect garbage and write a heap profile here")
 	fs.Parse(args)
+	if *memprofile != "" {
+		runtime.MemProfileRate = 1 // every allocation, for exact bytes per connection
+		heapProfileOnSignal(*memprofile)
+	}
 	set := echoServers
 	if *http {
 		set = httpServers
@@ -41,4 +51,24 @@ func serverMain(args []string) error {
 		return fmt.Errorf("no server %q (http=%v)", *impl, *http)
 	}
 	return serve(*addr, *loops)
+}
+
+// heapProfileOnSignal writes a heap profile (live objects after a collection)
+// to name each time the process gets SIGUSR1, and then a line to stderr.
+func heapProfileOnSignal(name string) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGUSR1)
+	go func() {
+		for range ch {
+			runtime.GC()
+			f, err := os.Create(name)
+			if err == nil {
+				err = pprof.Lookup("heap").WriteTo(f, 0)
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+			}
+			fmt.Fprintln(os.Stderr, "heap profile", name, err)
+		}
+	}()
 }
