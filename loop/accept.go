@@ -37,17 +37,26 @@ func (l *Loop) accept(ls *listenSocket) {
 			l.eng.cfg.logger.Error("loop: accept failed", "addr", ls.addr, "err", err)
 			return
 		}
-		ls.backoff, ls.warned = 0, false
-		target := l
-		if len(ls.fds) == 1 && len(l.eng.loops) > 1 {
-			target = l.eng.pick(addrHash(sa))
+		l.admit(ls, fd, sa)
+	}
+}
+
+// admit hands an accepted connection to its loop; sa is nil where the accept
+// did not return the peer's address.
+func (l *Loop) admit(ls *listenSocket, fd int, sa unix.Sockaddr) {
+	ls.backoff, ls.warned = 0, false
+	target := l
+	if len(ls.fds) == 1 && len(l.eng.loops) > 1 {
+		if sa == nil && l.eng.cfg.balancing == SourceAddrHash {
+			sa, _ = unix.Getpeername(fd)
 		}
-		c := newConn(target, fd, ls.ep.network, true, sa)
-		if target == l {
-			l.openConn(c)
-		} else if target.Submit(func() { target.openConn(c) }) != nil {
-			unix.Close(fd)
-		}
+		target = l.eng.pick(addrHash(sa))
+	}
+	c := newConn(target, fd, ls.ep.network, true, sa)
+	if target == l {
+		l.openConn(c)
+	} else if target.Submit(func() { target.openConn(c) }) != nil {
+		unix.Close(fd)
 	}
 }
 
@@ -59,6 +68,15 @@ func (l *Loop) pauseAccept(ls *listenSocket, err error) {
 	if !ls.warned {
 		ls.warned = true
 		l.eng.cfg.logger.Warn("loop: accept failed; pausing accepts", "addr", ls.addr, "err", err, "retry", ls.backoff)
+	}
+	if ls.ring {
+		// The multishot accept ended with the error; arm it again later.
+		l.AfterFunc(ls.backoff, func() {
+			if l.listeners[ls.fd] == ls {
+				l.armAccept(ls)
+			}
+		})
+		return
 	}
 	if err := l.poll.Modify(ls.fd, 0); err != nil {
 		l.eng.cfg.logger.Error("loop: cannot pause listener", "addr", ls.addr, "err", err)
@@ -77,13 +95,21 @@ func (l *Loop) openConn(c *Conn) {
 		return
 	}
 	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
-	if err := l.poll.Add(c.fd, poller.Readable); err != nil {
-		l.eng.cfg.logger.Error("loop: cannot watch connection", "err", err)
-		c.abandon(err)
-		return
-	}
-	c.interest = poller.Readable
 	c.state = stateOpen
+	if l.useRing(c); c.ringRecv {
+		if err := l.ops.Recv(c.fd, c.token()); err != nil {
+			c.abandon(err)
+			return
+		}
+		c.recvArmed, c.wantRecv, c.inflight = true, true, 1
+	} else {
+		if err := l.poll.Add(c.fd, poller.Readable); err != nil {
+			l.eng.cfg.logger.Error("loop: cannot watch connection", "err", err)
+			c.abandon(err)
+			return
+		}
+		c.interest = poller.Readable
+	}
 	l.conns[c.fd] = c
 	l.nconns.Add(1)
 	c.open()

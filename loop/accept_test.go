@@ -43,7 +43,8 @@ func TestAcceptOutOfDescriptorsPausesAndResumes(t *testing.T) {
 				}
 				return sysAccept(fd)
 			}
-			t.Cleanup(func() { acceptHook = sysAccept })
+			ringAccept = false // the hook sits in accept(2)'s path
+			t.Cleanup(func() { acceptHook, ringAccept = sysAccept, true })
 			var logs syncBuffer
 			h := newEchoHandler()
 			_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"},

@@ -58,6 +58,22 @@ type Conn struct {
 	spliceIn  *spliceLink // Splice: another connection's input comes here
 	splicing  bool        // reading stopped while the spliced peer is full
 
+	// The completion path (conn_ring.go).
+	ringRecv   bool   // input arrives from a multishot receive
+	ringSend   bool   // output leaves as send operations
+	gen        uint32 // tells this connection's completions from a predecessor's
+	inflight   int    // operations whose last completion has not arrived
+	recvArmed  bool   // a multishot receive is in the kernel
+	recvCancel bool   // its cancellation was asked for
+	wantRecv   bool   // the connection wants input
+	starving   bool   // the receive ended for want of buffers; in l.starved
+	heldN      int    // bytes at the end of in that arrived while paused, not yet offered
+	eofHeld    bool   // the end of input arrived behind held input
+	redeliver  bool   // in l.redeliver
+	sending    bool   // a send is in flight
+	syncWait   bool   // a file, pipe or control data waits for writability
+	dropErr    error  // given to the output dropped when the operations end
+
 	readTimeout, writeTimeout, idleTimeout time.Duration
 	lastRead, lastWrite                    int64
 	deadline, linger                       *Timer
@@ -185,6 +201,10 @@ func (c *Conn) wantInterest() poller.Event {
 }
 
 func (c *Conn) updateInterest() {
+	if c.ringRecv || c.ringSend {
+		c.updateRing()
+		return
+	}
 	if c.parked {
 		// Parked after a hang-up, with nothing left to write: only a wish
 		// to read brings the socket back.
@@ -227,8 +247,9 @@ func (c *Conn) handle(ev poller.Event) {
 		c.flush()
 		c.afterFlush()
 	}
-	// Not reading, nothing will learn of a hang-up from a read: ask the socket.
-	if c.state != stateClosed && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
+	// Not reading, nothing will learn of a hang-up from a read: ask the
+	// socket. (A receive operation learns of it on the completion path.)
+	if c.state != stateClosed && !c.ringRecv && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
 		err := socketError(c.fd)
 		if err == nil && !c.readEOF {
 			// Both directions ended in order (our FIN sent, the peer's
@@ -315,8 +336,9 @@ func (c *Conn) closeNow(err error) {
 	}
 	c.state = stateClosed
 	l := c.l
-	l.poll.Delete(c.fd)
-	unix.Close(c.fd)
+	if c.interest != 0 || !c.ringRecv {
+		l.poll.Delete(c.fd)
+	}
 	delete(l.conns, c.fd)
 	if c.deadline != nil {
 		c.deadline.Stop()
@@ -328,7 +350,17 @@ func (c *Conn) closeNow(err error) {
 	if dropped == nil {
 		dropped = ErrNotConnected
 	}
-	c.out.Reset(dropped)
+	if c.inflight > 0 {
+		// The kernel may still read the output and fill buffers for the
+		// socket: cancel, and finish the close when the last completion
+		// arrives (bury).
+		l.ops.CancelFd(c.fd)
+		c.dropErr = dropped
+		l.zombies[c.token()] = c
+	} else {
+		unix.Close(c.fd)
+		c.out.Reset(dropped)
+	}
 	c.unsplice()
 	c.closeUntakenFDs()
 	c.stash.Release()

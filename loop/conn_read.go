@@ -52,17 +52,25 @@ func (c *Conn) read() {
 			c.in = buf[:n]
 		}
 		c.act(l.eng.h.OnTraffic(c))
-		if len(c.fds) > 0 {
-			c.closeUntakenFDs()
-		}
-		c.keepInput()
-		l.settle()
+		c.afterTraffic()
 		// Edge-triggered, only EAGAIN re-arms the edge: a short read is not
 		// enough, since a FIN that came with the data shows only on the next read.
 		if !l.eng.cfg.edge || c.interest&poller.Readable == 0 || c.state != stateOpen {
 			return
 		}
 	}
+}
+
+// afterTraffic finishes an OnTraffic: it closes descriptors the handler did
+// not take, settles, and keeps unconsumed input. Settling comes first: output
+// may borrow the input's memory until Detach copies it, so the connection's
+// own buffer must not go back to the pool before.
+func (c *Conn) afterTraffic() {
+	if len(c.fds) > 0 {
+		c.closeUntakenFDs()
+	}
+	c.l.settle()
+	c.keepInput()
 }
 
 // keepInput moves what the handler left unconsumed out of the loop's read

@@ -67,16 +67,24 @@ func (c *Conn) nextDeadline() (int64, bool) {
 func (c *Conn) checkDeadlines() {
 	now := c.l.now
 	switch {
-	case c.readTimeout > 0 && c.interest&poller.Readable != 0 && now-c.lastRead >= int64(c.readTimeout):
+	case c.readTimeout > 0 && c.reading() && now-c.lastRead >= int64(c.readTimeout):
 		c.closeNow(ErrReadTimeout)
 	case c.writeTimeout > 0 && !c.out.Empty() && now-c.lastWrite >= int64(c.writeTimeout):
 		c.closeNow(ErrWriteTimeout)
 	case c.idleTimeout > 0 && now-max(c.lastRead, c.lastWrite) >= int64(c.idleTimeout):
 		c.closeNow(ErrIdleTimeout)
 	default:
-		if c.readTimeout > 0 && c.interest&poller.Readable == 0 {
+		if c.readTimeout > 0 && !c.reading() {
 			c.lastRead = now // not reading: the read clock does not run
 		}
 		c.armDeadline()
 	}
+}
+
+// reading reports whether the connection is waiting for input.
+func (c *Conn) reading() bool {
+	if c.ringRecv {
+		return c.wantRecv
+	}
+	return c.interest&poller.Readable != 0
 }

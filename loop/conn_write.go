@@ -44,6 +44,10 @@ func (c *Conn) noteHigh() {
 // queue borrows b if it is input the loop owns (valid until the callback
 // returns, when Detach copies what was not written), else copies it.
 func (c *Conn) queue(b []byte) {
+	if c.l.curID >= 0 && buffer.Within(b, c.l.curBuf) {
+		c.l.lendInput(c, b) // a provided buffer: counted until sent
+		return
+	}
 	if buffer.Within(b, c.l.readBuf) || c.stash.Owns(b) {
 		c.out.Borrow(b)
 		return
@@ -113,7 +117,7 @@ func (c *Conn) Wake(done func(c *Conn, err error)) error {
 			return
 		}
 		c.act(c.l.eng.h.OnTraffic(c))
-		c.keepInput()
+		c.afterTraffic()
 		if done != nil {
 			done(c, nil)
 		}
@@ -137,9 +141,18 @@ func (c *Conn) markQueued() {
 	}
 }
 
-// flush writes queued output with gather calls (and sendfile for queued
-// files) until the kernel takes no more; errors close the connection.
+// flush writes queued output, on the completion path with a send operation.
 func (c *Conn) flush() {
+	if c.ringSend {
+		c.flushRing()
+		return
+	}
+	c.flushNow()
+}
+
+// flushNow writes queued output with gather calls (and sendfile for queued
+// files) until the kernel takes no more; errors close the connection.
+func (c *Conn) flushNow() {
 	l := c.l
 	for !c.out.Empty() {
 		if span := c.out.HeadFile(); span != nil {

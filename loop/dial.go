@@ -120,6 +120,7 @@ func (c *Conn) finishConnect() {
 	}
 	c.state = stateOpen
 	prepareStream(c.fd, c.network, c.l.eng.cfg.noDelay)
+	c.l.useRing(c)
 	c.updateInterest()
 	c.open()
 }

@@ -88,7 +88,7 @@ func TestDialFromLoopRelaysBothWays(t *testing.T) {
 }
 
 func TestLoopDialRefusesNames(t *testing.T) {
-	e, err := New(BaseHandler{}, WithLoops(1))
+	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend))
 	if err != nil {
 		t.Fatal(err)
 	}

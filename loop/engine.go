@@ -67,7 +67,12 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 // newPoller makes a loop's poller with the configured backend, falling back
 // to the platform's default (and saying so once) where the kernel lacks it.
 func (e *Engine) newPoller() (poller.Poller, error) {
-	opts := poller.Options{EdgeTriggered: e.cfg.edge, Backend: e.cfg.backend}
+	opts := poller.Options{
+		EdgeTriggered:  e.cfg.edge,
+		Backend:        e.cfg.backend,
+		RecvBuffers:    ringBuffers,
+		RecvBufferSize: min(e.cfg.readBuf, maxRingBuffer),
+	}
 	p, err := poller.New(opts)
 	if err == nil || e.cfg.backend == poller.Default || !errors.Is(err, errors.ErrUnsupported) {
 		return p, err

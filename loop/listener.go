@@ -29,6 +29,9 @@ type listenSocket struct {
 	// Accept back-off after EMFILE and the like.
 	backoff time.Duration
 	warned  bool
+	// On the completion path: a multishot accept is armed (ring) and its
+	// last completion has not arrived (armed).
+	ring, armed bool
 }
 
 func listen(ep *endpoint, n int) (*listener, error) {

@@ -42,6 +42,22 @@ type Loop struct {
 	oobOut []byte       // scratch for control data sent with replies
 	ticker *Timer
 
+	// The completion path (conn_ring.go); ops is nil without one.
+	ops         poller.Completer
+	gen         uint32           // last generation given to a connection
+	bufRefs     []int32          // counts of each provided buffer in use
+	bufDone     []func(error)    // per provided buffer: drop one count
+	bufLent     []bool           // per provided buffer: counted by some output
+	lent        int              // provided buffers counted by some output
+	freed       bool             // a provided buffer came back this turn
+	curID       int32            // the provided buffer being served, or -1
+	curBuf      []byte           // its bytes
+	starved     []*Conn          // receives to arm again once buffers return
+	redeliver   []*Conn          // input held while paused, to serve now
+	zombies     map[uint64]*Conn // closed, with operations in flight
+	draining    int              // closed listeners whose accept has not ended
+	starvations int              // receives ended for want of buffers, for tests
+
 	waiting  atomic.Bool // in or about to enter Wait
 	nconns   atomic.Int32
 	stopping bool
@@ -60,6 +76,9 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 		epoch:     time.Now(),
 		gath:      make([][]byte, 0, maxIovecs),
 		iov:       make([]unix.Iovec, maxIovecs),
+		ops:       poller.CompleterOf(p),
+		curID:     -1,
+		zombies:   make(map[uint64]*Conn),
 	}
 }
 
@@ -97,6 +116,14 @@ func (l *Loop) run() {
 		for _, r := range l.ready[:n] {
 			l.dispatch(r)
 		}
+		if l.ops != nil {
+			done := l.ops.Completions()
+			for i := range done {
+				l.complete(&done[i])
+			}
+			l.feedStarved()
+			l.redeliverHeld()
+		}
 		l.runTasks()
 		l.runTimers()
 	}
@@ -123,13 +150,21 @@ func (l *Loop) end() {
 }
 
 // finished reports whether a stopping loop has nothing left to serve.
-func (l *Loop) finished() bool { return l.stopping && len(l.conns) == 0 }
+// Operations still in flight keep it running until their last completions
+// arrive, so that no buffer goes back while the kernel may use it.
+func (l *Loop) finished() bool {
+	return l.stopping && len(l.conns) == 0 && len(l.zombies) == 0 && l.draining == 0
+}
 
 func (l *Loop) armListeners() {
 	for fd, ls := range l.listeners {
 		if !ls.ep.stream() {
 			delete(l.listeners, fd)
 			l.openPacketConn(fd, ls.listener)
+			continue
+		}
+		if l.ops != nil && ringAccept {
+			l.armAccept(ls)
 			continue
 		}
 		if err := l.poll.Add(fd, poller.Readable); err != nil {
@@ -154,7 +189,7 @@ func (l *Loop) dispatch(r poller.Ready) {
 // waitTimeout is how long the poller may block: until the next timer, or not
 // at all when tasks are waiting.
 func (l *Loop) waitTimeout() time.Duration {
-	if l.hasTask.Load() {
+	if l.hasTask.Load() || len(l.redeliver) > 0 || (len(l.starved) > 0 && l.freed) {
 		return 0
 	}
 	return l.untilNextTimer()

@@ -38,6 +38,11 @@ func (c *Conn) Splice(dst *Conn) error {
 	}
 	link := &spliceLink{src: c, dst: dst, r: r, w: w}
 	c.spliceOut, dst.spliceIn = link, link
+	if c.ringRecv {
+		// splice(2) reads the socket itself, when the poller says so.
+		c.steerRecv(false)
+		c.ringRecv = false
+	}
 	if len(c.in) > 0 {
 		dst.Write(c.in)
 		c.in = c.in[len(c.in):]

@@ -15,7 +15,7 @@ func TestStopClosesEverything(t *testing.T) {
 	fds := leaktest.OpenFDs()
 	h := newEchoHandler()
 	path := tempSocket(t)
-	e, err := New(h, WithLoops(2), WithWorkerPool(2), WithLogger(quietLogger), WithEdgeTriggered(testEdge))
+	e, err := New(h, WithLoops(2), WithWorkerPool(2), WithLogger(quietLogger), WithEdgeTriggered(testEdge), WithBackend(testBackend))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,18 +26,19 @@
 // readiness. They fit this contract the way libuv fits IOCP, with buffers that
 // the loop owns and hands to the poller:
 //
-//   - Reads: the backend keeps one receive outstanding per descriptor. On IOCP
-//     that is a zero-byte overlapped WSARecv, whose completion is reported as
-//     Readable; the loop then drains the socket with non-blocking receives into
-//     its pooled buffers, exactly as it does after epoll, so no buffer is
-//     pinned for an idle connection. io_uring goes one step further with a
-//     provided-buffer ring filled from the loop's pool: its completions carry
-//     the buffer the kernel chose, and the loop adopts that buffer as the
-//     connection's inbound data instead of reading.
+//   - Reads: on IOCP the backend keeps a zero-byte overlapped WSARecv
+//     outstanding per descriptor, whose completion is reported as Readable;
+//     the loop then drains the socket with non-blocking receives into its
+//     pooled buffers, exactly as it does after epoll, so no buffer is pinned
+//     for an idle connection. io_uring goes one step further through its
+//     Completer (see CompleterOf): a multishot receive per connection fills
+//     buffers from a provided-buffer ring, its completions carry the buffer
+//     the kernel chose, and the loop serves that buffer as the connection's
+//     input instead of reading, then gives it back.
 //   - Writes: the loop gathers its outbound queue and hands the slices to the
 //     backend, which keeps them referenced until the completion arrives; the
-//     completion is reported as Writable with the byte count, and the loop
-//     advances its queue then, not when the call returns.
+//     loop advances its queue when the completion reports the byte count,
+//     not when the call returns.
 //   - Close: every operation in flight is cancelled (CancelIoEx,
 //     IORING_OP_ASYNC_CANCEL) and its completion awaited before its buffers
 //     return to the pool.

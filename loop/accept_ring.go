@@ -1,0 +1,70 @@
+package loop
+
+import (
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+// ringAccept lets listeners accept with multishot accept operations where
+// the loop has a completion path; the accept fault-injection tests turn it
+// off, since their hook sits in the accept(2) path.
+var ringAccept = true
+
+// armAccept arms a multishot accept on the listener.
+func (l *Loop) armAccept(ls *listenSocket) {
+	if err := l.ops.Accept(ls.fd, uint64(ls.fd)); err != nil {
+		l.eng.cfg.logger.Error("loop: cannot accept on listener", "addr", ls.addr, "err", err)
+		return
+	}
+	ls.ring, ls.armed = true, true
+}
+
+// onAccept serves a multishot accept's completion: a new connection, or the
+// accept's end, after which it is armed again (a full CQ ends it too),
+// after a back-off where descriptors or memory ran out.
+func (l *Loop) onAccept(cp *poller.Completion) {
+	fd := int(cp.Token)
+	ls := l.listeners[fd]
+	if ls == nil || !ls.armed {
+		// The listener closed at Stop; its accept's end is awaited.
+		if cp.Res >= 0 {
+			unix.Close(int(cp.Res))
+		}
+		if !cp.More {
+			l.draining--
+			unix.Close(fd)
+		}
+		return
+	}
+	if !cp.More {
+		ls.armed = false
+	}
+	switch err := cp.Err(); err {
+	case nil:
+		l.admit(ls, int(cp.Res), nil)
+	case unix.EINTR, unix.ECONNABORTED, unix.EAGAIN, unix.ECANCELED:
+	default:
+		// EMFILE and the like, and anything unexpected: never spin on it.
+		l.pauseAccept(ls, err)
+		return
+	}
+	if !ls.armed && l.listeners[fd] == ls {
+		l.armAccept(ls)
+	}
+}
+
+// closeListener stops a listener at Stop: at once without an accept in the
+// kernel, else once the cancelled accept's last completion arrives, since
+// the kernel holds the socket open until then and could still accept.
+func (l *Loop) closeListener(fd int, ls *listenSocket) {
+	delete(l.listeners, fd)
+	if !ls.armed {
+		l.poll.Delete(fd)
+		unix.Close(fd)
+		return
+	}
+	ls.armed = false
+	l.draining++
+	l.ops.Cancel(poller.OpAccept, uint64(fd))
+}

@@ -1,0 +1,400 @@
+package loop
+
+import (
+	"os"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+// The completion path: where the poller has a Completer (io_uring on Linux
+// 6.0+), stream connections are served by operations the kernel carries out
+// instead of readiness and system calls. A multishot receive stays armed
+// while the connection reads, its completions bring input in provided
+// buffers that OnTraffic sees in place, and output goes out as one gathered
+// send per connection at a time, the next one issued when the last
+// completes. The poller still watches what the ring does not carry: a dial
+// until it connects, a splice's source, and writability while a file, a pipe
+// or control data waits at the head of the output.
+//
+// A provided buffer is counted while the callback that sees it runs, and
+// once per piece of it queued as output; it goes back to the kernel when the
+// count drops to zero. A connection closed with operations in flight keeps
+// its descriptor and its output (which the kernel may still be reading)
+// until their last completions arrive, in l.zombies.
+
+// ringBuffers is how many provided buffers each loop's receives share; a
+// variable so that tests can make them run out.
+var ringBuffers = 256
+
+// maxRingBuffer caps a provided buffer's size; the engine's read buffer
+// size, when smaller, is used instead.
+const maxRingBuffer = 16 << 10
+
+// ringGenMask keeps a connection's generation within a token (see token).
+const ringGenMask = 1<<24 - 1
+
+// useRing puts a stream connection on the completion path where the loop
+// has one: all of it, except a Unix connection passing descriptors, which
+// reads and writes with control data through system calls.
+func (l *Loop) useRing(c *Conn) {
+	if l.ops == nil || !c.stream || (l.eng.cfg.ancillary && c.network == "unix") {
+		return
+	}
+	c.ringRecv, c.ringSend = true, true
+	l.gen++
+	c.gen = l.gen & ringGenMask
+}
+
+// token names the connection in its operations: its descriptor and a
+// generation, so that a completion for an earlier connection on the same
+// descriptor number is not taken for this one's.
+func (c *Conn) token() uint64 { return uint64(c.gen)<<32 | uint64(uint32(c.fd)) }
+
+// updateRing is updateInterest for a connection on the completion path.
+func (c *Conn) updateRing() {
+	want := c.wantInterest()
+	poll := want
+	if c.ringRecv {
+		c.steerRecv(want&poller.Readable != 0)
+		poll &^= poller.Readable
+	} else if c.recvArmed {
+		// Becoming a splice's source: the receive's last completion comes
+		// first, so that no input it brings can pass what splice moves.
+		poll &^= poller.Readable
+	}
+	if c.ringSend && !c.syncWait {
+		poll &^= poller.Writable
+	}
+	if poll == c.interest {
+		return
+	}
+	var err error
+	switch {
+	case c.interest == 0:
+		err = c.l.poll.Add(c.fd, poll)
+	case poll == 0:
+		err = c.l.poll.Delete(c.fd)
+	default:
+		err = c.l.poll.Modify(c.fd, poll)
+	}
+	if err != nil {
+		c.closeNow(err)
+		return
+	}
+	c.interest = poll
+}
+
+// steerRecv arms the multishot receive while the connection wants input and
+// cancels it when it no longer does.
+func (c *Conn) steerRecv(want bool) {
+	c.wantRecv = want
+	l := c.l
+	if want && (c.heldN > 0 || c.eofHeld) && !c.redeliver {
+		c.redeliver = true
+		l.redeliver = append(l.redeliver, c)
+	}
+	switch {
+	case want && !c.recvArmed && !c.starving && !c.eofHeld:
+		if err := l.ops.Recv(c.fd, c.token()); err != nil {
+			c.closeNow(err)
+			return
+		}
+		c.recvArmed, c.recvCancel = true, false
+		c.inflight++
+	case !want && c.recvArmed && !c.recvCancel:
+		if err := l.ops.Cancel(poller.OpRecv, c.token()); err != nil {
+			c.closeNow(err)
+			return
+		}
+		c.recvCancel = true
+	}
+}
+
+// complete serves one completion the poller reaped.
+func (l *Loop) complete(cp *poller.Completion) {
+	if cp.Op == poller.OpAccept {
+		l.onAccept(cp)
+		return
+	}
+	c := l.conns[int(uint32(cp.Token))]
+	if c == nil || c.token() != cp.Token {
+		c = l.zombies[cp.Token]
+	}
+	if c == nil {
+		// Nothing waits for it: no operation outlives its connection's
+		// entry, so this cannot happen; give the buffer back regardless.
+		if cp.Buf != nil {
+			l.giveBack(cp.BufID)
+		}
+		return
+	}
+	switch cp.Op {
+	case poller.OpRecv:
+		c.onRecv(cp)
+	case poller.OpSend:
+		c.onSend(cp)
+	}
+	if c.state == stateClosed && c.inflight == 0 {
+		c.bury()
+	}
+	l.settle()
+}
+
+// onRecv serves a receive's completion.
+func (c *Conn) onRecv(cp *poller.Completion) {
+	if !cp.More {
+		c.recvArmed, c.recvCancel = false, false
+		c.inflight--
+	}
+	if c.state == stateClosed {
+		if cp.Buf != nil {
+			c.l.giveBack(cp.BufID)
+		}
+		return
+	}
+	switch err := cp.Err(); {
+	case cp.Res > 0:
+		c.received(cp.Buf, cp.BufID)
+	case cp.Res == 0:
+		if c.heldN > 0 || c.wantInterest()&poller.Readable == 0 {
+			// Input held while paused is older: the end waits for it.
+			c.eofHeld = true
+			break
+		}
+		c.endOfInput()
+	case err == unix.ENOBUFS:
+		// Every buffer is in use: the data waits in the socket until some
+		// come back, and the receive is armed again then.
+		c.starving = true
+		c.l.starved = append(c.l.starved, c)
+		c.l.starvations++
+	case err == unix.ECANCELED, err == unix.EINTR, err == unix.EAGAIN:
+	default:
+		c.closeNow(os.NewSyscallError("recv", err))
+	}
+	if !cp.More && c.state != stateClosed {
+		c.updateInterest() // arms it again if input is still wanted
+	}
+}
+
+// received offers the bytes in provided buffer id to OnTraffic, in place when
+// nothing is left over from earlier input. Otherwise, and while reading is
+// paused (the receive's cancellation was on its way), they are copied behind
+// the leftovers into the connection's own buffer, to be offered one read's
+// worth at a time (serveHeld).
+func (c *Conn) received(buf []byte, id uint16) {
+	l := c.l
+	if c.state != stateOpen {
+		l.giveBack(id) // closing: nothing more is read
+		return
+	}
+	c.lastRead = l.now
+	if link := c.spliceOut; link != nil {
+		// Received before the switch to splicing: it goes first.
+		link.dst.Write(buf)
+		l.giveBack(id)
+		return
+	}
+	if c.stash.Empty() && c.heldN == 0 && c.wantInterest()&poller.Readable != 0 {
+		l.holdBuffer(id, buf)
+		c.in = buf
+		c.act(l.eng.h.OnTraffic(c))
+		c.afterTraffic()
+		l.curID, l.curBuf = -1, nil
+		l.unrefBuffer(id)
+		return
+	}
+	if c.stash.Empty() {
+		c.in = c.stash.Keep(buf)
+	} else {
+		var spare []byte
+		spare, c.in = c.stash.Spare(c.in, len(buf))
+		c.in = c.stash.Extend(copy(spare, buf))
+	}
+	c.heldN += len(buf)
+	l.giveBack(id)
+	c.serveHeld()
+}
+
+// serveHeld offers held input (the last heldN bytes of c.in) while the
+// connection wants input, at most one provided buffer's worth more per
+// OnTraffic, as receives would have brought it: backpressure that engages
+// after one callback holds the rest back, as it holds back reads. Input the
+// handler has seen and left comes first, each time.
+func (c *Conn) serveHeld() {
+	step := c.l.ringBufSize()
+	for c.heldN > 0 && c.state == stateOpen && c.wantInterest()&poller.Readable != 0 {
+		all := c.in
+		take := min(c.heldN, step)
+		seen := len(all) - c.heldN + take
+		c.heldN -= take
+		c.in = all[:seen]
+		c.act(c.l.eng.h.OnTraffic(c))
+		if c.state == stateClosed {
+			return
+		}
+		c.in = all[seen-len(c.in):] // c.in is a suffix of what was offered
+		c.afterTraffic()
+	}
+}
+
+// redeliverHeld serves, once reading resumed, input and an end of input that
+// arrived while it was paused.
+func (l *Loop) redeliverHeld() {
+	for i := 0; i < len(l.redeliver); i++ {
+		c := l.redeliver[i]
+		l.redeliver[i] = nil
+		c.redeliver = false
+		if c.state != stateOpen || !c.wantRecv {
+			continue
+		}
+		c.serveHeld()
+		if c.eofHeld && c.heldN == 0 && c.state == stateOpen && c.wantInterest()&poller.Readable != 0 {
+			c.eofHeld = false
+			c.endOfInput()
+		}
+	}
+	l.redeliver = l.redeliver[:0]
+}
+
+// ringBufSize is the size of one provided buffer: one receive's worth.
+func (l *Loop) ringBufSize() int { return min(l.eng.cfg.readBuf, maxRingBuffer) }
+
+// holdBuffer makes buf (provided buffer id) the input being served, counted
+// once until the callback returns.
+func (l *Loop) holdBuffer(id uint16, buf []byte) {
+	if int(id) >= len(l.bufRefs) {
+		refs := make([]int32, int(id)+1)
+		copy(refs, l.bufRefs)
+		l.bufRefs = refs
+		lent := make([]bool, int(id)+1)
+		copy(lent, l.bufLent)
+		l.bufLent = lent
+		for i := len(l.bufDone); i <= int(id); i++ {
+			l.bufDone = append(l.bufDone, func(error) { l.unrefBuffer(uint16(i)) })
+		}
+	}
+	l.bufRefs[id] = 1
+	l.curID, l.curBuf = int32(id), buf
+}
+
+// lendInput queues b, a piece of the provided buffer being served, on c's
+// output by reference, counting it until it is sent or dropped. Output can
+// wait long on a slow peer, so at most half the buffers are lent at a time:
+// beyond that b is copied, and receives never starve for buffers that
+// stalled connections hold.
+func (l *Loop) lendInput(c *Conn, b []byte) {
+	id := l.curID
+	if !l.bufLent[id] {
+		if l.lent >= ringBuffers/2 {
+			c.out.Copy(b)
+			return
+		}
+		l.bufLent[id] = true
+		l.lent++
+	}
+	l.bufRefs[id]++
+	c.out.Lend(b, l.bufDone[id])
+}
+
+// unrefBuffer drops one count of provided buffer id, giving it back to the
+// kernel at the last.
+func (l *Loop) unrefBuffer(id uint16) {
+	if l.bufRefs[id]--; l.bufRefs[id] > 0 {
+		return
+	}
+	if l.bufLent[id] {
+		l.bufLent[id] = false
+		l.lent--
+	}
+	l.giveBack(id)
+}
+
+// giveBack returns provided buffer id to the kernel.
+func (l *Loop) giveBack(id uint16) {
+	l.ops.ReleaseBuffer(id)
+	l.freed = true
+}
+
+// feedStarved arms again, once buffers came back, the receives that ended
+// for want of them; the buffers reach the kernel before the next wait.
+func (l *Loop) feedStarved() {
+	if !l.freed {
+		return
+	}
+	l.freed = false
+	for i := 0; i < len(l.starved); i++ {
+		c := l.starved[i]
+		l.starved[i] = nil
+		c.starving = false
+		if c.state != stateClosed {
+			c.updateInterest()
+		}
+	}
+	l.starved = l.starved[:0]
+}
+
+// flushRing sends the queued output with one gathered send operation, unless
+// one is in flight already; its completion sends the rest. Files, pipes and
+// control data at the head go out through system calls, with a poll for
+// writability if the socket is full.
+func (c *Conn) flushRing() {
+	c.syncWait = false
+	if c.sending || c.out.Empty() {
+		return
+	}
+	// Nothing borrowed may reach the kernel: the send outlives the callback.
+	c.out.Detach()
+	if c.out.HeadFile() != nil || c.out.HeadControl() != nil {
+		c.flushNow()
+		if c.state != stateClosed && !c.out.Empty() && (c.out.HeadFile() != nil || c.out.HeadControl() != nil) {
+			c.syncWait = true
+		} else if c.state != stateClosed && !c.out.Empty() {
+			c.flushRing()
+		}
+		return
+	}
+	l := c.l
+	bufs := c.out.Gather(l.gath[:0], maxIovecs)
+	err := l.ops.Send(c.fd, bufs, c.token())
+	clear(bufs)
+	if err != nil {
+		c.closeNow(err)
+		return
+	}
+	c.sending = true
+	c.inflight++
+}
+
+// onSend serves a send's completion.
+func (c *Conn) onSend(cp *poller.Completion) {
+	c.sending = false
+	c.inflight--
+	if c.state == stateClosed {
+		return
+	}
+	switch err := cp.Err(); {
+	case err == nil:
+		c.lastWrite = c.l.now
+		c.out.Advance(int(cp.Res))
+	case err == unix.EINTR, err == unix.EAGAIN:
+	default:
+		c.closeNow(os.NewSyscallError("sendmsg", err))
+		return
+	}
+	c.flush()
+	c.afterFlush()
+}
+
+// bury finishes the close of a connection whose last operation completed:
+// its descriptor closes and its output, which the kernel no longer reads,
+// is dropped.
+func (c *Conn) bury() {
+	l := c.l
+	delete(l.zombies, c.token())
+	unix.Close(c.fd)
+	c.out.Reset(c.dropErr)
+	c.dropErr = nil
+}

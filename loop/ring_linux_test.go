@@ -1,0 +1,199 @@
+package loop
+
+import (
+	"context"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sockloop/sockloop/internal/leaktest"
+	"github.com/sockloop/sockloop/poller"
+)
+
+// ringEngine starts an engine on the io_uring backend, skipping the test
+// where the kernel offers no completion path.
+func ringEngine(t *testing.T, h Handler, opts ...Option) (*Engine, net.Addr) {
+	t.Helper()
+	opts = append([]Option{WithBackend(poller.IOURing)}, opts...)
+	e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, opts...)
+	if e.Backend() != poller.IOURing || e.loops[0].ops == nil {
+		t.Skip("no io_uring completion path on this kernel")
+	}
+	return e, addrs[0]
+}
+
+// ringProbe is an echo handler that records whether connections were served
+// on the completion path.
+type ringProbe struct {
+	echoHandler
+	ring, other atomic.Int32
+}
+
+func (h *ringProbe) OnOpen(c *Conn) ([]byte, Action) {
+	if c.ringRecv && c.ringSend {
+		h.ring.Add(1)
+	} else {
+		h.other.Add(1)
+	}
+	return nil, None
+}
+
+func TestRingServesStreamConnections(t *testing.T) {
+	h := &ringProbe{echoHandler: *newEchoHandler()}
+	_, addr := ringEngine(t, h)
+	c := dial(t, addr)
+	if err := echoRoundTrip(c, 3, 1<<20); err != nil {
+		t.Fatal(err)
+	}
+	if h.ring.Load() != 1 || h.other.Load() != 0 {
+		t.Fatalf("%d connections on the completion path, %d not; want 1 and 0", h.ring.Load(), h.other.Load())
+	}
+}
+
+// TestRingBufferExhaustion gives the loop four provided buffers for 64
+// connections sending at once: receives run out of buffers and are armed
+// again as buffers come back; every echo arrives whole and nothing stalls.
+func TestRingBufferExhaustion(t *testing.T) {
+	old := ringBuffers
+	ringBuffers = 4
+	t.Cleanup(func() { ringBuffers = old })
+	e, addr := ringEngine(t, newEchoHandler(), WithLoops(1), WithReadBufferSize(1024))
+	const clients, size = 64, 128 << 10
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", addr.String())
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			errs <- echoRoundTrip(c, uint64(i), size)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	l := e.loops[0]
+	starved := 0
+	done := make(chan struct{})
+	l.Submit(func() { starved = l.starvations; close(done) })
+	<-done
+	if starved == 0 {
+		t.Error("no receive ran out of buffers: the test did not exercise exhaustion")
+	}
+}
+
+// TestRingStopCancelsOperations stops an engine while every connection has a
+// receive armed and a send blocked on a peer that does not read: Stop
+// cancels them, waits for their completions, and leaves no descriptor open.
+func TestRingStopCancelsOperations(t *testing.T) {
+	fds := leaktest.OpenFDs()
+	h := &floodHandler{opened: make(chan *Conn, 16), closes: make(chan error, 16)}
+	e, err := New(h, WithLoops(1), WithBackend(poller.IOURing), WithLogger(quietLogger),
+		WithCloseLinger(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := e.Listen("tcp://127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e.loops[0].ops == nil {
+		e.Stop(context.Background())
+		t.Skip("no io_uring completion path on this kernel")
+	}
+	var clients []net.Conn
+	for range 8 {
+		c, err := net.Dial("tcp", addr.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		clients = append(clients, c)
+		c.Write([]byte("go"))
+	}
+	for range clients {
+		<-h.opened
+	}
+	// Every connection has megabytes queued and a send in the kernel.
+	waitFor(t, func() bool { return h.flooded.Load() == int32(len(clients)) })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.Stop(ctx); err != nil {
+		t.Fatalf("Stop = %v", err)
+	}
+	for range clients {
+		if err := <-h.closes; err == nil {
+			t.Error("OnClose err = nil, want the reason the output was dropped")
+		}
+	}
+	if h.zombies.Load() == 0 {
+		t.Error("no connection closed with operations in flight: the test did not exercise cancellation")
+	}
+	if got := leaktest.OpenFDs(); got > fds+len(clients) {
+		t.Errorf("open fds: %d before, %d after Stop (clients hold %d): %v", fds, got, len(clients), leaktest.FDTargets())
+	}
+	for _, c := range clients {
+		c.SetReadDeadline(time.Now().Add(5 * time.Second))
+		if _, err := io.Copy(io.Discard, c); err != nil {
+			t.Errorf("client: %v, want the server's close", err)
+		}
+	}
+}
+
+// floodHandler answers a connection's first bytes with 8 MiB, more than the
+// socket buffers take, and counts connections closed with operations in flight.
+type floodHandler struct {
+	BaseHandler
+	opened           chan *Conn
+	closes           chan error
+	flooded, zombies atomic.Int32
+}
+
+func (h *floodHandler) OnOpen(c *Conn) ([]byte, Action) {
+	h.opened <- c
+	return nil, None
+}
+
+func (h *floodHandler) OnTraffic(c *Conn) Action {
+	c.Discard(-1)
+	if c.Context() == nil {
+		c.SetContext(true)
+		c.Write(make([]byte, 8<<20))
+		h.flooded.Add(1)
+	}
+	return None
+}
+
+func (h *floodHandler) OnClose(c *Conn, err error) Action {
+	if c.inflight > 0 {
+		h.zombies.Add(1)
+	}
+	h.closes <- err
+	return None
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for i := 0; !cond(); i++ {
+		if i > 2000 {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
