@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix || windows
 
 package conn
 
@@ -8,8 +8,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // Addr is a socket address of one family. It is also a net.Addr. Values
@@ -19,7 +17,7 @@ type Addr interface {
 	net.Addr
 	// Family returns the address family the address belongs to.
 	Family() Family
-	sockaddr() (unix.Sockaddr, error)
+	sockaddr() (sysSockaddr, error)
 }
 
 // Inet4Addr is an AF_INET address: an IPv4 address and a port.
@@ -73,14 +71,14 @@ func (a Inet4Addr) Network() string { return "ip4" }
 // String returns "IP:PORT".
 func (a Inet4Addr) String() string { return netip.AddrPortFrom(a.IP, uint16(a.Port)).String() }
 
-func (a Inet4Addr) sockaddr() (unix.Sockaddr, error) {
+func (a Inet4Addr) sockaddr() (sysSockaddr, error) {
 	if !a.IP.Is4() {
 		return nil, addrErr("AF_INET address must be IPv4", a.IP.String())
 	}
 	if err := checkPort(a.Port); err != nil {
 		return nil, err
 	}
-	return &unix.SockaddrInet4{Port: a.Port, Addr: a.IP.As4()}, nil
+	return &sysSockaddrInet4{Port: a.Port, Addr: a.IP.As4()}, nil
 }
 
 // Family returns AF_INET6.
@@ -98,7 +96,7 @@ func (a Inet6Addr) String() string {
 	return netip.AddrPortFrom(ip, uint16(a.Port)).String()
 }
 
-func (a Inet6Addr) sockaddr() (unix.Sockaddr, error) {
+func (a Inet6Addr) sockaddr() (sysSockaddr, error) {
 	if !a.IP.Is6() {
 		return nil, addrErr("AF_INET6 address must be IPv6", a.IP.String())
 	}
@@ -113,7 +111,7 @@ func (a Inet6Addr) sockaddr() (unix.Sockaddr, error) {
 		}
 		scope = idx
 	}
-	return &unix.SockaddrInet6{Port: a.Port, ZoneId: scope, Addr: a.IP.As16()}, nil
+	return &sysSockaddrInet6{Port: a.Port, ZoneId: scope, Addr: a.IP.As16()}, nil
 }
 
 // Family returns AF_UNIX.
@@ -130,7 +128,7 @@ func (a UnixAddr) String() string {
 	return a.Path
 }
 
-func (a UnixAddr) sockaddr() (unix.Sockaddr, error) {
+func (a UnixAddr) sockaddr() (sysSockaddr, error) {
 	name := a.Path
 	if a.Abstract {
 		name = "@" + name
@@ -140,7 +138,7 @@ func (a UnixAddr) sockaddr() (unix.Sockaddr, error) {
 	if len(name) > 107 && !(a.Abstract && len(name) == 108) {
 		return nil, addrErr("AF_UNIX path too long", a.Path)
 	}
-	return &unix.SockaddrUnix{Name: name}, nil
+	return &sysSockaddrUnix{Name: name}, nil
 }
 
 // Family returns the family the host is resolved for.
@@ -157,7 +155,7 @@ func (a HostAddr) Network() string {
 // String returns "host:port".
 func (a HostAddr) String() string { return net.JoinHostPort(a.Host, strconv.Itoa(a.Port)) }
 
-func (a HostAddr) sockaddr() (unix.Sockaddr, error) {
+func (a HostAddr) sockaddr() (sysSockaddr, error) {
 	r, err := a.Resolve()
 	if err != nil {
 		return nil, err
@@ -241,15 +239,15 @@ func zoneIndex(zone string) (uint32, error) {
 }
 
 // decodeAddr turns a kernel address into a typed Addr; nil stays nil.
-func decodeAddr(sa unix.Sockaddr) Addr {
+func decodeAddr(sa sysSockaddr) Addr {
 	switch sa := sa.(type) {
 	case nil:
 		return nil
-	case *unix.SockaddrInet4:
+	case *sysSockaddrInet4:
 		return Inet4Addr{IP: netip.AddrFrom4(sa.Addr), Port: sa.Port}
-	case *unix.SockaddrInet6:
+	case *sysSockaddrInet6:
 		return Inet6Addr{IP: netip.AddrFrom16(sa.Addr), Port: sa.Port, ScopeID: sa.ZoneId}
-	case *unix.SockaddrUnix:
+	case *sysSockaddrUnix:
 		if strings.HasPrefix(sa.Name, "@") {
 			return UnixAddr{Path: sa.Name[1:], Abstract: true}
 		}
@@ -259,7 +257,7 @@ func decodeAddr(sa unix.Sockaddr) Addr {
 }
 
 // encodeAddr checks that addr belongs to the socket's family and encodes it.
-func (s *Socket) encodeAddr(addr Addr) (unix.Sockaddr, error) {
+func (s *Socket) encodeAddr(addr Addr) (sysSockaddr, error) {
 	if addr == nil {
 		return nil, addrErr("missing address", "<nil>")
 	}

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix || windows
 
 package conn
 
@@ -8,12 +8,12 @@ import (
 	"os"
 	"strconv"
 	"strings"
-
-	"golang.org/x/sys/unix"
+	"syscall"
 )
 
 // ErrWouldBlock matches errors from calls in non-blocking mode (timeout 0)
-// that could not complete at once; errors.Is(ErrWouldBlock, unix.EAGAIN) holds.
+// that could not complete at once; errors.Is(ErrWouldBlock, unix.EAGAIN)
+// holds (windows.WSAEWOULDBLOCK on Windows).
 var ErrWouldBlock error = wouldBlockError{}
 
 // ErrTimeout matches errors from calls whose timeout or deadline passed;
@@ -23,7 +23,7 @@ var ErrTimeout error = timeoutError{}
 type wouldBlockError struct{}
 
 func (wouldBlockError) Error() string        { return "operation would block" }
-func (wouldBlockError) Is(target error) bool { return target == unix.EAGAIN }
+func (wouldBlockError) Is(target error) bool { return target == errAgain }
 func (wouldBlockError) Timeout() bool        { return false }
 func (wouldBlockError) Temporary() bool      { return true }
 
@@ -39,7 +39,7 @@ func (e *OpError) Unwrap() error { return e.Err }
 
 // Temporary reports whether trying again may succeed (a timeout or a
 // would-block error).
-func (e *OpError) Temporary() bool { return e.Timeout() || errors.Is(e.Err, unix.EAGAIN) }
+func (e *OpError) Temporary() bool { return e.Timeout() || errors.Is(e.Err, errAgain) }
 
 // Error describes the address and why it cannot be used.
 func (e *AddrError) Error() string { return "conn: " + e.Reason + ": " + e.Addr }
@@ -55,8 +55,8 @@ func addrErr(reason, addr string) *AddrError { return &AddrError{Reason: reason,
 // Error describes the call and what was wrong with its input.
 func (e *ValueError) Error() string { return "conn: " + e.Op + ": " + e.Reason }
 
-// Is matches unix.EINVAL.
-func (e *ValueError) Is(target error) bool { return target == unix.EINVAL }
+// Is matches unix.EINVAL (windows.WSAEINVAL on Windows).
+func (e *ValueError) Is(target error) bool { return target == errInval }
 
 func valueErr(op, reason string) *ValueError { return &ValueError{Op: op, Reason: reason} }
 
@@ -104,7 +104,7 @@ func (e *OpError) Timeout() bool {
 func (e *OpError) Is(target error) bool {
 	switch target {
 	case ErrWouldBlock:
-		return errors.Is(e.Err, unix.EAGAIN) || errors.Is(e.Err, unix.EINPROGRESS)
+		return errors.Is(e.Err, errAgain) || errors.Is(e.Err, errInProgress)
 	case ErrTimeout:
 		return e.Timeout()
 	}
@@ -117,7 +117,7 @@ func (e *OpError) Is(target error) bool {
 type AddrError struct {
 	Reason string
 	Addr   string
-	errno  unix.Errno
+	errno  syscall.Errno
 }
 
 // ValueError reports bad input to a call (a negative size, an unknown
@@ -145,7 +145,7 @@ func (s *Socket) wrapErr(op, call string, perr, serr error, addr Addr) error {
 	case serr == nil:
 		return nil
 	default:
-		if _, ok := serr.(unix.Errno); ok {
+		if _, ok := serr.(syscall.Errno); ok {
 			cause = os.NewSyscallError(call, serr)
 		} else {
 			cause = serr
@@ -159,11 +159,11 @@ func (e *AddrError) Is(target error) bool {
 	if e.errno != 0 {
 		return target == e.errno
 	}
-	return target == unix.EINVAL
+	return target == errInval
 }
 
 // asErrno finds the errno in err's chain.
-func asErrno(err error, errno *unix.Errno) bool { return errors.As(err, errno) }
+func asErrno(err error, errno *syscall.Errno) bool { return errors.As(err, errno) }
 
 // TooManyBuffersError reports more buffers than one recvmsg(2) or
 // sendmsg(2) takes (IOV_MAX). It matches unix.EMSGSIZE, the error Python
@@ -175,8 +175,22 @@ type TooManyBuffersError struct {
 
 // Error says how many buffers were given and the limit.
 func (e *TooManyBuffersError) Error() string {
-	return strconv.Itoa(e.N) + " buffers, more than IOV_MAX (" + strconv.Itoa(e.Max) + "): " + unix.EMSGSIZE.Error()
+	return strconv.Itoa(e.N) + " buffers, more than IOV_MAX (" + strconv.Itoa(e.Max) + "): " + errMsgSize.Error()
 }
 
 // Unwrap returns unix.EMSGSIZE.
-func (e *TooManyBuffersError) Unwrap() error { return unix.EMSGSIZE }
+func (e *TooManyBuffersError) Unwrap() error { return errMsgSize }
+
+// UnsupportedError reports a call the system does not offer (recvmsg and
+// SCM_RIGHTS on Windows, as CPython lacks them there). It matches
+// errors.ErrUnsupported.
+type UnsupportedError struct {
+	Op string // the call, as "recvmsg"
+	OS string // the system that lacks it
+}
+
+// Error names the call and the system.
+func (e *UnsupportedError) Error() string { return e.Op + " is not supported on " + e.OS }
+
+// Unwrap returns errors.ErrUnsupported.
+func (e *UnsupportedError) Unwrap() error { return errors.ErrUnsupported }

@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix || windows
 
 package conn
 
@@ -7,13 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-)
-
-// Where the services and protocols databases are read from; tests may
-// point them elsewhere.
-var (
-	servicesPath  = "/etc/services"
-	protocolsPath = "/etc/protocols"
 )
 
 // fallbackProtocols answers GetProtoByName when /etc/protocols is missing.

@@ -1,12 +1,8 @@
-//go:build unix
+//go:build unix || windows
 
 package conn
 
-import (
-	"strconv"
-
-	"golang.org/x/sys/unix"
-)
+import "strconv"
 
 // Level is a socket option level: SOL_SOCKET or a protocol number.
 type Level int
@@ -38,86 +34,14 @@ type TCPOpt int
 // SCMType is a control message type at level SOL_SOCKET (SCM_*).
 type SCMType int
 
-// Option levels.
-const (
-	SOL_SOCKET Level = unix.SOL_SOCKET
-	SOL_IP     Level = unix.IPPROTO_IP
-	SOL_TCP    Level = unix.IPPROTO_TCP
-	SOL_UDP    Level = unix.IPPROTO_UDP
-	SOL_IPV6   Level = unix.IPPROTO_IPV6
-)
-
-// SO_* options on every supported system.
-const (
-	SO_DEBUG      SockOpt = unix.SO_DEBUG
-	SO_ACCEPTCONN SockOpt = unix.SO_ACCEPTCONN
-	SO_REUSEADDR  SockOpt = unix.SO_REUSEADDR
-	SO_REUSEPORT  SockOpt = unix.SO_REUSEPORT
-	SO_KEEPALIVE  SockOpt = unix.SO_KEEPALIVE
-	SO_DONTROUTE  SockOpt = unix.SO_DONTROUTE
-	SO_BROADCAST  SockOpt = unix.SO_BROADCAST
-	SO_LINGER     SockOpt = unix.SO_LINGER
-	SO_OOBINLINE  SockOpt = unix.SO_OOBINLINE
-	SO_SNDBUF     SockOpt = unix.SO_SNDBUF
-	SO_RCVBUF     SockOpt = unix.SO_RCVBUF
-	SO_SNDLOWAT   SockOpt = unix.SO_SNDLOWAT
-	SO_RCVLOWAT   SockOpt = unix.SO_RCVLOWAT
-	SO_SNDTIMEO   SockOpt = unix.SO_SNDTIMEO
-	SO_RCVTIMEO   SockOpt = unix.SO_RCVTIMEO
-	SO_ERROR      SockOpt = unix.SO_ERROR
-	SO_TYPE       SockOpt = unix.SO_TYPE
-	SO_TIMESTAMP  SockOpt = unix.SO_TIMESTAMP
-)
-
-// IP_* options on every supported system.
-const (
-	IP_OPTIONS         IPOpt = unix.IP_OPTIONS
-	IP_HDRINCL         IPOpt = unix.IP_HDRINCL
-	IP_TOS             IPOpt = unix.IP_TOS
-	IP_TTL             IPOpt = unix.IP_TTL
-	IP_MULTICAST_IF    IPOpt = unix.IP_MULTICAST_IF
-	IP_MULTICAST_TTL   IPOpt = unix.IP_MULTICAST_TTL
-	IP_MULTICAST_LOOP  IPOpt = unix.IP_MULTICAST_LOOP
-	IP_ADD_MEMBERSHIP  IPOpt = unix.IP_ADD_MEMBERSHIP
-	IP_DROP_MEMBERSHIP IPOpt = unix.IP_DROP_MEMBERSHIP
-)
-
-// IPV6_* options on every supported system.
-const (
-	IPV6_V6ONLY         IPv6Opt = unix.IPV6_V6ONLY
-	IPV6_UNICAST_HOPS   IPv6Opt = unix.IPV6_UNICAST_HOPS
-	IPV6_MULTICAST_IF   IPv6Opt = unix.IPV6_MULTICAST_IF
-	IPV6_MULTICAST_HOPS IPv6Opt = unix.IPV6_MULTICAST_HOPS
-	IPV6_MULTICAST_LOOP IPv6Opt = unix.IPV6_MULTICAST_LOOP
-	IPV6_JOIN_GROUP     IPv6Opt = unix.IPV6_JOIN_GROUP
-	IPV6_LEAVE_GROUP    IPv6Opt = unix.IPV6_LEAVE_GROUP
-	IPV6_RECVPKTINFO    IPv6Opt = unix.IPV6_RECVPKTINFO
-	IPV6_PKTINFO        IPv6Opt = unix.IPV6_PKTINFO
-	IPV6_TCLASS         IPv6Opt = unix.IPV6_TCLASS
-	IPV6_RECVTCLASS     IPv6Opt = unix.IPV6_RECVTCLASS
-	IPV6_CHECKSUM       IPv6Opt = unix.IPV6_CHECKSUM
-)
-
-// TCP_* options on every supported system.
-const (
-	TCP_NODELAY TCPOpt = unix.TCP_NODELAY
-	TCP_MAXSEG  TCPOpt = unix.TCP_MAXSEG
-)
-
-// Control message types on every supported system.
-const (
-	SCM_RIGHTS    SCMType = unix.SCM_RIGHTS
-	SCM_TIMESTAMP SCMType = unix.SCM_TIMESTAMP
-)
-
 var (
 	levelNames   = map[Level]string{SOL_SOCKET: "SOL_SOCKET", SOL_IP: "SOL_IP", SOL_TCP: "SOL_TCP", SOL_UDP: "SOL_UDP", SOL_IPV6: "SOL_IPV6"}
 	sockOptNames = map[SockOpt]string{
-		SO_DEBUG: "SO_DEBUG", SO_ACCEPTCONN: "SO_ACCEPTCONN", SO_REUSEADDR: "SO_REUSEADDR", SO_REUSEPORT: "SO_REUSEPORT",
+		SO_DEBUG: "SO_DEBUG", SO_ACCEPTCONN: "SO_ACCEPTCONN", SO_REUSEADDR: "SO_REUSEADDR",
 		SO_KEEPALIVE: "SO_KEEPALIVE", SO_DONTROUTE: "SO_DONTROUTE", SO_BROADCAST: "SO_BROADCAST", SO_LINGER: "SO_LINGER",
 		SO_OOBINLINE: "SO_OOBINLINE", SO_SNDBUF: "SO_SNDBUF", SO_RCVBUF: "SO_RCVBUF", SO_SNDLOWAT: "SO_SNDLOWAT",
 		SO_RCVLOWAT: "SO_RCVLOWAT", SO_SNDTIMEO: "SO_SNDTIMEO", SO_RCVTIMEO: "SO_RCVTIMEO", SO_ERROR: "SO_ERROR",
-		SO_TYPE: "SO_TYPE", SO_TIMESTAMP: "SO_TIMESTAMP",
+		SO_TYPE: "SO_TYPE",
 	}
 	ipOptNames = map[IPOpt]string{
 		IP_OPTIONS: "IP_OPTIONS", IP_HDRINCL: "IP_HDRINCL", IP_TOS: "IP_TOS", IP_TTL: "IP_TTL",
@@ -127,14 +51,14 @@ var (
 	ipv6OptNames = map[IPv6Opt]string{
 		IPV6_V6ONLY: "IPV6_V6ONLY", IPV6_UNICAST_HOPS: "IPV6_UNICAST_HOPS", IPV6_MULTICAST_IF: "IPV6_MULTICAST_IF",
 		IPV6_MULTICAST_HOPS: "IPV6_MULTICAST_HOPS", IPV6_MULTICAST_LOOP: "IPV6_MULTICAST_LOOP",
-		IPV6_JOIN_GROUP: "IPV6_JOIN_GROUP", IPV6_LEAVE_GROUP: "IPV6_LEAVE_GROUP", IPV6_RECVPKTINFO: "IPV6_RECVPKTINFO",
+		IPV6_JOIN_GROUP: "IPV6_JOIN_GROUP", IPV6_LEAVE_GROUP: "IPV6_LEAVE_GROUP",
 		IPV6_PKTINFO: "IPV6_PKTINFO", IPV6_TCLASS: "IPV6_TCLASS", IPV6_RECVTCLASS: "IPV6_RECVTCLASS",
 		IPV6_CHECKSUM: "IPV6_CHECKSUM",
 	}
 	tcpOptNames = map[TCPOpt]string{
 		TCP_NODELAY: "TCP_NODELAY", TCP_MAXSEG: "TCP_MAXSEG",
 	}
-	scmNames = map[SCMType]string{SCM_RIGHTS: "SCM_RIGHTS", SCM_TIMESTAMP: "SCM_TIMESTAMP"}
+	scmNames = map[SCMType]string{}
 )
 
 // String returns the level's name, as "SOL_SOCKET".

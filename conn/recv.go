@@ -6,17 +6,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// maxBufsize bounds the buffers Recv, RecvFrom and RecvMsg allocate.
-const maxBufsize = 1<<31 - 1
-
-func orFlags(flags []MsgFlag) MsgFlag {
-	var f MsgFlag
-	for _, x := range flags {
-		f |= x
-	}
-	return f
-}
-
 // Recv wraps recv(2): it returns up to bufsize bytes in a new slice; an
 // empty slice with a nil error means the peer closed a stream. Flags
 // (MSG_PEEK, ...) are ORed together.

@@ -1,0 +1,13 @@
+//go:build unix
+
+package conn
+
+import "golang.org/x/sys/unix"
+
+// The system's socket address types, named so that addr.go is portable.
+type (
+	sysSockaddr      = unix.Sockaddr
+	sysSockaddrInet4 = unix.SockaddrInet4
+	sysSockaddrInet6 = unix.SockaddrInet6
+	sysSockaddrUnix  = unix.SockaddrUnix
+)
