@@ -174,6 +174,14 @@ func (s *Socket) Send(p []byte, flags ...MsgFlag) (int, error) {
 
 // send makes one WSASend (to nil) or WSASendTo; d's lock is held.
 func (s *Socket) send(d *direction, once bool, p []byte, fl uint32, to windows.Sockaddr) (int, error, error) {
+	var rsa windows.RawSockaddrAny
+	var tolen int32
+	if to != nil {
+		var err error
+		if tolen, err = encodeRaw(to, &rsa); err != nil {
+			return 0, nil, err
+		}
+	}
 	return s.run(d, once, func() (uint32, error) {
 		b := wsaBuf(p)
 		var q uint32
@@ -181,15 +189,16 @@ func (s *Socket) send(d *direction, once bool, p []byte, fl uint32, to windows.S
 		if to == nil {
 			err = windows.WSASend(s.h, &b, 1, &q, fl, nil, nil)
 		} else {
-			err = windows.WSASendto(s.h, &b, 1, &q, fl, to, nil, nil)
+			err = windows.WSASendTo(s.h, &b, 1, &q, fl, &rsa, tolen, nil, nil)
 		}
 		return q, err
 	}, func(o *ioOp) error {
-		o.buf, o.to = wsaBuf(p), to
+		o.buf = wsaBuf(p)
 		if to == nil {
 			return windows.WSASend(s.h, &o.buf, 1, nil, fl, &o.ov, nil)
 		}
-		return windows.WSASendto(s.h, &o.buf, 1, nil, fl, o.to, &o.ov, nil)
+		o.rsa = rsa
+		return windows.WSASendTo(s.h, &o.buf, 1, nil, fl, &o.rsa, tolen, &o.ov, nil)
 	})
 }
 
