@@ -76,6 +76,18 @@
 // the caller's control bytes is closed. SendFDs and RecvFDs are Python's
 // send_fds and recv_fds.
 //
+// # Windows
+//
+// On Windows a Socket is an overlapped Winsock handle on one completion
+// port shared by the package, served by one goroutine; a call tries once
+// without waiting and otherwise waits on an overlapped WSARecv, WSASend,
+// AcceptEx or ConnectEx, which a deadline or Close cancels. The three modes
+// behave as above, with windows.WSAEWOULDBLOCK for the would-block error.
+// Socketpair is emulated over loopback TCP as CPython does; Share,
+// FromShare and Ioctl (SIO_RCVALL, SIO_KEEPALIVE_VALS,
+// SIO_LOOPBACK_FAST_PATH) are Windows-only; RecvMsg, SendMsg and the
+// descriptor-passing calls fail with an *UnsupportedError.
+//
 // # Errors
 //
 // Errors come in three layers: the errno, wrapped by os.NewSyscallError
