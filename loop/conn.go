@@ -59,20 +59,21 @@ type Conn struct {
 	splicing  bool        // reading stopped while the spliced peer is full
 
 	// The completion path (conn_ring.go).
-	ringRecv   bool   // input arrives from a multishot receive
-	ringSend   bool   // output leaves as send operations
-	gen        uint32 // tells this connection's completions from a predecessor's
-	inflight   int    // operations whose last completion has not arrived
-	recvArmed  bool   // a multishot receive is in the kernel
-	recvCancel bool   // its cancellation was asked for
-	wantRecv   bool   // the connection wants input
-	starving   bool   // the receive ended for want of buffers; in l.starved
-	heldN      int    // bytes at the end of in that arrived while paused, not yet offered
-	eofHeld    bool   // the end of input arrived behind held input
-	redeliver  bool   // in l.redeliver
-	sending    bool   // a send is in flight
-	syncWait   bool   // a file, pipe or control data waits for writability
-	dropErr    error  // given to the output dropped when the operations end
+	ringConnect bool   // dialed with a connect operation
+	ringRecv    bool   // input arrives from a multishot receive
+	ringSend    bool   // output leaves as send operations
+	gen         uint32 // tells this connection's completions from a predecessor's
+	inflight    int    // operations whose last completion has not arrived
+	recvArmed   bool   // a multishot receive is in the kernel
+	recvCancel  bool   // its cancellation was asked for
+	wantRecv    bool   // the connection wants input
+	starving    bool   // the receive ended for want of buffers; in l.starved
+	heldN       int    // bytes at the end of in that arrived while paused, not yet offered
+	eofHeld     bool   // the end of input arrived behind held input
+	redeliver   bool   // in l.redeliver
+	sending     bool   // a send is in flight
+	syncWait    bool   // a file, pipe or control data waits for writability
+	dropErr     error  // given to the output dropped when the operations end
 
 	readTimeout, writeTimeout, idleTimeout time.Duration
 	lastRead, lastWrite                    int64

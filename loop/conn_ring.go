@@ -39,6 +39,9 @@ const ringGenMask = 1<<24 - 1
 // has one: all of it, except a Unix connection passing descriptors, which
 // reads and writes with control data through system calls.
 func (l *Loop) useRing(c *Conn) {
+	if c.ringRecv || c.ringSend {
+		return // a connect operation put it there already
+	}
 	if l.ops == nil || !c.stream || (l.eng.cfg.ancillary && c.network == "unix") {
 		return
 	}
@@ -135,6 +138,15 @@ func (l *Loop) complete(cp *poller.Completion) {
 		c.onRecv(cp)
 	case poller.OpSend:
 		c.onSend(cp)
+	case poller.OpConnect:
+		c.inflight--
+		if c.state == stateConnecting {
+			var err error
+			if cp.Res < 0 {
+				err = os.NewSyscallError("connect", cp.Err())
+			}
+			c.connected(err)
+		}
 	}
 	if c.state == stateClosed && c.inflight == 0 {
 		c.bury()

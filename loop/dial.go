@@ -75,8 +75,23 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 	c.value = value
 	c.dialed = true
 	c.state = stateConnecting
+	if l.connector != nil {
+		c.ringConnect = true // a connect operation, issued on the loop
+		return c, nil
+	}
+	if err := c.connectNow(); err != nil {
+		unix.Close(fd)
+		return nil, err
+	}
+	return c, nil
+}
+
+// connectNow starts connect(2) on a dialed socket; a connection it finishes
+// at once is open.
+func (c *Conn) connectNow() error {
+	var err error
 	for {
-		err = unix.Connect(fd, ep.sa)
+		err = unix.Connect(c.fd, c.remote)
 		if err != unix.EINTR {
 			break
 		}
@@ -86,10 +101,9 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 		c.state = stateOpen
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 	default:
-		unix.Close(fd)
-		return nil, &net.OpError{Op: "dial", Net: ep.network, Addr: netAddr(ep.network, ep.sa), Err: os.NewSyscallError("connect", err)}
+		return &net.OpError{Op: "dial", Net: c.network, Addr: netAddr(c.network, c.remote), Err: os.NewSyscallError("connect", err)}
 	}
-	return c, nil
+	return nil
 }
 
 // startDialed registers a dialed socket with the loop: opened at once when
@@ -103,6 +117,26 @@ func (l *Loop) startDialed(c *Conn) {
 		c.abandon(ErrEngineStopped)
 		return
 	}
+	if c.ringConnect {
+		l.useRing(c)
+		if err := l.connector.Connect(c.fd, c.remote, c.token()); err == nil {
+			c.inflight++
+			l.conns[c.fd] = c
+			l.nconns.Add(1)
+			return
+		}
+		// An address the operation cannot take (an abstract Unix name):
+		// connect(2) it is.
+		c.ringConnect = false
+		if err := c.connectNow(); err != nil {
+			c.abandon(err)
+			return
+		}
+		if c.state == stateOpen {
+			l.openConn(c)
+			return
+		}
+	}
 	if err := l.poll.Add(c.fd, poller.Writable); err != nil {
 		c.abandon(err)
 		return
@@ -114,7 +148,12 @@ func (l *Loop) startDialed(c *Conn) {
 
 // finishConnect completes a dial once the socket became writable.
 func (c *Conn) finishConnect() {
-	if err := socketError(c.fd); err != nil {
+	c.connected(socketError(c.fd))
+}
+
+// connected opens a dialed connection, or closes it with the dial's error.
+func (c *Conn) connected(err error) {
+	if err != nil {
 		c.closeNow(&net.OpError{Op: "dial", Net: c.network, Addr: c.RemoteAddr(), Err: err})
 		return
 	}

@@ -44,6 +44,7 @@ type Loop struct {
 
 	// The completion path (conn_ring.go); ops is nil without one.
 	ops         poller.Completer
+	connector   poller.Connector // ops' connect, where it has one
 	gen         uint32           // last generation given to a connection
 	bufRefs     []int32          // counts of each provided buffer in use
 	bufDone     []func(error)    // per provided buffer: drop one count
@@ -65,6 +66,8 @@ type Loop struct {
 }
 
 func newLoop(e *Engine, index int, p poller.Poller) *Loop {
+	ops := poller.CompleterOf(p)
+	connector, _ := ops.(poller.Connector)
 	return &Loop{
 		eng:       e,
 		index:     index,
@@ -76,7 +79,8 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 		epoch:     time.Now(),
 		gath:      make([][]byte, 0, maxIovecs),
 		iov:       make([]unix.Iovec, maxIovecs),
-		ops:       poller.CompleterOf(p),
+		ops:       ops,
+		connector: connector,
 		curID:     -1,
 		zombies:   make(map[uint64]*Conn),
 	}

@@ -2,10 +2,12 @@ package loop
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -195,5 +197,35 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 20s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestRingDialUsesConnectOperation dials from the engine on the completion
+// path: the connection connects with a connect operation and echoes, and a
+// dial to a closed port reports the refusal to OnClose.
+func TestRingDialUsesConnectOperation(t *testing.T) {
+	h := &ringProbe{echoHandler: *newEchoHandler()}
+	e, addr := ringEngine(t, h, WithLoops(1))
+	c, err := e.Dial("tcp", addr.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return h.ring.Load() == 2 }) // the dialed side and the accepted one
+	ok := make(chan bool, 1)
+	c.Loop().Submit(func() { ok <- c.ringConnect && c.state == stateOpen })
+	if !<-ok {
+		t.Fatal("the dialed connection did not connect with a connect operation")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	if _, err := e.Dial("tcp", closed, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitClose(t, h.closes); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Fatalf("OnClose err = %v, want ECONNREFUSED", err)
 	}
 }

@@ -15,6 +15,8 @@ const (
 	OpRecv
 	// OpSend is one gathered send; Res is the number of bytes sent.
 	OpSend
+	// OpConnect is a connect on a new socket; Res is 0 once connected.
+	OpConnect
 )
 
 // Completion reports an operation's result, read from Completions.

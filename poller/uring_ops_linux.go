@@ -33,11 +33,13 @@ type uringOps struct {
 	done  []Completion
 }
 
-// uringSend keeps a sendmsg's header, iovecs and the caller's slices
-// referenced from submission until completion.
+// uringSend keeps what a sendmsg or a connect points the kernel at (header,
+// iovecs and the caller's slices; the address) referenced from submission
+// until completion.
 type uringSend struct {
 	msg   unix.Msghdr
 	iov   []unix.Iovec
+	addr  unix.RawSockaddrAny
 	token uint64
 	busy  bool
 }
@@ -153,15 +155,7 @@ func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
 	if err != nil {
 		return err
 	}
-	var i int32
-	if n := len(p.free); n > 0 {
-		i = p.free[n-1]
-		p.free = p.free[:n-1]
-	} else {
-		p.sends = append(p.sends, new(uringSend))
-		i = int32(len(p.sends) - 1)
-	}
-	s := p.sends[i]
+	i, s := p.slot()
 	n := min(len(bufs), maxSendIovecs)
 	if cap(s.iov) < n {
 		s.iov = make([]unix.Iovec, n)
@@ -176,6 +170,35 @@ func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
 	s.token, s.busy = token, true
 	sqe.PrepSendmsg(fd, &s.msg, 0)
 	sqe.UserData = opData(OpSend, uint64(i))
+	return nil
+}
+
+// slot returns an idle send slot and its index.
+func (p *uringPoller) slot() (int32, *uringSend) {
+	if n := len(p.free); n > 0 {
+		i := p.free[n-1]
+		p.free = p.free[:n-1]
+		return i, p.sends[i]
+	}
+	p.sends = append(p.sends, new(uringSend))
+	i := int32(len(p.sends) - 1)
+	return i, p.sends[i]
+}
+
+func (p *uringPoller) Connect(fd int, sa unix.Sockaddr, token uint64) error {
+	var raw unix.RawSockaddrAny
+	n, err := uring.SockaddrToRaw(sa, &raw)
+	if err != nil {
+		return err
+	}
+	sqe, err := p.opSQE()
+	if err != nil {
+		return err
+	}
+	i, s := p.slot()
+	s.addr, s.token, s.busy = raw, token, true
+	sqe.PrepConnect(fd, &s.addr, n)
+	sqe.UserData = opData(OpConnect, uint64(i))
 	return nil
 }
 
@@ -221,7 +244,7 @@ func (p *uringPoller) Completions() []Completion { return p.done }
 func (p *uringPoller) completeOp(op Op, token uint64, res int32, flags uint32) {
 	c := Completion{Op: op, Token: token, Res: res, More: flags&uring.IORING_CQE_F_MORE != 0}
 	switch op {
-	case OpSend:
+	case OpSend, OpConnect:
 		s := p.sends[token]
 		c.Token = s.token
 		clear(s.iov) // drop the references to the caller's memory
