@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/sockloop/sockloop/internal/leaktest"
 	"github.com/sockloop/sockloop/poller"
+	"golang.org/x/sys/unix"
 )
 
 // ringEngine starts an engine on the io_uring backend, skipping the test
@@ -227,5 +229,62 @@ func TestRingDialUsesConnectOperation(t *testing.T) {
 	}
 	if err := waitClose(t, h.closes); !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("OnClose err = %v, want ECONNREFUSED", err)
+	}
+}
+
+// TestRingStopCancelsConnect stops an engine while a dial's connect
+// operation waits on a listener whose backlog is full (its SYNs go
+// unanswered): Stop cancels the operation and the dial hears of it.
+func TestRingStopCancelsConnect(t *testing.T) {
+	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(lfd)
+	if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(lfd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := unix.Getsockname(lfd)
+	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*unix.SockaddrInet4).Port))
+	// Fill the backlog with connections nobody accepts.
+	for range 2 {
+		c, err := net.DialTimeout("tcp", target, 200*time.Millisecond)
+		if err != nil {
+			break
+		}
+		defer c.Close()
+	}
+	h := newEchoHandler()
+	e, err := New(h, WithLoops(1), WithBackend(poller.IOURing), WithLogger(quietLogger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if e.loops[0].connector == nil {
+		e.Stop(context.Background())
+		t.Skip("no io_uring completion path on this kernel")
+	}
+	c, err := e.Dial("tcp", target, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	pending := make(chan bool, 1)
+	c.Loop().Submit(func() { pending <- c.state == stateConnecting && c.inflight == 1 })
+	if !<-pending {
+		t.Skip("the connect finished or failed before Stop: the backlog did not hold it")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := e.Stop(ctx); err != nil {
+		t.Fatalf("Stop = %v", err)
+	}
+	if err := waitClose(t, h.closes); !errors.Is(err, ErrEngineStopped) {
+		t.Fatalf("OnClose err = %v, want ErrEngineStopped", err)
 	}
 }
