@@ -236,6 +236,8 @@ func (c *Conn) handle(ev poller.Event) {
 	case !c.stream:
 		c.readDatagrams()
 		return
+	case (c.ringRecv || c.ringSend) && c.interest == 0:
+		return // reported before updateRing took the socket out of the poller
 	}
 	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
 		if c.spliceOut != nil {
@@ -266,6 +268,18 @@ func (c *Conn) handle(ev poller.Event) {
 
 // park takes the socket out of the poller until updateInterest wants to read.
 func (c *Conn) park() {
+	if c.ringRecv || c.ringSend {
+		// Out of the poller is interest 0 to updateRing, which adds the
+		// socket again once it wants to read or write.
+		if c.interest != 0 {
+			if err := c.l.poll.Delete(c.fd); err != nil {
+				c.closeNow(err)
+				return
+			}
+		}
+		c.interest = 0
+		return
+	}
 	if err := c.l.poll.Delete(c.fd); err != nil {
 		c.closeNow(err)
 		return

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -286,5 +287,34 @@ func TestRingStopCancelsConnect(t *testing.T) {
 	}
 	if err := waitClose(t, h.closes); !errors.Is(err, ErrEngineStopped) {
 		t.Fatalf("OnClose err = %v, want ErrEngineStopped", err)
+	}
+}
+
+// TestSpliceHalfCloseDeliversEverything relays through spliced connections
+// a client that sends 8 MiB and half-closes, to an upstream that echoes and
+// closes: the hang-up the upstream's close causes, which may come while the
+// relay is not reading it (its peer's output is full), must not lose the
+// echo's tail (on io_uring it once closed the upstream early).
+func TestSpliceHalfCloseDeliversEverything(t *testing.T) {
+	up := netEcho(t)
+	h := &spliceRelay{upstream: up.String(), errs: make(chan error, 16)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1))
+	for i := range 6 {
+		c, err := net.Dial("tcp", addrs[0].String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := pattern(8 << 20)
+		data[0] = byte(i)
+		go func() {
+			c.Write(data)
+			c.(*net.TCPConn).CloseWrite()
+		}()
+		c.SetReadDeadline(time.Now().Add(20 * time.Second))
+		got, err := io.ReadAll(c)
+		c.Close()
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("run %d: %d of %d bytes came back (%v)", i, len(got), len(data), err)
+		}
 	}
 }

@@ -9,11 +9,13 @@
 # prints are for information only; nothing here asserts on speed.
 #
 #   scripts/smoke.sh            # wrk runs 5 s; SMOKE_DURATION=10s for longer
+#   SMOKE_BACKEND=io_uring scripts/smoke.sh   # every server on io_uring
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 duration=${SMOKE_DURATION:-5s}
 loops=${SMOKE_LOOPS:-2}
+backend=${SMOKE_BACKEND:-epoll}
 
 missing=()
 for tool in go curl wrk redis-cli redis-benchmark timeout; do
@@ -62,7 +64,7 @@ proxy_splice_addr=127.0.0.1:${ports[5]}
 start() {
 	local name=$1
 	shift
-	"$work/$name" "$@" >"$work/$name.log" 2>&1 &
+	"$work/$name" -backend "$backend" "$@" >"$work/$name.log" 2>&1 &
 	pids+=("$!")
 }
 start http -addr "$http_addr" -loops "$loops"
@@ -70,10 +72,10 @@ start redis -addr "$redis_addr" -loops "$loops"
 start echo -addr "$echo_addr" -loops "$loops"
 start proxy -addr "$proxy_addr" -upstream "$echo_addr" -loops "$loops"
 # A second proxy, in front of examples/http, for wrk.
-"$work/proxy" -addr "$proxy_http_addr" -upstream "$http_addr" -loops "$loops" >"$work/proxy-http.log" 2>&1 &
+"$work/proxy" -backend "$backend" -addr "$proxy_http_addr" -upstream "$http_addr" -loops "$loops" >"$work/proxy-http.log" 2>&1 &
 pids+=("$!")
 # A third, moving bytes with splice(2) in front of examples/echo.
-"$work/proxy" -splice -addr "$proxy_splice_addr" -upstream "$echo_addr" -loops "$loops" >"$work/proxy-splice.log" 2>&1 &
+"$work/proxy" -backend "$backend" -splice -addr "$proxy_splice_addr" -upstream "$echo_addr" -loops "$loops" >"$work/proxy-splice.log" 2>&1 &
 pids+=("$!")
 "$client" wait "$http_addr" "$redis_addr" "$echo_addr" "$proxy_addr" "$proxy_http_addr" "$proxy_splice_addr" || fail "a server did not start"
 
@@ -164,7 +166,7 @@ for f in "$work"/*.log; do
 done
 
 echo
-echo "smoke: all passed (numbers for information only; the machine is shared)"
+echo "smoke: all passed on $backend (numbers for information only; the machine is shared)"
 for line in "${summary[@]}"; do
 	echo "    $line"
 done
