@@ -3,10 +3,7 @@ package loop
 import (
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/poller"
-	"github.com/sockloop/sockloop/sockopt"
 )
 
 const (
@@ -26,14 +23,15 @@ func (l *Loop) accept(ls *listenSocket) {
 		fd, sa, err := acceptHook(ls.fd)
 		switch err {
 		case nil:
-		case unix.EINTR, unix.ECONNABORTED:
+		case errIntr, errConnAborted:
 			continue
-		case unix.EAGAIN:
-			return
-		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
-			l.pauseAccept(ls, err)
+		case errAgain:
 			return
 		default:
+			if outOfResources(err) {
+				l.pauseAccept(ls, err)
+				return
+			}
 			l.eng.cfg.logger.Error("loop: accept failed", "addr", ls.addr, "err", err)
 			return
 		}
@@ -43,12 +41,12 @@ func (l *Loop) accept(ls *listenSocket) {
 
 // admit hands an accepted connection to its loop; sa is nil where the accept
 // did not return the peer's address.
-func (l *Loop) admit(ls *listenSocket, fd int, sa unix.Sockaddr) {
+func (l *Loop) admit(ls *listenSocket, fd int, sa sockaddr) {
 	ls.backoff, ls.warned = 0, false
 	target := l
 	if len(ls.fds) == 1 && len(l.eng.loops) > 1 {
 		if sa == nil && l.eng.cfg.balancing == SourceAddrHash {
-			sa, _ = unix.Getpeername(fd)
+			sa, _ = getpeername(fd)
 		}
 		target = l.eng.pick(addrHash(sa))
 	}
@@ -56,7 +54,7 @@ func (l *Loop) admit(ls *listenSocket, fd int, sa unix.Sockaddr) {
 	if target == l {
 		l.openConn(c)
 	} else if target.Submit(func() { target.openConn(c) }) != nil {
-		unix.Close(fd)
+		closeFD(fd)
 	}
 }
 
@@ -120,10 +118,10 @@ func (l *Loop) openConn(c *Conn) {
 // only where writes cannot say MSG_NOSIGNAL themselves.
 func prepareStream(fd int, network string, noDelay bool) {
 	if needNoSigpipe {
-		sockopt.SetNoSigpipe(fd, true)
+		setNoSigpipe(fd)
 	}
 	if noDelay && network != "unix" {
-		sockopt.SetNoDelay(fd, true)
+		setNoDelay(fd)
 	}
 }
 
@@ -146,7 +144,7 @@ func (c *Conn) open() {
 // abandon closes a connection that never reached the loop's table; a dialed
 // one still gets its OnClose, since its dialer holds it and waits for news.
 func (c *Conn) abandon(err error) {
-	unix.Close(c.fd)
+	closeFD(c.fd)
 	c.state = stateClosed
 	c.out.Reset(err)
 	if c.dialed && c.l.eng.h.OnClose(c, err) == Shutdown {

@@ -1,8 +1,6 @@
 package loop
 
 import (
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -29,11 +27,11 @@ func (l *Loop) onAccept(cp *poller.Completion) {
 	if ls == nil || !ls.armed {
 		// The listener closed at Stop; its accept's end is awaited.
 		if cp.Res >= 0 {
-			unix.Close(int(cp.Res))
+			closeFD(int(cp.Res))
 		}
 		if !cp.More {
 			l.draining--
-			unix.Close(fd)
+			closeFD(fd)
 		}
 		return
 	}
@@ -43,7 +41,7 @@ func (l *Loop) onAccept(cp *poller.Completion) {
 	switch err := cp.Err(); err {
 	case nil:
 		l.admit(ls, int(cp.Res), nil)
-	case unix.EINTR, unix.ECONNABORTED, unix.EAGAIN, unix.ECANCELED:
+	case errIntr, errConnAborted, errAgain, errCanceled:
 	default:
 		// EMFILE and the like, and anything unexpected: never spin on it.
 		l.pauseAccept(ls, err)
@@ -61,7 +59,7 @@ func (l *Loop) closeListener(fd int, ls *listenSocket) {
 	delete(l.listeners, fd)
 	if !ls.armed {
 		l.poll.Delete(fd)
-		unix.Close(fd)
+		closeFD(fd)
 		return
 	}
 	ls.armed = false

@@ -7,8 +7,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-
-	"golang.org/x/sys/unix"
 )
 
 // syncBuffer is a log sink safe for the loop's goroutines.
@@ -30,10 +28,10 @@ func (s *syncBuffer) String() string {
 }
 
 func TestAcceptOutOfDescriptorsPausesAndResumes(t *testing.T) {
-	for _, errno := range []unix.Errno{unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM} {
+	for _, errno := range exhaustionErrnos {
 		t.Run(errno.Error(), func(t *testing.T) {
 			var calls, failures atomic.Int32
-			acceptHook = func(fd int) (int, unix.Sockaddr, error) {
+			acceptHook = func(fd int) (int, sockaddr, error) {
 				calls.Add(1)
 				if failures.Load() < 4 {
 					// Fail while a connection is pending, as a full descriptor

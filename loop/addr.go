@@ -3,8 +3,6 @@ package loop
 import (
 	"net"
 	"strings"
-
-	"golang.org/x/sys/unix"
 )
 
 // endpoint is a parsed "network://address" with the socket it needs.
@@ -13,11 +11,11 @@ type endpoint struct {
 	address   string
 	family    int
 	sotype    int
-	sa        unix.Sockaddr
+	sa        sockaddr
 	dualStack bool // AF_INET6 with IPV6_V6ONLY cleared
 }
 
-func (ep *endpoint) stream() bool { return ep.sotype == unix.SOCK_STREAM }
+func (ep *endpoint) stream() bool { return ep.sotype == sockStream }
 
 // parseURL splits "tcp://127.0.0.1:9000" into network and address.
 func parseURL(s string) (network, address string, err error) {
@@ -38,21 +36,21 @@ func resolveEndpoint(network, address string) (*endpoint, error) {
 		if err != nil {
 			return nil, &AddrError{Addr: network + "://" + address, Err: err.Error()}
 		}
-		ep.sotype = unix.SOCK_STREAM
+		ep.sotype = sockStream
 		ep.setIP(network, a.IP, a.Port, a.Zone)
 	case "udp", "udp4", "udp6":
 		a, err := net.ResolveUDPAddr(network, address)
 		if err != nil {
 			return nil, &AddrError{Addr: network + "://" + address, Err: err.Error()}
 		}
-		ep.sotype = unix.SOCK_DGRAM
+		ep.sotype = sockDgram
 		ep.setIP(network, a.IP, a.Port, a.Zone)
 	case "unix":
 		if address == "" {
 			return nil, &AddrError{Addr: "unix://", Err: "empty path"}
 		}
-		ep.family, ep.sotype = unix.AF_UNIX, unix.SOCK_STREAM
-		ep.sa = &unix.SockaddrUnix{Name: address}
+		ep.family, ep.sotype = afUnix, sockStream
+		ep.sa = &sockaddrUnix{Name: address}
 	default:
 		return nil, &AddrError{Addr: network + "://" + address, Err: "unknown network " + network}
 	}
@@ -63,15 +61,15 @@ func (ep *endpoint) setIP(network string, ip net.IP, port int, zone string) {
 	ip4 := ip.To4()
 	switch {
 	case network[len(network)-1] == '4' || (network[len(network)-1] != '6' && ip4 != nil && !ip.IsUnspecified()):
-		sa := &unix.SockaddrInet4{Port: port}
+		sa := &sockaddrInet4{Port: port}
 		if ip4 != nil {
 			copy(sa.Addr[:], ip4)
 		}
-		ep.family, ep.sa = unix.AF_INET, sa
+		ep.family, ep.sa = afInet, sa
 	default:
-		sa := &unix.SockaddrInet6{Port: port, ZoneId: zoneIndex(zone)}
+		sa := &sockaddrInet6{Port: port, ZoneId: zoneIndex(zone)}
 		copy(sa.Addr[:], ip.To16())
-		ep.family, ep.sa = unix.AF_INET6, sa
+		ep.family, ep.sa = afInet6, sa
 		// "tcp://:9000" and "tcp://0.0.0.0:9000" serve both families, as net does.
 		ep.dualStack = network[len(network)-1] != '6' && (ip == nil || ip.IsUnspecified())
 	}
@@ -88,21 +86,21 @@ func zoneIndex(zone string) uint32 {
 }
 
 // netAddr converts a socket address to the net.Addr of the given network.
-func netAddr(network string, sa unix.Sockaddr) net.Addr {
+func netAddr(network string, sa sockaddr) net.Addr {
 	var ip net.IP
 	var port int
 	var zone string
 	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
+	case *sockaddrInet4:
 		ip, port = net.IPv4(a.Addr[0], a.Addr[1], a.Addr[2], a.Addr[3]), a.Port
-	case *unix.SockaddrInet6:
+	case *sockaddrInet6:
 		ip, port = append(net.IP(nil), a.Addr[:]...), a.Port
 		if a.ZoneId != 0 {
 			if ifi, err := net.InterfaceByIndex(int(a.ZoneId)); err == nil {
 				zone = ifi.Name
 			}
 		}
-	case *unix.SockaddrUnix:
+	case *sockaddrUnix:
 		return &net.UnixAddr{Name: a.Name, Net: "unix"}
 	default:
 		return nil
@@ -114,14 +112,14 @@ func netAddr(network string, sa unix.Sockaddr) net.Addr {
 }
 
 // addrHash hashes the IP of sa (FNV-1a) for SourceAddrHash.
-func addrHash(sa unix.Sockaddr) uint32 {
+func addrHash(sa sockaddr) uint32 {
 	var b []byte
 	switch a := sa.(type) {
-	case *unix.SockaddrInet4:
+	case *sockaddrInet4:
 		b = a.Addr[:]
-	case *unix.SockaddrInet6:
+	case *sockaddrInet6:
 		b = a.Addr[:]
-	case *unix.SockaddrUnix:
+	case *sockaddrUnix:
 		b = []byte(a.Name)
 	}
 	h := uint32(2166136261)

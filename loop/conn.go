@@ -5,11 +5,8 @@ import (
 	"os"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/internal/buffer"
 	"github.com/sockloop/sockloop/poller"
-	"github.com/sockloop/sockloop/sockopt"
 )
 
 type connState uint8
@@ -30,7 +27,7 @@ type Conn struct {
 	stream  bool
 	state   connState
 
-	local, remote unix.Sockaddr
+	local, remote sockaddr
 	laddr, raddr  net.Addr
 	value         any
 
@@ -80,7 +77,7 @@ type Conn struct {
 	deadline, linger                       *Timer
 }
 
-func newConn(l *Loop, fd int, network string, stream bool, remote unix.Sockaddr) *Conn {
+func newConn(l *Loop, fd int, network string, stream bool, remote sockaddr) *Conn {
 	cfg := &l.eng.cfg
 	return &Conn{
 		l: l, fd: fd, network: network, stream: stream, remote: remote,
@@ -105,7 +102,7 @@ func (c *Conn) SetContext(v any) { c.value = v }
 func (c *Conn) LocalAddr() net.Addr {
 	if c.laddr == nil {
 		if c.local == nil {
-			c.local, _ = unix.Getsockname(c.fd)
+			c.local, _ = getsockname(c.fd)
 		}
 		c.laddr = netAddr(c.network, c.local)
 	}
@@ -287,18 +284,6 @@ func (c *Conn) park() {
 	c.parked = true
 }
 
-// socketError returns the socket's pending error (SO_ERROR), nil if none.
-func socketError(fd int) error {
-	errno, err := sockopt.SocketError(fd)
-	if err != nil {
-		return err
-	}
-	if errno != 0 {
-		return os.NewSyscallError("connect", errno)
-	}
-	return nil
-}
-
 // settle runs after a callback touched the connection.
 func (c *Conn) settle() {
 	if c.state == stateClosed {
@@ -373,7 +358,7 @@ func (c *Conn) closeNow(err error) {
 		c.dropErr = dropped
 		l.zombies[c.token()] = c
 	} else {
-		unix.Close(c.fd)
+		closeFD(c.fd)
 		c.out.Reset(dropped)
 	}
 	c.unsplice()

@@ -4,8 +4,6 @@ import (
 	"io"
 	"os"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -30,7 +28,7 @@ func (c *Conn) read() {
 		if c.l.eng.cfg.ancillary && c.network == "unix" {
 			n, err = c.readMsg(buf)
 		} else {
-			n, err = unix.Read(c.fd, buf)
+			n, err = sysRead(c.fd, buf)
 		}
 		switch classify(err) {
 		case stepAgain:

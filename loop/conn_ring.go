@@ -3,8 +3,6 @@ package loop
 import (
 	"os"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -176,13 +174,13 @@ func (c *Conn) onRecv(cp *poller.Completion) {
 			break
 		}
 		c.endOfInput()
-	case err == unix.ENOBUFS:
+	case err == errNoBufs:
 		// Every buffer is in use: the data waits in the socket until some
 		// come back, and the receive is armed again then.
 		c.starving = true
 		c.l.starved = append(c.l.starved, c)
 		c.l.starvations++
-	case err == unix.ECANCELED, err == unix.EINTR, err == unix.EAGAIN:
+	case err == errCanceled, err == errIntr, err == errAgain:
 	default:
 		c.closeNow(os.NewSyscallError("recv", err))
 	}
@@ -391,7 +389,7 @@ func (c *Conn) onSend(cp *poller.Completion) {
 	case err == nil:
 		c.lastWrite = c.l.now
 		c.out.Advance(int(cp.Res))
-	case err == unix.EINTR, err == unix.EAGAIN:
+	case err == errIntr, err == errAgain:
 	default:
 		c.closeNow(os.NewSyscallError("sendmsg", err))
 		return
@@ -406,7 +404,7 @@ func (c *Conn) onSend(cp *poller.Completion) {
 func (c *Conn) bury() {
 	l := c.l
 	delete(l.zombies, c.token())
-	unix.Close(c.fd)
+	closeFD(c.fd)
 	c.out.Reset(c.dropErr)
 	c.dropErr = nil
 }

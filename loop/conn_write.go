@@ -7,8 +7,6 @@ import (
 	"os"
 	"runtime"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/internal/buffer"
 )
 
@@ -258,7 +256,7 @@ func (c *Conn) afterFlush() {
 		}
 		if c.shutWrite && !c.wroteShut {
 			c.wroteShut = true
-			if err := unix.Shutdown(c.fd, unix.SHUT_WR); err != nil {
+			if err := shutdownWrite(c.fd); err != nil {
 				c.closeNow(os.NewSyscallError("shutdown", err))
 				return
 			}

@@ -6,10 +6,7 @@ import (
 	"os"
 	"syscall"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/poller"
-	"github.com/sockloop/sockloop/sockopt"
 )
 
 // Dial connects to address from inside the engine, on the loop the balancing
@@ -31,7 +28,7 @@ func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
 		return nil, err
 	}
 	if err := l.Submit(func() { l.startDialed(c) }); err != nil {
-		unix.Close(c.fd)
+		closeFD(c.fd)
 		return nil, err
 	}
 	return c, nil
@@ -80,7 +77,7 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 		return c, nil
 	}
 	if err := c.connectNow(); err != nil {
-		unix.Close(fd)
+		closeFD(fd)
 		return nil, err
 	}
 	return c, nil
@@ -91,16 +88,15 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 func (c *Conn) connectNow() error {
 	var err error
 	for {
-		err = unix.Connect(c.fd, c.remote)
-		if err != unix.EINTR {
+		err = sysConnect(c.fd, c.remote)
+		if err != errIntr {
 			break
 		}
 	}
-	switch err {
-	case nil:
+	switch {
+	case err == nil:
 		c.state = stateOpen
-	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
-	default:
+	case !connectPending(err):
 		return &net.OpError{Op: "dial", Net: c.network, Addr: netAddr(c.network, c.remote), Err: os.NewSyscallError("connect", err)}
 	}
 	return nil
@@ -170,25 +166,25 @@ func (e *Engine) Adopt(fd int, value any) (*Conn, error) {
 	if e.state.Load() != engineRunning {
 		return nil, ErrEngineStopped
 	}
-	if err := unix.SetNonblock(fd, true); err != nil {
-		return nil, os.NewSyscallError("fcntl", err)
+	if err := setNonblock(fd); err != nil {
+		return nil, err
 	}
-	sotype, err := sockopt.Type(fd)
+	sotype, err := socketType(fd)
 	if err != nil {
 		return nil, err
 	}
-	if sotype != unix.SOCK_STREAM {
-		return nil, &net.OpError{Op: "adopt", Err: os.NewSyscallError("getsockopt", unix.ESOCKTNOSUPPORT)}
+	if sotype != sockStream {
+		return nil, &net.OpError{Op: "adopt", Err: os.NewSyscallError("getsockopt", errNotStream)}
 	}
-	peer, err := unix.Getpeername(fd)
+	peer, err := getpeername(fd)
 	if err != nil {
 		return nil, os.NewSyscallError("getpeername", err)
 	}
 	network := "tcp"
-	if _, ok := peer.(*unix.SockaddrUnix); ok {
+	if isUnixAddr(peer) {
 		network = "unix"
 	}
-	unix.CloseOnExec(fd)
+	setCloseOnExec(fd)
 	l := e.pick(addrHash(peer))
 	c := newConn(l, fd, network, true, peer)
 	c.value = value
@@ -213,17 +209,17 @@ func (e *Engine) AdoptConn(nc net.Conn, value any) (*Conn, error) {
 	dup := -1
 	var dupErr error
 	if err := raw.Control(func(fd uintptr) {
-		dup, dupErr = unix.FcntlInt(fd, unix.F_DUPFD_CLOEXEC, 0)
+		dup, dupErr = dupFD(fd)
 	}); err != nil {
 		return nil, err
 	}
 	if dupErr != nil {
-		return nil, os.NewSyscallError("fcntl", dupErr)
+		return nil, &net.OpError{Op: "adopt", Net: nc.LocalAddr().Network(), Err: dupErr}
 	}
 	nc.Close()
 	c, err := e.Adopt(dup, value)
 	if err != nil {
-		unix.Close(dup)
+		closeFD(dup)
 	}
 	return c, err
 }

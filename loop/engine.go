@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 
 	"github.com/panjf2000/ants/v2"
-	"golang.org/x/sys/unix"
 
 	"github.com/sockloop/sockloop/poller"
 )
@@ -120,7 +119,7 @@ func (e *Engine) Listen(addr string) (net.Addr, error) {
 // socketsFor is how many sockets a listener gets: one per loop where the
 // kernel balances between them, else one.
 func (e *Engine) socketsFor(ep *endpoint) int {
-	if e.cfg.reusePort && reusePortOption != 0 && ep.family != unix.AF_UNIX {
+	if e.cfg.reusePort && reusePortOption != 0 && ep.family != afUnix {
 		return len(e.loops)
 	}
 	return 1

@@ -1,7 +1,5 @@
 package loop
 
-import "golang.org/x/sys/unix"
-
 // step is what the loop does after a non-blocking system call.
 type step uint8
 
@@ -18,9 +16,9 @@ func classify(err error) step {
 	switch err {
 	case nil:
 		return stepOn
-	case unix.EINTR:
+	case errIntr:
 		return stepAgain
-	case unix.EAGAIN:
+	case errAgain:
 		return stepWait
 	}
 	return stepFail

@@ -4,10 +4,6 @@ import (
 	"net"
 	"os"
 	"time"
-
-	"golang.org/x/sys/unix"
-
-	"github.com/sockloop/sockloop/sockopt"
 )
 
 // listenBacklog is passed to listen(2); the kernel caps it at somaxconn.
@@ -44,7 +40,7 @@ func listen(ep *endpoint, n int) (*listener, error) {
 		}
 		ln.fds = append(ln.fds, fd)
 		if i == 0 {
-			sa, err := unix.Getsockname(fd)
+			sa, err := getsockname(fd)
 			if err != nil {
 				ln.close()
 				return nil, os.NewSyscallError("getsockname", err)
@@ -52,10 +48,10 @@ func listen(ep *endpoint, n int) (*listener, error) {
 			ln.addr = netAddr(ep.network, sa)
 			// With port 0 the kernel chose a port; the other sockets join it.
 			switch a := sa.(type) {
-			case *unix.SockaddrInet4:
-				ep.sa.(*unix.SockaddrInet4).Port = a.Port
-			case *unix.SockaddrInet6:
-				ep.sa.(*unix.SockaddrInet6).Port = a.Port
+			case *sockaddrInet4:
+				ep.sa.(*sockaddrInet4).Port = a.Port
+			case *sockaddrInet6:
+				ep.sa.(*sockaddrInet6).Port = a.Port
 			}
 		}
 	}
@@ -69,29 +65,29 @@ func (ln *listener) bindOne(shared bool) (int, error) {
 		return -1, err
 	}
 	fail := func(err error) (int, error) {
-		unix.Close(fd)
+		closeFD(fd)
 		return -1, &net.OpError{Op: "listen", Net: ep.network, Addr: netAddr(ep.network, ep.sa), Err: err}
 	}
-	if ep.family != unix.AF_UNIX {
-		if err := sockopt.SetReuseAddr(fd, true); err != nil {
+	if ep.family != afUnix {
+		if err := setReuseAddr(fd); err != nil {
 			return fail(err)
 		}
 		if shared {
-			if err := sockopt.SetInt(fd, unix.SOL_SOCKET, reusePortOption, 1); err != nil {
+			if err := setReusePort(fd); err != nil {
 				return fail(err)
 			}
 		}
 	}
-	if ep.family == unix.AF_INET6 {
-		if err := sockopt.SetV6Only(fd, !ep.dualStack); err != nil {
+	if ep.family == afInet6 {
+		if err := setV6Only(fd, !ep.dualStack); err != nil {
 			return fail(err)
 		}
 	}
-	if err := unix.Bind(fd, ep.sa); err != nil {
+	if err := sysBind(fd, ep.sa); err != nil {
 		return fail(os.NewSyscallError("bind", err))
 	}
 	if ep.stream() {
-		if err := unix.Listen(fd, listenBacklog); err != nil {
+		if err := sysListen(fd, listenBacklog); err != nil {
 			return fail(os.NewSyscallError("listen", err))
 		}
 	}
@@ -101,7 +97,7 @@ func (ln *listener) bindOne(shared bool) (int, error) {
 // close closes every socket of the listener and removes a Unix socket's file.
 func (ln *listener) close() {
 	for _, fd := range ln.fds {
-		unix.Close(fd)
+		closeFD(fd)
 	}
 	ln.fds = nil
 	ln.unlink()
@@ -109,7 +105,7 @@ func (ln *listener) close() {
 
 // unlink removes the file a Unix listener created, once.
 func (ln *listener) unlink() {
-	if ua, ok := ln.ep.sa.(*unix.SockaddrUnix); ok && !ln.unlinked && ua.Name != "" && ua.Name[0] != '@' {
+	if ua, ok := ln.ep.sa.(*sockaddrUnix); ok && !ln.unlinked && ua.Name != "" && ua.Name[0] != '@' {
 		ln.unlinked = true
 		os.Remove(ua.Name)
 	}

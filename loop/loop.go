@@ -6,8 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"golang.org/x/sys/unix"
-
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -35,11 +33,11 @@ type Loop struct {
 	running []func()
 	hasTask atomic.Bool
 
-	dirty  []*Conn      // connections touched during the current callback
-	gath   [][]byte     // scratch for gather writes
-	iov    []unix.Iovec // scratch for gather writes
-	oob    []byte       // scratch for received control data (WithAncillary)
-	oobOut []byte       // scratch for control data sent with replies
+	dirty  []*Conn  // connections touched during the current callback
+	gath   [][]byte // scratch for gather writes
+	iov    []iovec  // scratch for gather writes
+	oob    []byte   // scratch for received control data (WithAncillary)
+	oobOut []byte   // scratch for control data sent with replies
 	ticker *Timer
 
 	// The completion path (conn_ring.go); ops is nil without one.
@@ -78,7 +76,7 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 		readBuf:   make([]byte, e.cfg.readBuf),
 		epoch:     time.Now(),
 		gath:      make([][]byte, 0, maxIovecs),
-		iov:       make([]unix.Iovec, maxIovecs),
+		iov:       make([]iovec, maxIovecs),
 		ops:       ops,
 		connector: connector,
 		curID:     -1,
@@ -260,7 +258,7 @@ func (l *Loop) beginStop() {
 	l.stopping = true
 	for fd := range l.listeners {
 		l.poll.Delete(fd)
-		unix.Close(fd)
+		closeFD(fd)
 		delete(l.listeners, fd)
 	}
 	if l.ticker != nil {

@@ -3,8 +3,6 @@ package loop
 import (
 	"net"
 	"os"
-
-	"golang.org/x/sys/unix"
 )
 
 // spliceLink moves one connection's input to another through a pipe, so
@@ -104,7 +102,7 @@ func (c *Conn) flushPipe(span *bufferSpan) bool {
 		return false
 	}
 	if n == 0 {
-		c.closeNow(os.NewSyscallError("splice", unix.EPIPE)) // the pipe cannot run dry before its span
+		c.closeNow(os.NewSyscallError("splice", errPipe)) // the pipe cannot run dry before its span
 		return false
 	}
 	c.lastWrite = c.l.now
@@ -141,7 +139,7 @@ func (link *spliceLink) closeIfDone() {
 	if link.r < 0 || !(link.dstDone || (link.srcDone && link.queued == 0)) {
 		return
 	}
-	unix.Close(link.r)
-	unix.Close(link.w)
+	closeFD(link.r)
+	closeFD(link.w)
 	link.r, link.w = -1, -1
 }

@@ -6,11 +6,7 @@ import (
 	"net/netip"
 	"os"
 
-	"golang.org/x/sys/unix"
-
-	"github.com/sockloop/sockloop/ancillary"
 	"github.com/sockloop/sockloop/poller"
-	"github.com/sockloop/sockloop/sockopt"
 )
 
 // datagramBatch bounds the datagrams read per readiness, so one busy socket
@@ -29,14 +25,14 @@ func (l *Loop) openPacketConn(fd int, ln *listener) {
 	c.enableOffload()
 	if l.eng.cfg.ancillary {
 		// Both on an IPv6 socket: a dual-stack one also receives IPv4.
-		if ln.ep.family == unix.AF_INET6 {
-			sockopt.SetRecvPacketInfo6(fd, true)
+		if ln.ep.family == afInet6 {
+			enablePacketInfo6(fd)
 		}
-		sockopt.SetRecvPacketInfo4(fd, true)
+		enablePacketInfo4(fd)
 	}
 	if err := l.poll.Add(fd, poller.Readable); err != nil {
 		l.eng.cfg.logger.Error("loop: cannot watch datagram socket", "addr", ln.addr, "err", err)
-		unix.Close(fd)
+		closeFD(fd)
 		return
 	}
 	c.interest = poller.Readable
@@ -52,9 +48,9 @@ func (c *Conn) readDatagrams() {
 		n, err := c.recvBatch()
 		switch err {
 		case nil:
-		case unix.EINTR, unix.ECONNREFUSED:
+		case errIntr, errDgramRefused:
 			continue
-		case unix.EAGAIN:
+		case errAgain:
 			return
 		default:
 			l.eng.cfg.logger.Warn("loop: receiving datagrams failed", "addr", c.LocalAddr(), "err", err)
@@ -110,12 +106,6 @@ func (c *Conn) replySource(dst []byte) []byte {
 		return nil
 	}
 	return oob
-}
-
-// oobSpace is the control buffer each received datagram gets.
-func oobSpace() int {
-	n, _ := ancillary.Space(64)
-	return n
 }
 
 func errNoDatagram(network string) error {

@@ -1,0 +1,13 @@
+package loop
+
+import (
+	"syscall"
+
+	"golang.org/x/sys/windows"
+)
+
+// exhaustionErrnos are the accept failures that pause a listener.
+var exhaustionErrnos = []syscall.Errno{windows.WSAEMFILE, windows.WSAENOBUFS, windows.ERROR_NOT_ENOUGH_MEMORY}
+
+// errMsgSize is the error of a datagram too large to send.
+const errMsgSize = windows.WSAEMSGSIZE
