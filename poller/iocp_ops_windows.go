@@ -78,7 +78,12 @@ func (p *iocp) dequeue(timeout time.Duration) (bool, error) {
 		}
 		o, ok := p.ops[e.ov]
 		if !ok {
-			continue // not ours; never expected
+			if c, ok := p.cops[e.ov]; ok {
+				delete(p.cops, e.ov)
+				c.pending = false
+				p.finish(c)
+			}
+			continue
 		}
 		delete(p.ops, e.ov)
 		o.pending = false

@@ -45,7 +45,24 @@ var (
 
 	procGetQueuedCompletionStatusEx = modkernel32.NewProc("GetQueuedCompletionStatusEx")
 	procWSAPoll                     = modws2_32.NewProc("WSAPoll")
+	procIoctlsocket                 = modws2_32.NewProc("ioctlsocket")
 )
+
+const fionbio = 0x8004667e // FIONBIO: _IOW('f', 126, u_long)
+
+// ioctlNonblock turns FIONBIO on: calls without an OVERLAPPED fail with
+// WSAEWOULDBLOCK instead of waiting; overlapped ones still pend.
+func ioctlNonblock(h windows.Handle) error {
+	on := uint32(1)
+	r, _, e := syscall.SyscallN(procIoctlsocket.Addr(), uintptr(h), fionbio, uintptr(unsafe.Pointer(&on)))
+	if r != 0 {
+		if e == 0 {
+			e = syscall.EINVAL
+		}
+		return e
+	}
+	return nil
+}
 
 func getQueuedCompletionStatusEx(port windows.Handle, entries *overlappedEntry, count uint32, removed *uint32, ms uint32, alertable bool) error {
 	var alert uintptr

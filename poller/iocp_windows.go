@@ -1,9 +1,12 @@
 package poller
 
 // The Windows backend: readiness emulated on an I/O completion port, the way
-// libuv reads. The package documentation's "Completion-model backends"
-// describes the shape; this file is the readiness half of it, which is all the
-// Poller interface can express. How each condition is produced:
+// libuv reads, and a Completer (iocp_complete_windows.go) that carries out
+// accepts, receives, sends and connects on the same port. The package
+// documentation's "Completion-model backends" describes the shape; this file
+// is the readiness half, which package loop uses for datagram sockets and for
+// what its completion path leaves to the poller. How each condition is
+// produced:
 //
 //   - Readable on a connected stream socket (and a bound datagram socket): the
 //     backend keeps one zero-byte overlapped WSARecv outstanding (MSG_PEEK on
@@ -21,8 +24,8 @@ package poller
 //     listeners at each turn of Wait, and while any are registered a blocking
 //     Wait sleeps on the port in slices of at most pollSlice, so a connection
 //     arriving during a long Wait is seen within one slice (plus the system
-//     timer's granularity). The loop's own Windows port will replace this with
-//     AcceptEx and hand the accepted socket over; the undocumented
+//     timer's granularity). The loop accepts with the Completer's AcceptEx
+//     instead; the undocumented
 //     IOCTL_AFD_POLL that wepoll and mio use is avoided on purpose. A socket
 //     is recognised as a listener (SO_ACCEPTCONN) when added, or, if listen()
 //     comes later, after its receive could not be posted.
@@ -110,10 +113,22 @@ type iocp struct {
 	out    []Ready     // reports not yet handed to a Wait, in order
 	outIdx map[int]int // fd -> index in out
 
-	// deleted holds sockets deleted but still associated with the port, so
-	// that adding one again is told apart from a socket of another port.
-	// A handle leaves it when a new socket reusing the value is associated.
-	deleted map[windows.Handle]bool
+	// assoc holds the sockets associated with the port (by Add or by the
+	// Completer), so that adding one again after Delete is told apart from a
+	// socket of another port. A handle value stays until a new socket that
+	// reuses it is associated.
+	assoc map[windows.Handle]bool
+
+	// The Completer's state (iocp_complete_windows.go).
+	cops   map[uintptr]*cop // operations in flight by OVERLAPPED address
+	multi  map[uint64]*cop  // armed accepts and receives by multiKey
+	fdRecv map[int]*cop     // the armed receive of each descriptor
+	fdAcc  map[int]*cop     // the armed accept of each listener
+	pend   []Completion     // reaped, for the next Wait to hand over
+	reaped []Completion     // handed over by the last Wait
+	bufs   recvPool
+	rbuf   windows.WSABuf // the WSABUF of the receive that follows a readiness
+	free   []*cop         // send operations to reuse
 
 	woken     atomic.Bool // a wake packet is queued and not yet dequeued
 	wokeEarly bool        // a wake packet was dequeued outside Wait (Delete)
@@ -152,8 +167,13 @@ func newPoller(opts Options) (Poller, error) {
 		ops:     make(map[uintptr]*op),
 		polled:  make(map[int]*sock),
 		outIdx:  make(map[int]int),
-		deleted: make(map[windows.Handle]bool),
+		assoc:   make(map[windows.Handle]bool),
 		entries: make([]overlappedEntry, 256),
+		cops:    make(map[uintptr]*cop),
+		multi:   make(map[uint64]*cop),
+		fdRecv:  make(map[int]*cop),
+		fdAcc:   make(map[int]*cop),
+		bufs:    newRecvPool(opts.RecvBuffers, opts.RecvBufferSize),
 	}, nil
 }
 
@@ -169,14 +189,8 @@ func (p *iocp) Add(fd int, interest Event) error {
 	if err != nil {
 		return os.NewSyscallError("getsockopt", err)
 	}
-	if _, err := windows.CreateIoCompletionPort(h, p.port, keySocket, 0); err == nil {
-		delete(p.deleted, h) // a new socket that reuses a deleted one's handle
-	} else if err != windows.ERROR_INVALID_PARAMETER || !p.deleted[h] {
-		// ERROR_INVALID_PARAMETER is also the answer for a socket that
-		// belongs to another port, such as one made by package net, which
-		// the Go runtime's own port owns: its completions would go there.
-		return fmt.Errorf("poller: add fd %d: associating with the completion port (a socket made by package net belongs to the runtime's port): %w",
-			fd, os.NewSyscallError("createiocompletionport", err))
+	if err := p.associate(h); err != nil {
+		return fmt.Errorf("poller: add fd %d: %w", fd, err)
 	}
 	s := &sock{fd: fd, h: h, dgram: typ == windows.SOCK_DGRAM, listener: isListener(h)}
 	s.rd = &op{s: s}
@@ -197,6 +211,20 @@ func (p *iocp) Modify(fd int, interest Event) error {
 		return fmt.Errorf("poller: modify fd %d: %w", fd, os.ErrNotExist)
 	}
 	p.setInterest(s, interest)
+	return nil
+}
+
+// associate joins the socket h to the port, or finds it joined already.
+func (p *iocp) associate(h windows.Handle) error {
+	_, err := windows.CreateIoCompletionPort(h, p.port, keySocket, 0)
+	if err != nil && (err != windows.ERROR_INVALID_PARAMETER || !p.assoc[h]) {
+		// ERROR_INVALID_PARAMETER is also the answer for a socket that
+		// belongs to another port, such as one made by package net, which
+		// the Go runtime's own port owns: its completions would go there.
+		return fmt.Errorf("associating with the completion port (a socket made by package net belongs to the runtime's port): %w",
+			os.NewSyscallError("createiocompletionport", err))
+	}
+	p.assoc[h] = true
 	return nil
 }
 
@@ -256,7 +284,6 @@ func (p *iocp) Delete(fd int) error {
 	}
 	delete(p.socks, fd)
 	delete(p.polled, fd)
-	p.deleted[s.h] = true
 	s.deleted = true
 	s.interest = 0
 	p.dropReport(fd)
@@ -273,6 +300,8 @@ func (p *iocp) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	if len(ready) == 0 {
 		return 0, nil
 	}
+	clear(p.reaped)
+	p.reaped = p.reaped[:0]
 	p.arm()
 	var deadline time.Time
 	if timeout > 0 {
@@ -288,7 +317,7 @@ func (p *iocp) Wait(ready []Ready, timeout time.Duration) (int, error) {
 		if timeout > 0 {
 			wait = max(time.Until(deadline), 0)
 		}
-		if len(p.out) > 0 || woke {
+		if len(p.out) > 0 || len(p.pend) > 0 || woke {
 			wait = 0
 		}
 		sliced := len(p.polled) > 0 && (wait < 0 || wait > pollSlice)
@@ -300,7 +329,7 @@ func (p *iocp) Wait(ready []Ready, timeout time.Duration) (int, error) {
 			return 0, err
 		}
 		woke = woke || w
-		if len(p.out) > 0 || woke || !sliced {
+		if len(p.out) > 0 || len(p.pend) > 0 || woke || !sliced {
 			break
 		}
 		if timeout == 0 || (timeout > 0 && !time.Now().Before(deadline)) {
@@ -316,6 +345,7 @@ func (p *iocp) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	for i, r := range p.out {
 		p.outIdx[r.Fd] = i
 	}
+	p.reaped, p.pend = p.pend, p.reaped
 	return n, nil
 }
 
@@ -347,6 +377,9 @@ func (p *iocp) Close() error {
 	var err error
 	if len(pending) > 0 {
 		err = p.cancelAndWait(pending)
+	}
+	if cerr := p.closeCompleter(); cerr != nil && err == nil {
+		err = cerr
 	}
 	p.socks, p.polled, p.rearm, p.out = nil, nil, nil, nil
 	if cerr := windows.CloseHandle(p.port); cerr != nil && err == nil {
