@@ -43,8 +43,24 @@ const textPlain = "text/plain; charset=utf-8"
 // handler runs one callback at a time per loop, so none of it needs a lock.
 type loopState struct {
 	date []byte        // the Date value, refreshed once a second by a loop timer
+	ok   []byte        // the whole answer to a keep-alive GET of /, with that Date
 	req  http1.Request // the request being answered; its views die with the callback
 	out  []byte        // responses of one OnTraffic, written with one Write
+}
+
+// newLoopState returns a loop's state with the Date of now.
+func newLoopState(now time.Time) *loopState {
+	ls := &loopState{}
+	ls.setDate(now)
+	return ls
+}
+
+// setDate changes the Date and rebuilds the common answer with it: most
+// requests get exactly these bytes, so they are built once a second, not
+// once a request.
+func (ls *loopState) setDate(now time.Time) {
+	ls.date = http1.AppendDate(ls.date[:0], now)
+	ls.ok = http1.AppendResponse(ls.ok[:0], 200, ls.date, textPlain, hello)
 }
 
 type server struct {
@@ -58,9 +74,9 @@ type server struct {
 func (s *server) OnBoot(e *loop.Engine) loop.Action {
 	s.loops = make([]*loopState, len(e.Loops()))
 	for i, l := range e.Loops() {
-		ls := &loopState{date: http1.AppendDate(make([]byte, 0, 32), time.Now())}
+		ls := newLoopState(time.Now())
 		s.loops[i] = ls
-		l.Every(time.Second, func() { ls.date = http1.AppendDate(ls.date[:0], time.Now()) })
+		l.Every(time.Second, func() { ls.setDate(time.Now()) })
 	}
 	return loop.None
 }
@@ -92,7 +108,7 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 			// 400, 413, 431 (or 501, 505) with "Connection: close".
 			return http1.AppendError(out, err), true
 		}
-		out = respond(out, &ls.req, ls.date)
+		out = respond(out, &ls.req, ls)
 		closing = ls.req.Close
 		r.Discard(n)
 		if closing {
@@ -102,7 +118,11 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 }
 
 // respond appends the response to req.
-func respond(out []byte, req *http1.Request, date []byte) []byte {
+func respond(out []byte, req *http1.Request, ls *loopState) []byte {
+	if !req.Close && req.Minor == 1 && string(req.Method) == "GET" && (string(req.Path) == "/" || string(req.Path) == "/plaintext") {
+		return append(out, ls.ok...)
+	}
+	date := ls.date
 	status, body, extra := 200, hello, closeHeader[:0]
 	switch p := string(req.Path); {
 	case p != "/" && p != "/plaintext":

@@ -193,7 +193,7 @@ func BenchmarkServe(b *testing.B) {
 	one := "GET / HTTP/1.1\r\nHost: 127.0.0.1:9000\r\nUser-Agent: wrk\r\nAccept: */*\r\n\r\n"
 	batch := []byte(strings.Repeat(one, depth))
 	s := &server{}
-	ls := &loopState{date: http1.AppendDate(nil, time.Now())}
+	ls := newLoopState(time.Now())
 	r := codec.NewBytesReader(nil)
 	b.ReportAllocs()
 	b.SetBytes(int64(len(one)))
