@@ -15,6 +15,10 @@ const (
 // acceptHook is accept(2) for the loop; tests replace it to inject faults.
 var acceptHook = sysAccept
 
+// closeFD closes a descriptor of the loop's; tests replace it to catch one
+// closed twice, which could close another connection's reused descriptor.
+var closeFD = sysClose
+
 // accept takes pending connections from a listening socket and hands each to
 // its loop: this one when every loop has its own listener (SO_REUSEPORT),
 // else the one the balancing policy picks.

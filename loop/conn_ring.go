@@ -146,7 +146,9 @@ func (l *Loop) complete(cp *poller.Completion) {
 			c.connected(err)
 		}
 	}
-	if c.state == stateClosed && c.inflight == 0 {
+	if c.state == stateClosed && c.inflight == 0 && l.zombies[cp.Token] == c {
+		// Only a zombie still owns its descriptor: a connection closed by
+		// this very completion, with nothing else in flight, closed it then.
 		c.bury()
 	}
 	l.settle()

@@ -2,8 +2,10 @@ package loop
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
+	"sync"
 	"testing"
 	"time"
 
@@ -14,13 +16,16 @@ func TestStopClosesEverything(t *testing.T) {
 	base := leaktest.Take()
 	fds := leaktest.OpenFDs()
 	h := newEchoHandler()
-	path := tempSocket(t)
+	urls := []string{"tcp://127.0.0.1:0", "udp://127.0.0.1:0"}
+	if haveUnixSockets() {
+		urls = append(urls, "unix://"+tempSocket(t))
+	}
 	e, err := New(h, WithLoops(2), WithWorkerPool(2), WithLogger(quietLogger), WithEdgeTriggered(testEdge), WithBackend(testBackend))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var addrs []net.Addr
-	for _, a := range []string{"tcp://127.0.0.1:0", "udp://127.0.0.1:0", "unix://" + path} {
+	for _, a := range urls {
 		ba, err := e.Listen(a)
 		if err != nil {
 			t.Fatal(err)
@@ -31,8 +36,12 @@ func TestStopClosesEverything(t *testing.T) {
 		t.Fatal(err)
 	}
 	var clients []net.Conn
+	streams := []net.Addr{addrs[0]}
+	if len(addrs) > 2 {
+		streams = append(streams, addrs[2])
+	}
 	for range 10 {
-		for _, a := range []net.Addr{addrs[0], addrs[2]} {
+		for _, a := range streams {
 			c, err := net.Dial(a.Network(), a.String())
 			if err != nil {
 				t.Fatal(err)
@@ -54,7 +63,7 @@ func TestStopClosesEverything(t *testing.T) {
 		}
 		c.Close()
 	}
-	for range 20 {
+	for range clients {
 		if err := <-h.closes; err != ErrEngineStopped {
 			t.Errorf("OnClose err = %v, want ErrEngineStopped", err)
 		}
@@ -67,8 +76,13 @@ func TestStopClosesEverything(t *testing.T) {
 	if err := base.Check(); err != nil {
 		t.Error(err)
 	}
-	if _, err := net.Dial("unix", path); err == nil {
-		t.Error("the Unix listener's socket file still accepts connections")
+	if _, err := net.Dial(addrs[0].Network(), addrs[0].String()); err == nil {
+		t.Error("the TCP listener still accepts connections after Stop")
+	}
+	if len(addrs) > 2 {
+		if _, err := net.Dial("unix", addrs[2].String()); err == nil {
+			t.Error("the Unix listener's socket file still accepts connections")
+		}
 	}
 }
 
@@ -99,5 +113,63 @@ func TestContextEndStopsEngine(t *testing.T) {
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatalf("Serve after cancel = %v, want nil", err)
+	}
+}
+
+// closeRecorder replaces closeFD for a test and keeps every failed close.
+type closeRecorder struct {
+	mu     sync.Mutex
+	failed []error
+}
+
+func recordCloses(t *testing.T) *closeRecorder {
+	r := &closeRecorder{}
+	closeFD = func(fd int) error {
+		err := sysClose(fd)
+		if err != nil {
+			r.mu.Lock()
+			r.failed = append(r.failed, fmt.Errorf("close(%d): %w", fd, err))
+			r.mu.Unlock()
+		}
+		return err
+	}
+	t.Cleanup(func() { closeFD = sysClose })
+	return r
+}
+
+// A descriptor closed twice may by then belong to a connection another
+// loop (or the program) just opened, so every close must find its
+// descriptor open: closes made by the peer's FIN, by a reset, by the server
+// and by Stop.
+func TestNoDescriptorClosedTwice(t *testing.T) {
+	r := recordCloses(t)
+	h := newEchoHandler()
+	e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	const conns = 40
+	for i := range conns {
+		c := dial(t, addrs[0])
+		if err := echoRoundTrip(c, uint64(i), 1+i*997); err != nil {
+			t.Fatal(err)
+		}
+		switch i % 3 {
+		case 0:
+			c.Close() // FIN
+		case 1:
+			c.(*net.TCPConn).SetLinger(0) // RST
+			c.Close()
+		default:
+			defer c.Close() // still open at Stop
+		}
+	}
+	for range conns - conns/3 {
+		waitClose(t, h.closes)
+	}
+	if err := e.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, err := range r.failed {
+		t.Error(err)
 	}
 }

@@ -30,7 +30,7 @@ const (
 	sockDgram  = unix.SOCK_DGRAM
 )
 
-func closeFD(fd int) error                  { return unix.Close(fd) }
+func sysClose(fd int) error                 { return unix.Close(fd) }
 func getsockname(fd int) (sockaddr, error)  { return unix.Getsockname(fd) }
 func getpeername(fd int) (sockaddr, error)  { return unix.Getpeername(fd) }
 func sysRead(fd int, b []byte) (int, error) { return unix.Read(fd, b) }

@@ -43,7 +43,7 @@ const needNoSigpipe = false
 
 func handle(fd int) windows.Handle { return windows.Handle(fd) }
 
-func closeFD(fd int) error                 { return windows.Closesocket(handle(fd)) }
+func sysClose(fd int) error                { return windows.Closesocket(handle(fd)) }
 func getsockname(fd int) (sockaddr, error) { return windows.Getsockname(handle(fd)) }
 func getpeername(fd int) (sockaddr, error) { return windows.Getpeername(handle(fd)) }
 func sysConnect(fd int, sa sockaddr) error { return windows.Connect(handle(fd), sa) }
