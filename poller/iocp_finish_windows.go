@@ -84,11 +84,17 @@ func (p *iocp) takeAccepted(as, ls windows.Handle) error {
 
 func (p *iocp) finishRecv(c *cop, err error) {
 	switch {
-	case c.cancelled || err == windows.ERROR_OPERATION_ABORTED:
+	case err == windows.ERROR_OPERATION_ABORTED:
 		p.end(c, abortedRes)
 		return
 	case err != nil:
+		// A reset that beat the cancellation is reported even so: it may be
+		// the only news of it (Wine leaves a pending send to such a socket
+		// pending), and the connection is over either way.
 		p.end(c, errRes(err))
+		return
+	case c.cancelled:
+		p.end(c, abortedRes) // the input stays in the socket
 		return
 	}
 	// Input, its end or an error waits: read once without waiting.
