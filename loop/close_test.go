@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -130,7 +129,7 @@ func TestPeerResetMidWrite(t *testing.T) {
 	c.SetLinger(0) // close with RST while the server still has megabytes queued
 	c.Close()
 	err := waitClose(t, h.closes)
-	if !errors.Is(err, syscall.ECONNRESET) && !errors.Is(err, syscall.EPIPE) {
+	if !errors.Is(err, errConnReset) && !errors.Is(err, errBrokenPipe) {
 		t.Fatalf("OnClose err = %v, want ECONNRESET or EPIPE", err)
 	}
 }

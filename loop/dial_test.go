@@ -4,7 +4,6 @@ import (
 	"errors"
 	"io"
 	"net"
-	"syscall"
 	"testing"
 )
 
@@ -156,34 +155,8 @@ func TestEngineDial(t *testing.T) {
 		if _, err := e.Dial("tcp", addr, "engine"); err != nil {
 			t.Fatal(err)
 		}
-		if err := waitClose(t, h.closes); !errors.Is(err, syscall.ECONNREFUSED) {
+		if err := waitClose(t, h.closes); !errors.Is(err, errConnRefused) {
 			t.Fatalf("OnClose err = %v, want ECONNREFUSED", err)
 		}
 	})
-}
-
-func TestAdoptConn(t *testing.T) {
-	h := newEchoHandler()
-	e, _ := startEngine(t, h, nil)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	client := dial(t, ln.Addr())
-	server, err := ln.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.AdoptConn(server, nil); err != nil {
-		t.Fatal(err)
-	}
-	// The engine now serves the accepted side: it echoes.
-	if err := echoRoundTrip(client, 5, 300<<10); err != nil {
-		t.Fatal(err)
-	}
-	client.Close()
-	if err := waitClose(t, h.closes); err != nil {
-		t.Fatalf("OnClose err = %v, want nil", err)
-	}
 }

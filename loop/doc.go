@@ -15,4 +15,28 @@
 // Methods of Conn are for the goroutine of the connection's loop (inside
 // callbacks, timers and tasks run on that loop), except those whose names
 // begin with Async, Wake, and the accessors documented as safe.
+//
+// # Completion backends
+//
+// Where the loop's poller has a Completer (io_uring on Linux 6.0 and later,
+// the I/O completion port on Windows), stream connections are served by
+// operations instead of readiness: a multishot accept per listener, a
+// multishot receive per connection whose buffers OnTraffic sees in place,
+// and one gathered send per connection in flight, its memory kept until
+// the completion. Closing cancels every operation and keeps the socket open
+// until the last completion has arrived.
+//
+// # Windows
+//
+// Each loop owns a completion port; its sockets are overlapped WSASocket
+// handles (a socket made by package net belongs to the Go runtime's port,
+// so AdoptConn fails there with an error matching errors.ErrUnsupported).
+// Listeners accept with AcceptEx, dials connect with ConnectEx, receives
+// wait with a zero-byte WSARecv and then read into the loop's buffers (no
+// buffer is pinned while a connection is idle), sends are overlapped
+// WSASend calls of the gathered queue, and datagrams go through WSARecvFrom
+// and WSASendTo. Windows has no SO_REUSEPORT, so one acceptor hands
+// connections to the loops by the balancing policy; descriptor passing,
+// Splice, UDP batches and offload, and the received-on address of
+// WithAncillary are Linux or Unix features and are not offered there.
 package loop

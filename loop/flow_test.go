@@ -180,7 +180,11 @@ type stopDialer struct {
 func (h *stopDialer) OnClose(c *Conn, err error) Action { h.closes <- err; return None }
 
 func TestDialWhileStoppingReportsClose(t *testing.T) {
-	ln, err := net.Listen("unix", tempSocket(t))
+	network, address := "tcp", "127.0.0.1:0"
+	if haveUnixSockets() {
+		network, address = "unix", tempSocket(t)
+	}
+	ln, err := net.Listen(network, address)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +195,7 @@ func TestDialWhileStoppingReportsClose(t *testing.T) {
 	done := make(chan error, 1)
 	l.Submit(func() {
 		l.beginStop() // as Stop does first
-		_, err := l.Dial("unix", ln.Addr().String(), nil)
+		_, err := l.Dial(network, ln.Addr().String(), nil)
 		done <- err
 	})
 	if err := <-done; err != nil {

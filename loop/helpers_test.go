@@ -89,7 +89,7 @@ func waitClose(t *testing.T, ch <-chan error) error {
 
 func dial(t *testing.T, addr net.Addr) net.Conn {
 	t.Helper()
-	c, err := net.Dial(addr.Network(), addr.String())
+	c, err := dialConn(addr)
 	if err != nil {
 		t.Fatal(err)
 	}

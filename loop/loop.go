@@ -256,10 +256,8 @@ func (l *Loop) beginStop() {
 		return
 	}
 	l.stopping = true
-	for fd := range l.listeners {
-		l.poll.Delete(fd)
-		closeFD(fd)
-		delete(l.listeners, fd)
+	for fd, ls := range l.listeners {
+		l.closeListener(fd, ls)
 	}
 	if l.ticker != nil {
 		l.ticker.Stop()

@@ -36,7 +36,13 @@ func (h *fileServer) OnClose(c *Conn, err error) Action {
 
 func tempFile(t *testing.T, data []byte) *os.File {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "payload")
+	// Not t.TempDir: its RemoveAll fails under Wine (ERROR_INVALID_FUNCTION
+	// from the POSIX-semantics delete); a plain Remove of each works.
+	dir, err := os.MkdirTemp("", "sockloop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "payload")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +50,11 @@ func tempFile(t *testing.T, data []byte) *os.File {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { f.Close() })
+	t.Cleanup(func() {
+		f.Close()
+		os.Remove(path)
+		os.Remove(dir)
+	})
 	return f
 }
 

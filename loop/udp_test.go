@@ -52,7 +52,7 @@ func TestUDPBatchesRouteEveryReply(t *testing.T) {
 // each naming this client's address. UDP may drop under load, so a reply
 // missing after a long quiet period is retried once before it counts.
 func blastUDP(to *net.UDPAddr, id, n int) error {
-	c, err := net.DialUDP("udp", nil, to)
+	c, err := dialConn(to)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (sizeEcho) OnTraffic(c *Conn) Action {
 
 func TestUDPOffloadKeepsDatagramBoundaries(t *testing.T) {
 	_, addrs := startEngine(t, sizeEcho{}, []string{"udp://127.0.0.1:0"}, WithUDPOffload(true), WithLoops(1))
-	c, err := net.DialUDP("udp", nil, addrs[0].(*net.UDPAddr))
+	c, err := dialConn(addrs[0])
 	if err != nil {
 		t.Fatal(err)
 	}
