@@ -44,14 +44,16 @@ func (l *Loop) accept(ls *listenSocket) {
 }
 
 // admit hands an accepted connection to its loop; sa is nil where the accept
-// did not return the peer's address.
+// did not return the peer's address (a completion backend's accept), which
+// is then asked for at once: RemoteAddr must answer even in OnClose, after
+// the descriptor is gone.
 func (l *Loop) admit(ls *listenSocket, fd int, sa sockaddr) {
 	ls.backoff, ls.warned = 0, false
+	if sa == nil {
+		sa, _ = getpeername(fd)
+	}
 	target := l
 	if len(ls.fds) == 1 && len(l.eng.loops) > 1 {
-		if sa == nil && l.eng.cfg.balancing == SourceAddrHash {
-			sa, _ = getpeername(fd)
-		}
 		target = l.eng.pick(addrHash(sa))
 	}
 	c := newConn(target, fd, ls.ep.network, true, sa)

@@ -176,3 +176,48 @@ func TestDualStackListenerServesBothFamilies(t *testing.T) {
 		}
 	}
 }
+
+// addrRecorder records the addresses a connection reports when it opens and
+// when it closes.
+type addrRecorder struct {
+	BaseHandler
+	seen chan [4]string // open remote, open local, close remote, close local
+	open map[*Conn][2]string
+}
+
+func (h *addrRecorder) OnOpen(c *Conn) ([]byte, Action) {
+	h.open[c] = [2]string{fmt.Sprint(c.RemoteAddr()), fmt.Sprint(c.LocalAddr())}
+	return []byte("hi"), None
+}
+
+func (h *addrRecorder) OnClose(c *Conn, err error) Action {
+	o := h.open[c]
+	delete(h.open, c)
+	h.seen <- [4]string{o[0], o[1], fmt.Sprint(c.RemoteAddr()), fmt.Sprint(c.LocalAddr())}
+	return None
+}
+
+// Every backend names both ends of an accepted connection, in OnOpen and
+// still in OnClose, after its descriptor is gone: completion backends'
+// accepts return no address, so theirs is asked for at accept.
+func TestAcceptedConnectionKnowsBothAddresses(t *testing.T) {
+	h := &addrRecorder{seen: make(chan [4]string, 1), open: map[*Conn][2]string{}}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0", "tcp6://[::1]:0"}, WithLoops(1))
+	for _, a := range addrs {
+		c := dial(t, a)
+		want := [4]string{c.LocalAddr().String(), a.String(), c.LocalAddr().String(), a.String()}
+		if _, err := io.ReadFull(c, make([]byte, 2)); err != nil {
+			t.Fatal(err) // the server's greeting: OnOpen has run
+		}
+		c.(*net.TCPConn).SetLinger(0) // gone at once: nothing left to ask the kernel
+		c.Close()
+		select {
+		case got := <-h.seen:
+			if got != want {
+				t.Errorf("remote, local at open and at close = %q, want %q", got, want)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("no connection closed within 20s")
+		}
+	}
+}

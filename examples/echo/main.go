@@ -15,8 +15,8 @@ import (
 	"runtime"
 	"syscall"
 
+	"github.com/sockloop/sockloop/examples/internal/backendflag"
 	"github.com/sockloop/sockloop/loop"
-	"github.com/sockloop/sockloop/poller"
 )
 
 type echo struct{ loop.BaseHandler }
@@ -33,15 +33,12 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on (a path for -network unix)")
 	network := flag.String("network", "tcp", "tcp, tcp4, tcp6, udp, udp4, udp6 or unix")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
-	backend := flag.String("backend", "epoll", "poller backend: epoll or io_uring (epoll where the kernel refuses io_uring)")
+	chosenBackend := backendflag.Register("echo")
 	flag.Parse()
-	if *backend != string(poller.Epoll) && *backend != string(poller.IOURing) {
-		fmt.Fprintf(os.Stderr, "echo: unknown backend %q; use epoll or io_uring\n", *backend)
-		os.Exit(2)
-	}
+	backend := chosenBackend()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := loop.Serve(ctx, echo{}, *network+"://"+*addr, loop.WithLoops(*loops), loop.WithBackend(poller.Backend(*backend)))
+	err := loop.Serve(ctx, echo{}, *network+"://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "echo:", err)
 		os.Exit(1)

@@ -22,8 +22,8 @@ import (
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/http1"
+	"github.com/sockloop/sockloop/examples/internal/backendflag"
 	"github.com/sockloop/sockloop/loop"
-	"github.com/sockloop/sockloop/poller"
 )
 
 var (
@@ -151,15 +151,12 @@ func respond(out []byte, req *http1.Request, ls *loopState) []byte {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
-	backend := flag.String("backend", "epoll", "poller backend: epoll or io_uring (epoll where the kernel refuses io_uring)")
+	chosenBackend := backendflag.Register("http")
 	flag.Parse()
-	if *backend != string(poller.Epoll) && *backend != string(poller.IOURing) {
-		fmt.Fprintf(os.Stderr, "http: unknown backend %q; use epoll or io_uring\n", *backend)
-		os.Exit(2)
-	}
+	backend := chosenBackend()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := loop.Serve(ctx, &server{}, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(poller.Backend(*backend))); err != nil {
+	if err := loop.Serve(ctx, &server{}, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend)); err != nil {
 		fmt.Fprintln(os.Stderr, "http:", err)
 		os.Exit(1)
 	}

@@ -32,8 +32,8 @@ import (
 	"syscall"
 
 	"github.com/sockloop/sockloop/codec/proxyproto"
+	"github.com/sockloop/sockloop/examples/internal/backendflag"
 	"github.com/sockloop/sockloop/loop"
-	"github.com/sockloop/sockloop/poller"
 )
 
 const (
@@ -188,12 +188,9 @@ func main() {
 	header := flag.String("proxy-protocol", "", "send a PROXY protocol header to the upstream: v1 or v2")
 	splice := flag.Bool("splice", false, "move bytes with splice(2) through a pipe, never through user space (Linux)")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
-	backend := flag.String("backend", "epoll", "poller backend: epoll or io_uring (epoll where the kernel refuses io_uring)")
+	chosenBackend := backendflag.Register("proxy")
 	flag.Parse()
-	if *backend != string(poller.Epoll) && *backend != string(poller.IOURing) {
-		fmt.Fprintf(os.Stderr, "proxy: unknown backend %q; use epoll or io_uring\n", *backend)
-		os.Exit(2)
-	}
+	backend := chosenBackend()
 	p := &proxy{splice: *splice}
 	switch *header {
 	case "":
@@ -218,7 +215,7 @@ func main() {
 	p.upstream = ua.AddrPort().String()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = loop.Serve(ctx, p, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(poller.Backend(*backend)), loop.WithWriteWatermarks(lowWater, highWater))
+	err = loop.Serve(ctx, p, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithWriteWatermarks(lowWater, highWater))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		os.Exit(1)

@@ -22,8 +22,8 @@ import (
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/resp"
+	"github.com/sockloop/sockloop/examples/internal/backendflag"
 	"github.com/sockloop/sockloop/loop"
-	"github.com/sockloop/sockloop/poller"
 )
 
 // loopState is what one loop reuses for every command it serves.
@@ -206,16 +206,13 @@ func lower(dst, b []byte) []byte {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
-	backend := flag.String("backend", "epoll", "poller backend: epoll or io_uring (epoll where the kernel refuses io_uring)")
+	chosenBackend := backendflag.Register("redis")
 	flag.Parse()
-	if *backend != string(poller.Epoll) && *backend != string(poller.IOURing) {
-		fmt.Fprintf(os.Stderr, "redis: unknown backend %q; use epoll or io_uring\n", *backend)
-		os.Exit(2)
-	}
+	backend := chosenBackend()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s := &server{db: newStore()}
-	if err := loop.Serve(ctx, s, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(poller.Backend(*backend))); err != nil {
+	if err := loop.Serve(ctx, s, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend)); err != nil {
 		fmt.Fprintln(os.Stderr, "redis:", err)
 		os.Exit(1)
 	}
