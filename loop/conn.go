@@ -3,7 +3,6 @@ package loop
 import (
 	"net"
 	"os"
-	"time"
 
 	"github.com/sockloop/sockloop/internal/buffer"
 	"github.com/sockloop/sockloop/poller"
@@ -20,25 +19,31 @@ const (
 
 // Conn is a connection served by a loop. For datagram sockets one Conn stands
 // for the socket, and each OnTraffic call sees one datagram and its sender.
+//
+// An idle connection costs its Conn and little else, so the fields are
+// ordered for size and what few connections use lives in rare.
 type Conn struct {
-	l       *Loop
-	fd      int
-	network string
-	stream  bool
-	state   connState
+	l        *Loop
+	fd       int
+	network  string
+	remote   sockaddr
+	value    any
+	dg       *dgramState    // datagram sockets only: the batch being served
+	x        *connRare      // allocated on first use
+	in       []byte         // unconsumed input: in the loop's read buffer or in stash
+	stash    buffer.Inbound // input kept between callbacks
+	out      buffer.Queue
+	to       *timeouts // the engine's, until a Set*Timeout gives the connection its own
+	deadline *Timer
 
-	local, remote sockaddr
-	laddr, raddr  net.Addr
-	value         any
+	lastRead, lastWrite int64
+	heldN               int // completion path: bytes at the end of in that arrived while paused, not yet offered
+	interest            poller.Event
+	gen                 uint32 // completion path: tells this connection's completions from a predecessor's
+	inflight            int32  // completion path: operations whose last completion has not arrived
+	state               connState
 
-	fds   []int          // descriptors received with the current input
-	oob   []byte         // control data of the current datagram (WithAncillary)
-	dg    *dgramState    // datagram sockets only: the batch being served
-	in    []byte         // unconsumed input: in the loop's read buffer or in stash
-	stash buffer.Inbound // input kept between callbacks
-	out   buffer.Queue
-
-	interest  poller.Event
+	stream    bool
 	dirty     bool // in l.dirty
 	paused    bool // reading stopped by backpressure
 	overHigh  bool // output passed the high-water mark; OnDrain is owed
@@ -46,43 +51,63 @@ type Conn struct {
 	shutWrite bool // CloseWrite asked for
 	wroteShut bool // shutdown(SHUT_WR) done
 	closeReq  bool
-	closeErr  error
-	dialed    bool        // made by Dial: its dialer hears of it even if it never opens
-	userPause bool        // PauseRead
-	final     bool        // the last OnTraffic before an orderly close runs
-	parked    bool        // out of the poller after a hang-up while not reading
-	spliceOut *spliceLink // Splice: this connection's input goes to another
-	spliceIn  *spliceLink // Splice: another connection's input comes here
-	splicing  bool        // reading stopped while the spliced peer is full
+	dialed    bool // made by Dial: its dialer hears of it even if it never opens
+	userPause bool // PauseRead
+	final     bool // the last OnTraffic before an orderly close runs
+	parked    bool // out of the poller after a hang-up while not reading
+	splicing  bool // reading stopped while the spliced peer is full
 
 	// The completion path (conn_ring.go).
-	ringConnect bool   // dialed with a connect operation
-	ringRecv    bool   // input arrives from a multishot receive
-	ringSend    bool   // output leaves as send operations
-	gen         uint32 // tells this connection's completions from a predecessor's
-	inflight    int    // operations whose last completion has not arrived
-	recvArmed   bool   // a multishot receive is in the kernel
-	recvCancel  bool   // its cancellation was asked for
-	wantRecv    bool   // the connection wants input
-	starving    bool   // the receive ended for want of buffers; in l.starved
-	heldN       int    // bytes at the end of in that arrived while paused, not yet offered
-	eofHeld     bool   // the end of input arrived behind held input
-	redeliver   bool   // in l.redeliver
-	sending     bool   // a send is in flight
-	syncWait    bool   // a file, pipe or control data waits for writability
-	dropErr     error  // given to the output dropped when the operations end
+	ringConnect bool // dialed with a connect operation
+	ringRecv    bool // input arrives from a multishot receive
+	ringSend    bool // output leaves as send operations
+	recvArmed   bool // a multishot receive is in the kernel
+	recvCancel  bool // its cancellation was asked for
+	wantRecv    bool // the connection wants input
+	starving    bool // the receive ended for want of buffers; in l.starved
+	eofHeld     bool // the end of input arrived behind held input
+	redeliver   bool // in l.redeliver
+	sending     bool // a send is in flight
+	syncWait    bool // a file, pipe or control data waits for writability
+}
 
-	readTimeout, writeTimeout, idleTimeout time.Duration
-	lastRead, lastWrite                    int64
-	deadline, linger                       *Timer
+// connRare is the part of a connection that few connections use, or use
+// only once: addresses asked for, descriptors that arrived, splice links,
+// and what a close needs.
+type connRare struct {
+	local        sockaddr
+	laddr, raddr net.Addr
+	fds          []int  // descriptors received with the current input
+	oob          []byte // control data of the current datagram (WithAncillary)
+
+	spliceOut *spliceLink // Splice: this connection's input goes to another
+	spliceIn  *spliceLink // Splice: another connection's input comes here
+
+	closeErr error  // the reason Close was asked with
+	dropErr  error  // given to the output dropped when the operations end
+	linger   *Timer // bounds the flush of a closing connection
+}
+
+// closeError is the reason Close was asked with, nil for none.
+func (c *Conn) closeError() error {
+	if c.x == nil {
+		return nil
+	}
+	return c.x.closeErr
+}
+
+// rare returns the connection's rare part, allocating it on first use.
+func (c *Conn) rare() *connRare {
+	if c.x == nil {
+		c.x = new(connRare)
+	}
+	return c.x
 }
 
 func newConn(l *Loop, fd int, network string, stream bool, remote sockaddr) *Conn {
-	cfg := &l.eng.cfg
-	return &Conn{
-		l: l, fd: fd, network: network, stream: stream, remote: remote,
-		readTimeout: cfg.readTimeout, writeTimeout: cfg.writeTimeout, idleTimeout: cfg.idleTimeout,
-	}
+	c := &Conn{l: l, fd: fd, network: network, stream: stream, remote: remote, to: &l.eng.cfg.timeouts}
+	c.out.UseCache(&l.segs)
+	return c
 }
 
 // Loop returns the loop that serves the connection; safe from any goroutine.
@@ -100,25 +125,27 @@ func (c *Conn) SetContext(v any) { c.value = v }
 
 // LocalAddr returns the socket's local address.
 func (c *Conn) LocalAddr() net.Addr {
-	if c.laddr == nil {
-		if c.local == nil {
-			c.local, _ = getsockname(c.fd)
+	x := c.rare()
+	if x.laddr == nil {
+		if x.local == nil {
+			x.local, _ = getsockname(c.fd)
 		}
-		c.laddr = netAddr(c.network, c.local)
+		x.laddr = netAddr(c.network, x.local)
 	}
-	return c.laddr
+	return x.laddr
 }
 
 // RemoteAddr returns the peer's address; for a datagram socket inside
 // OnTraffic, the sender of the current datagram.
 func (c *Conn) RemoteAddr() net.Addr {
-	if c.raddr == nil && c.remote == nil && !c.stream {
+	x := c.rare()
+	if x.raddr == nil && c.remote == nil && !c.stream {
 		c.remote = c.peerSockaddr()
 	}
-	if c.raddr == nil && c.remote != nil {
-		c.raddr = netAddr(c.network, c.remote)
+	if x.raddr == nil && c.remote != nil {
+		x.raddr = netAddr(c.network, c.remote)
 	}
-	return c.raddr
+	return x.raddr
 }
 
 // Close closes the connection once its queued output has been flushed (for
@@ -132,7 +159,10 @@ func (c *Conn) CloseWithError(err error) error {
 		return net.ErrClosed
 	}
 	if !c.closeReq {
-		c.closeReq, c.closeErr = true, err
+		c.closeReq = true
+		if err != nil || c.x != nil {
+			c.rare().closeErr = err
+		}
 	}
 	c.l.touch(c)
 	return nil
@@ -237,7 +267,7 @@ func (c *Conn) handle(ev poller.Event) {
 		return // reported before updateRing took the socket out of the poller
 	}
 	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
-		if c.spliceOut != nil {
+		if c.x != nil && c.x.spliceOut != nil {
 			c.spliceRead()
 		} else {
 			c.read()
@@ -297,7 +327,7 @@ func (c *Conn) settle() {
 	}
 	c.out.Detach()
 	if c.closeReq && c.state != stateClosing {
-		c.closeGracefully(c.closeErr)
+		c.closeGracefully(c.closeError())
 		return
 	}
 	c.afterFlush()
@@ -313,10 +343,13 @@ func (c *Conn) closeGracefully(err error) {
 		c.closeNow(err)
 		return
 	}
-	c.state, c.closeErr = stateClosing, err
+	c.state = stateClosing
+	if err != nil || c.x != nil {
+		c.rare().closeErr = err
+	}
 	c.out.Detach()
 	c.updateInterest()
-	c.linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+	c.rare().linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
 }
 
 // closeNow closes the socket at once, drops queued output and calls OnClose.
@@ -343,8 +376,8 @@ func (c *Conn) closeNow(err error) {
 	if c.deadline != nil {
 		c.deadline.Stop()
 	}
-	if c.linger != nil {
-		c.linger.Stop()
+	if c.x != nil && c.x.linger != nil {
+		c.x.linger.Stop()
 	}
 	dropped := err
 	if dropped == nil {
@@ -355,7 +388,7 @@ func (c *Conn) closeNow(err error) {
 		// socket: cancel, and finish the close when the last completion
 		// arrives (bury).
 		l.ops.CancelFd(c.fd)
-		c.dropErr = dropped
+		c.rare().dropErr = dropped
 		l.zombies[c.token()] = c
 	} else {
 		closeFD(c.fd)

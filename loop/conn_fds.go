@@ -5,15 +5,21 @@ package loop
 // ownership to the caller; descriptors not taken by the end of the callback
 // are closed. Windows passes no descriptors: there it returns nil.
 func (c *Conn) TakeFDs() []int {
-	fds := c.fds
-	c.fds = nil
+	if c.x == nil {
+		return nil
+	}
+	fds := c.x.fds
+	c.x.fds = nil
 	return fds
 }
 
 // closeUntakenFDs closes the descriptors the handler did not take.
 func (c *Conn) closeUntakenFDs() {
-	for _, fd := range c.fds {
+	if c.x == nil {
+		return
+	}
+	for _, fd := range c.x.fds {
 		closeFD(fd)
 	}
-	c.fds = c.fds[:0]
+	c.x.fds = c.x.fds[:0]
 }

@@ -64,9 +64,10 @@ func (c *Conn) readMsg(buf []byte) (int, error) {
 	if err != nil || oobn == 0 {
 		return n, err
 	}
-	fds, _, perr := ancillary.TakeRights(c.fds, l.oob[:oobn], flags, maxPassedFDs)
-	setCloexec(fds[len(c.fds):])
-	c.fds = fds
+	x := c.rare()
+	fds, _, perr := ancillary.TakeRights(x.fds, l.oob[:oobn], flags, maxPassedFDs)
+	setCloexec(fds[len(x.fds):])
+	x.fds = fds
 	if perr != nil && !errors.Is(perr, ancillary.ErrTruncated) {
 		l.eng.cfg.logger.Warn("loop: malformed control data", "err", perr)
 	}

@@ -64,7 +64,7 @@ func (c *Conn) read() {
 // may borrow the input's memory until Detach copies it, so the connection's
 // own buffer must not go back to the pool before.
 func (c *Conn) afterTraffic() {
-	if len(c.fds) > 0 {
+	if c.x != nil && len(c.x.fds) > 0 {
 		c.closeUntakenFDs()
 	}
 	c.l.settle()

@@ -203,7 +203,7 @@ func (c *Conn) received(buf []byte, id uint16) {
 		return
 	}
 	c.lastRead = l.now
-	if link := c.spliceOut; link != nil {
+	if link := c.spliceLinkOut(); link != nil {
 		// Received before the switch to splicing: it goes first.
 		link.dst.Write(buf)
 		l.giveBack(id)
@@ -407,6 +407,6 @@ func (c *Conn) bury() {
 	l := c.l
 	delete(l.zombies, c.token())
 	closeFD(c.fd)
-	c.out.Reset(c.dropErr)
-	c.dropErr = nil
+	c.out.Reset(c.x.dropErr) // closeNow made c.x for it
+	c.x.dropErr = nil
 }

@@ -6,17 +6,30 @@ import (
 	"github.com/sockloop/sockloop/poller"
 )
 
+// timeouts are a connection's read, write and idle timeouts (0: none).
+type timeouts struct{ read, write, idle time.Duration }
+
 // SetReadTimeout closes the connection with ErrReadTimeout when nothing
 // arrives for d while it is reading (0: never).
-func (c *Conn) SetReadTimeout(d time.Duration) { c.readTimeout = max(d, 0); c.armDeadline() }
+func (c *Conn) SetReadTimeout(d time.Duration) { c.ownTimeouts().read = max(d, 0); c.armDeadline() }
 
 // SetWriteTimeout closes the connection with ErrWriteTimeout when queued
 // output makes no progress for d (0: never).
-func (c *Conn) SetWriteTimeout(d time.Duration) { c.writeTimeout = max(d, 0); c.armDeadline() }
+func (c *Conn) SetWriteTimeout(d time.Duration) { c.ownTimeouts().write = max(d, 0); c.armDeadline() }
 
 // SetIdleTimeout closes the connection with ErrIdleTimeout when it neither
 // reads nor writes for d (0: never).
-func (c *Conn) SetIdleTimeout(d time.Duration) { c.idleTimeout = max(d, 0); c.armDeadline() }
+func (c *Conn) SetIdleTimeout(d time.Duration) { c.ownTimeouts().idle = max(d, 0); c.armDeadline() }
+
+// ownTimeouts gives the connection timeouts of its own, copied from the
+// engine's, which every connection shares until it sets one.
+func (c *Conn) ownTimeouts() *timeouts {
+	if c.to == &c.l.eng.cfg.timeouts {
+		own := *c.to
+		c.to = &own
+	}
+	return c.to
+}
 
 // armDeadline schedules the connection's one timer at the earliest moment a
 // timeout could expire. Activity only moves timestamps; the timer looks at
@@ -48,18 +61,18 @@ func (c *Conn) nextDeadline() (int64, bool) {
 			next = t
 		}
 	}
-	if c.readTimeout > 0 {
-		set(c.lastRead + int64(c.readTimeout))
+	if c.to.read > 0 {
+		set(c.lastRead + int64(c.to.read))
 	}
-	if c.writeTimeout > 0 {
+	if c.to.write > 0 {
 		if !c.out.Empty() {
-			set(c.lastWrite + int64(c.writeTimeout))
+			set(c.lastWrite + int64(c.to.write))
 		} else {
-			set(c.l.now + int64(c.writeTimeout))
+			set(c.l.now + int64(c.to.write))
 		}
 	}
-	if c.idleTimeout > 0 {
-		set(max(c.lastRead, c.lastWrite) + int64(c.idleTimeout))
+	if c.to.idle > 0 {
+		set(max(c.lastRead, c.lastWrite) + int64(c.to.idle))
 	}
 	return next, next != 0
 }
@@ -67,14 +80,14 @@ func (c *Conn) nextDeadline() (int64, bool) {
 func (c *Conn) checkDeadlines() {
 	now := c.l.now
 	switch {
-	case c.readTimeout > 0 && c.reading() && now-c.lastRead >= int64(c.readTimeout):
+	case c.to.read > 0 && c.reading() && now-c.lastRead >= int64(c.to.read):
 		c.closeNow(ErrReadTimeout)
-	case c.writeTimeout > 0 && !c.out.Empty() && now-c.lastWrite >= int64(c.writeTimeout):
+	case c.to.write > 0 && !c.out.Empty() && now-c.lastWrite >= int64(c.to.write):
 		c.closeNow(ErrWriteTimeout)
-	case c.idleTimeout > 0 && now-max(c.lastRead, c.lastWrite) >= int64(c.idleTimeout):
+	case c.to.idle > 0 && now-max(c.lastRead, c.lastWrite) >= int64(c.to.idle):
 		c.closeNow(ErrIdleTimeout)
 	default:
-		if c.readTimeout > 0 && !c.reading() {
+		if c.to.read > 0 && !c.reading() {
 			c.lastRead = now // not reading: the read clock does not run
 		}
 		c.armDeadline()

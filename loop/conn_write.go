@@ -251,7 +251,7 @@ func (c *Conn) afterFlush() {
 	}
 	if c.out.Empty() {
 		if c.state == stateClosing {
-			c.closeNow(c.closeErr)
+			c.closeNow(c.closeError())
 			return
 		}
 		if c.shutWrite && !c.wroteShut {
@@ -275,7 +275,7 @@ func (c *Conn) afterFlush() {
 		c.paused = false
 		c.lastRead = c.l.now // the read timeout counts from when reading resumes
 	}
-	if link := c.spliceIn; link != nil && size <= cfg.lowWater {
+	if link := c.spliceLinkIn(); link != nil && size <= cfg.lowWater {
 		link.resume()
 	}
 	if c.overHigh && size <= cfg.lowWater {

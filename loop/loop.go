@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sockloop/sockloop/internal/buffer"
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -39,6 +40,7 @@ type Loop struct {
 	oob    []byte   // scratch for received control data (WithAncillary)
 	oobOut []byte   // scratch for control data sent with replies
 	ticker *Timer
+	segs   buffer.SegCache // output queues' segment arrays, for connections with output
 
 	// The completion path (conn_ring.go); ops is nil without one.
 	ops         poller.Completer

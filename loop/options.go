@@ -26,28 +26,26 @@ const (
 type Option func(*config)
 
 type config struct {
-	loops        int
-	lockThread   bool
-	reusePort    bool
-	balancing    LoadBalancing
-	edge         bool
-	readBuf      int
-	lowWater     int
-	highWater    int
-	readTimeout  time.Duration
-	writeTimeout time.Duration
-	idleTimeout  time.Duration
-	closeLinger  time.Duration
-	stopTimeout  time.Duration
-	ticker       bool
-	noDelay      bool
-	workers      int
-	ancillary    bool
-	udpBatch     int
-	udpOffload   bool
-	backend      poller.Backend
-	logger       *slog.Logger
-	err          error
+	loops       int
+	lockThread  bool
+	reusePort   bool
+	balancing   LoadBalancing
+	edge        bool
+	readBuf     int
+	lowWater    int
+	highWater   int
+	timeouts    timeouts
+	closeLinger time.Duration
+	stopTimeout time.Duration
+	ticker      bool
+	noDelay     bool
+	workers     int
+	ancillary   bool
+	udpBatch    int
+	udpOffload  bool
+	backend     poller.Backend
+	logger      *slog.Logger
+	err         error
 }
 
 func defaultConfig() config {
@@ -141,18 +139,18 @@ func durationOption(name string, set func(*config, time.Duration), d time.Durati
 
 // WithReadTimeout closes connections that receive nothing for d (0: never).
 func WithReadTimeout(d time.Duration) Option {
-	return durationOption("WithReadTimeout", func(c *config, d time.Duration) { c.readTimeout = d }, d)
+	return durationOption("WithReadTimeout", func(c *config, d time.Duration) { c.timeouts.read = d }, d)
 }
 
 // WithWriteTimeout closes connections whose queued output makes no progress
 // for d (0: never).
 func WithWriteTimeout(d time.Duration) Option {
-	return durationOption("WithWriteTimeout", func(c *config, d time.Duration) { c.writeTimeout = d }, d)
+	return durationOption("WithWriteTimeout", func(c *config, d time.Duration) { c.timeouts.write = d }, d)
 }
 
 // WithIdleTimeout closes connections that neither read nor write for d (0: never).
 func WithIdleTimeout(d time.Duration) Option {
-	return durationOption("WithIdleTimeout", func(c *config, d time.Duration) { c.idleTimeout = d }, d)
+	return durationOption("WithIdleTimeout", func(c *config, d time.Duration) { c.timeouts.idle = d }, d)
 }
 
 // WithCloseLinger bounds how long a closing connection may take to flush its

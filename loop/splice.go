@@ -27,7 +27,7 @@ func (c *Conn) Splice(dst *Conn) error {
 	switch {
 	case c.state == stateClosed || dst.state == stateClosed:
 		return &net.OpError{Op: "splice", Net: c.network, Err: net.ErrClosed}
-	case !c.stream || !dst.stream || c == dst || c.l != dst.l || c.spliceOut != nil || dst.spliceIn != nil:
+	case !c.stream || !dst.stream || c == dst || c.l != dst.l || c.spliceLinkOut() != nil || dst.spliceLinkIn() != nil:
 		return &net.OpError{Op: "splice", Net: c.network, Err: os.ErrInvalid}
 	}
 	r, w, err := sysPipe()
@@ -35,7 +35,7 @@ func (c *Conn) Splice(dst *Conn) error {
 		return &net.OpError{Op: "splice", Net: c.network, Err: err}
 	}
 	link := &spliceLink{src: c, dst: dst, r: r, w: w}
-	c.spliceOut, dst.spliceIn = link, link
+	c.rare().spliceOut, dst.rare().spliceIn = link, link
 	if c.ringRecv {
 		// splice(2) reads the socket itself, when the poller says so.
 		c.steerRecv(false)
@@ -53,7 +53,7 @@ func (c *Conn) Splice(dst *Conn) error {
 
 // spliceRead moves what the socket has into the pipe and queues it on dst.
 func (c *Conn) spliceRead() {
-	l, link := c.l, c.spliceOut
+	l, link := c.l, c.spliceLinkOut()
 	dst := link.dst
 	for {
 		room := pipeCapacity - link.queued
@@ -107,7 +107,7 @@ func (c *Conn) flushPipe(span *bufferSpan) bool {
 	}
 	c.lastWrite = c.l.now
 	c.out.AdvanceFile(n)
-	if link := c.spliceIn; link != nil {
+	if link := c.spliceLinkIn(); link != nil {
 		link.queued -= n
 		link.closeIfDone()
 	}
@@ -122,13 +122,29 @@ func (link *spliceLink) resume() {
 	}
 }
 
+// spliceLinkOut is the link c's input goes out by, nil when not spliced.
+func (c *Conn) spliceLinkOut() *spliceLink {
+	if c.x == nil {
+		return nil
+	}
+	return c.x.spliceOut
+}
+
+// spliceLinkIn is the link bringing another connection's input, or nil.
+func (c *Conn) spliceLinkIn() *spliceLink {
+	if c.x == nil {
+		return nil
+	}
+	return c.x.spliceIn
+}
+
 // unsplice detaches a closing connection from its links.
 func (c *Conn) unsplice() {
-	if link := c.spliceOut; link != nil {
+	if link := c.spliceLinkOut(); link != nil {
 		link.srcDone = true
 		link.closeIfDone()
 	}
-	if link := c.spliceIn; link != nil {
+	if link := c.spliceLinkIn(); link != nil {
 		link.dstDone = true
 		link.closeIfDone()
 	}

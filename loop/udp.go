@@ -66,13 +66,16 @@ func (c *Conn) readDatagrams() {
 				if seg > 0 {
 					k = min(seg, k)
 				}
-				c.in, c.oob = data[:k], oob
-				c.raddr = nil
+				x := c.rare()
+				c.in, x.oob, x.raddr = data[:k], oob, nil
 				c.act(l.eng.h.OnTraffic(c))
 				data = data[k:]
 			}
 		}
-		c.in, c.oob = nil, nil
+		c.in = nil
+		if c.x != nil {
+			c.x.oob = nil
+		}
 		c.endBatch()
 		l.settle()
 		if c.state == stateClosed {
@@ -88,16 +91,16 @@ func (c *Conn) ReceivedOn() (netip.Addr, int, error) {
 	if c.stream || !c.l.eng.cfg.ancillary {
 		return netip.Addr{}, 0, &net.OpError{Op: "recvmsg", Net: c.network, Err: errors.ErrUnsupported}
 	}
-	return receivedOn(c.oob)
+	return receivedOn(c.rare().oob)
 }
 
 // replySource returns the control data that makes a reply leave from the
 // address the current datagram came to, nil when there is none to use.
 func (c *Conn) replySource(dst []byte) []byte {
-	if !c.l.eng.cfg.ancillary || len(c.oob) == 0 {
+	if !c.l.eng.cfg.ancillary || c.x == nil || len(c.x.oob) == 0 {
 		return nil
 	}
-	local, ifindex, err := receivedOn(c.oob)
+	local, ifindex, err := receivedOn(c.x.oob)
 	if err != nil {
 		return nil
 	}

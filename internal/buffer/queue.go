@@ -21,10 +21,26 @@ type segment struct {
 // Queue is a FIFO of byte slices written out with one gather call. It is not
 // safe for concurrent use.
 type Queue struct {
-	segs []segment
-	head int
-	size int
+	segs  []segment
+	head  int
+	size  int
+	cache *SegCache
 }
+
+// SegCache keeps the segment arrays of queues that have nothing queued, for
+// queues that get output next; one goroutine (a loop) owns it and all the
+// queues that use it.
+type SegCache struct {
+	free []*[pooledSegs]segment
+}
+
+// maxCachedSegs bounds a cache: beyond it, arrays go to the garbage collector.
+const maxCachedSegs = 1024
+
+// UseCache makes the queue take its segment array from c when it gets
+// output and give it back once all of it is written or dropped, so that a
+// queue with nothing queued holds no memory.
+func (q *Queue) UseCache(c *SegCache) { q.cache = c }
 
 // Len returns the number of bytes queued.
 func (q *Queue) Len() int { return q.size }
@@ -74,8 +90,20 @@ func (q *Queue) Copy(b []byte) {
 	q.push(segment{b: bb.B, pooled: bb})
 }
 
+// pooledSegs is the length of the segment arrays a SegCache holds. A queue
+// that outgrows one keeps its larger slice: it belongs to a busy connection.
+const pooledSegs = 4
+
 func (q *Queue) push(s segment) {
-	if q.head > 0 && q.head == len(q.segs) {
+	if q.segs == nil && q.cache != nil {
+		if n := len(q.cache.free); n > 0 {
+			q.segs = q.cache.free[n-1][:0]
+			q.cache.free[n-1] = nil
+			q.cache.free = q.cache.free[:n-1]
+		} else {
+			q.segs = new([pooledSegs]segment)[:0]
+		}
+	} else if q.head > 0 && q.head == len(q.segs) {
 		q.segs = q.segs[:0]
 		q.head = 0
 	}
@@ -152,8 +180,16 @@ func (q *Queue) release(s *segment, err error) {
 
 func (q *Queue) compact() {
 	if q.head == len(q.segs) {
-		q.segs = q.segs[:0]
 		q.head = 0
+		if q.cache != nil && cap(q.segs) == pooledSegs {
+			// Every segment was released, and so cleared, on its way out.
+			if len(q.cache.free) < maxCachedSegs {
+				q.cache.free = append(q.cache.free, (*[pooledSegs]segment)(q.segs[:pooledSegs]))
+			}
+			q.segs = nil
+			return
+		}
+		q.segs = q.segs[:0]
 		return
 	}
 	// Slide the live segments down once the dead prefix is half the slice,

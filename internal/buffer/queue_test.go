@@ -104,7 +104,13 @@ func TestInboundSpareKeepsTail(t *testing.T) {
 }
 
 func BenchmarkQueueBorrowGatherAdvance(b *testing.B) {
+	b.Run("no cache", func(b *testing.B) { benchmarkBorrowGatherAdvance(b, nil) })
+	b.Run("cache", func(b *testing.B) { benchmarkBorrowGatherAdvance(b, new(SegCache)) })
+}
+
+func benchmarkBorrowGatherAdvance(b *testing.B, cache *SegCache) {
 	var q Queue
+	q.UseCache(cache)
 	msg := make([]byte, 64)
 	dst := make([][]byte, 0, 1024)
 	b.ReportAllocs()
@@ -150,5 +156,46 @@ func TestQueuePipeSpansJoin(t *testing.T) {
 	q.AdvanceFile(15)
 	if span := q.HeadFile(); span == nil || span.Fd != 8 {
 		t.Fatalf("after the first pipe: %+v", span)
+	}
+}
+
+// A queue with a cache holds no segments once drained, by writing or by
+// Reset, and the next output reuses the array it gave back.
+func TestQueueGivesSegmentsBackWhenDrained(t *testing.T) {
+	var cache SegCache
+	var q Queue
+	q.UseCache(&cache)
+	for round := range 3 {
+		q.Borrow([]byte("a"))
+		q.Copy([]byte("b"))
+		if q.segs == nil || len(cache.free) != 0 {
+			t.Fatalf("round %d: queue with output holds %v, cache %d", round, q.segs, len(cache.free))
+		}
+		if round == 1 {
+			q.Reset(nil)
+		} else {
+			q.Advance(1)
+			q.Advance(1)
+		}
+		if q.segs != nil || len(cache.free) != 1 {
+			t.Fatalf("round %d: drained queue holds %d segments, cache %d", round, cap(q.segs), len(cache.free))
+		}
+		for _, s := range cache.free[0] {
+			if s.b != nil || s.pooled != nil {
+				t.Fatalf("round %d: cached array still refers to %q", round, s.b)
+			}
+		}
+	}
+	x := []byte("x")
+	if n := testing.AllocsPerRun(100, func() { q.Borrow(x); q.Advance(1) }); n != 0 {
+		t.Fatalf("%v allocations per output cycle with a warm cache, want 0", n)
+	}
+	// A queue that outgrew the array keeps its slice: it is busy.
+	for range 2 * pooledSegs {
+		q.Borrow([]byte("y"))
+	}
+	q.Advance(q.Len())
+	if q.segs == nil || len(cache.free) != 0 {
+		t.Fatalf("grown queue after draining: holds %v, cache %d", q.segs != nil, len(cache.free))
 	}
 }
