@@ -81,10 +81,25 @@ func (p *Parser) ParseHead(r codec.Reader, req *Request) (n int, err error) {
 }
 
 // parseHead parses the request line and header section at the start of buf
-// and returns the offset of the body.
+// and returns the offset of the body: through parseHeadFast when the head
+// has the common shape, else through parseHeadGeneral.
 func (p *Parser) parseHead(buf []byte, req *Request) (int, error) {
 	req.Reset()
 	maxBytes := p.maxHeaderBytes()
+	maxHeaders := p.MaxHeaders
+	if maxHeaders <= 0 {
+		maxHeaders = DefaultMaxHeaders
+	}
+	if n, ok := parseHeadFast(buf, req, maxBytes, maxHeaders); ok {
+		return n, nil
+	}
+	req.Reset()
+	return parseHeadGeneral(buf, req, maxBytes, maxHeaders)
+}
+
+// parseHeadGeneral is parseHead for every head, of whatever shape, and
+// the one definition of what a head may be and of every error.
+func parseHeadGeneral(buf []byte, req *Request, maxBytes, maxHeaders int) (int, error) {
 	pos := 0
 	// RFC 9112 section 2.2: ignore empty lines before the request line.
 	for pos < len(buf) && pos < 4 && (buf[pos] == '\r' || buf[pos] == '\n') {
@@ -96,10 +111,6 @@ func (p *Parser) parseHead(buf []byte, req *Request) (int, error) {
 	}
 	if err := requestLine(l, req); err != nil {
 		return 0, err
-	}
-	maxHeaders := p.MaxHeaders
-	if maxHeaders <= 0 {
-		maxHeaders = DefaultMaxHeaders
 	}
 	var hs headerState
 	for {
