@@ -123,3 +123,39 @@ func FuzzParseHeadFast(f *testing.F) {
 		checkFast(t, in, maxBytes, maxHeaders)
 	})
 }
+
+// TestNoteFolding checks that note tells the framing fields apart exactly
+// as equalFold does, for every token byte at every position of each name.
+func TestNoteFolding(t *testing.T) {
+	fields := []struct {
+		name, value string
+		took        func(*Request) bool
+	}{
+		{name: "Host", value: "a", took: func(r *Request) bool { return r.Host != nil }},
+		{name: "Expect", value: "100-continue", took: func(r *Request) bool { return r.ExpectContinue }},
+		{name: "Connection", value: "close", took: func(r *Request) bool { return r.Close }},
+		{name: "Content-Length", value: "5", took: func(r *Request) bool { return r.ContentLength == 5 }},
+		{name: "Transfer-Encoding", value: "chunked", took: func(r *Request) bool { return r.Chunked }},
+	}
+	for _, f := range fields {
+		for i := range len(f.name) {
+			for c := range 256 {
+				if !tchar[c] {
+					continue
+				}
+				name := []byte(f.name)
+				name[i] = byte(c)
+				var hs headerState
+				var req Request
+				req.Reset()
+				req.Minor = 1
+				if err := hs.note(Header{Name: name, Value: []byte(f.value)}, &req); err != nil {
+					t.Fatalf("%q: %v", name, err)
+				}
+				if got, want := f.took(&req), equalFold(name, f.name); got != want {
+					t.Fatalf("%q: note took it as %s: %v, equalFold says %v", name, f.name, got, want)
+				}
+			}
+		}
+	}
+}
