@@ -38,15 +38,33 @@ func parseHeadFast(buf []byte, req *Request, maxBytes, maxHeaders int) (int, boo
 		if len(req.Headers) == maxHeaders {
 			return 0, false
 		}
-		h, next, ok := fieldFast(buf, pos)
+		// What parseHeadGeneral checks of a field line, finding the
+		// line's end in the same pass that checks the value's bytes.
+		colon := pos
+		for colon < len(buf) && tchar[buf[colon]] {
+			colon++
+		}
+		if colon == pos || colon == len(buf) || buf[colon] != ':' {
+			return 0, false
+		}
+		v := colon + 1
+		for v < len(buf) && (buf[v] == ' ' || buf[v] == '\t') {
+			v++
+		}
+		end, ok := valueEnd(buf, v)
 		if !ok {
 			return 0, false
 		}
+		e := end
+		for e > v && (buf[e-1] == ' ' || buf[e-1] == '\t') {
+			e--
+		}
+		h := Header{Name: buf[pos:colon:colon], Value: buf[v:e:e]}
 		req.Headers = append(req.Headers, h)
 		if hs.note(h, req) != nil {
 			return 0, false
 		}
-		pos = next
+		pos = end + 2
 	}
 	if hs.finish(req) != nil {
 		return 0, false
@@ -139,33 +157,6 @@ var targetByte = func() (t [256]bool) {
 	}
 	return t
 }()
-
-// fieldFast parses the header field line at buf[pos:], which ends with
-// CRLF, and returns it and the offset after it; it checks what parseHead
-// checks of a field line, and finds the line's end in the same pass that
-// checks the value's bytes.
-func fieldFast(buf []byte, pos int) (Header, int, bool) {
-	colon := pos
-	for colon < len(buf) && tchar[buf[colon]] {
-		colon++
-	}
-	if colon == pos || colon == len(buf) || buf[colon] != ':' {
-		return Header{}, 0, false
-	}
-	v := colon + 1
-	for v < len(buf) && (buf[v] == ' ' || buf[v] == '\t') {
-		v++
-	}
-	end, ok := valueEnd(buf, v)
-	if !ok {
-		return Header{}, 0, false
-	}
-	e := end
-	for e > v && (buf[e-1] == ' ' || buf[e-1] == '\t') {
-		e--
-	}
-	return Header{Name: buf[pos:colon:colon], Value: buf[v:e:e]}, end + 2, true
-}
 
 // valueEnd returns the offset of the CR of the CRLF that ends the field
 // value starting at buf[i], checking that no control byte but tab, and no
