@@ -77,6 +77,7 @@ var (
 	wordGET    = binary.LittleEndian.Uint32([]byte("GET "))
 	wordHTTP11 = binary.LittleEndian.Uint64([]byte("HTTP/1.1"))
 	wordHTTP10 = binary.LittleEndian.Uint64([]byte("HTTP/1.0"))
+	wordCRLF   = binary.LittleEndian.Uint16([]byte("\r\n"))
 )
 
 // requestLineFast parses "METHOD SP /target SP HTTP/1.x CRLF" at the start
@@ -128,10 +129,11 @@ func requestLineFast(buf []byte, req *Request) (int, bool) {
 	}
 version:
 	sp2 := i
-	if len(buf)-sp2 < 11 || buf[sp2+9] != '\r' || buf[sp2+10] != '\n' {
+	version := buf[sp2+1:]
+	if len(version) < 10 || binary.LittleEndian.Uint16(version[8:]) != wordCRLF {
 		return 0, false
 	}
-	switch binary.LittleEndian.Uint64(buf[sp2+1:]) {
+	switch binary.LittleEndian.Uint64(version) {
 	case wordHTTP11:
 		req.Minor = 1
 	case wordHTTP10:

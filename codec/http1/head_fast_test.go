@@ -74,6 +74,8 @@ func TestParseHeadFast(t *testing.T) {
 		{name: "empty value", in: "GET / HTTP/1.1\r\nHost: a\r\nX-E:\r\nX-F: \t \r\n\r\n", fast: true},
 		{name: "obs-text", in: "GET /\xc3\xa9 HTTP/1.1\r\nHost: a\r\nX: caf\xc3\xa9\r\n\r\n", fast: true},
 		{name: "query, second ?", in: "GET /a?b?c HTTP/1.1\r\nHost: a\r\n\r\n", fast: true},
+		{name: "Host-like names", in: "GET / HTTP/1.1\r\nHostname: a\r\nHOST: b\r\n\r\n", fast: true},
+		{name: "Host with a suffix", in: "GET / HTTP/1.1\r\nHosts: a\r\nHost\x7f: b\r\n\r\n"},
 		{name: "long value", in: "GET / HTTP/1.1\r\nHost: a\r\nCookie: " + strings.Repeat("abcdefg=", 40) + "\r\n\r\n", fast: true},
 		{name: "leading empty line", in: "\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n"},
 		{name: "bare LF", in: "GET / HTTP/1.1\nHost: a\n\n"},

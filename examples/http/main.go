@@ -102,7 +102,7 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 	for {
 		n, err := s.parser.Parse(r, &ls.req)
 		if err != nil {
-			if errors.Is(err, codec.ErrIncomplete) {
+			if err == codec.ErrIncomplete || errors.Is(err, codec.ErrIncomplete) {
 				return out, false
 			}
 			// 400, 413, 431 (or 501, 505) with "Connection: close".
