@@ -8,6 +8,8 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+func sysRead(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
+
 func sysWritev(fd int, bufs [][]byte, oob []byte, _ []unix.Iovec) (int, error) {
 	if len(oob) > 0 {
 		return unix.SendmsgBuffers(fd, bufs, oob, nil, 0)

@@ -26,6 +26,25 @@ func sysAccept(fd int) (int, unix.Sockaddr, error) {
 	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 }
 
+// The loop's reads and writes are raw system calls: its sockets are
+// non-blocking, so a call never waits, and skipping the scheduler's
+// entersyscall / exitsyscall saves about a fifth of what a short call
+// costs. Calls that may wait (epoll_wait, io_uring_enter, sendfile from a
+// file) stay ordinary system calls.
+
+// sysRead is read(2) on a non-blocking socket.
+func sysRead(fd int, b []byte) (int, error) {
+	var p unsafe.Pointer
+	if len(b) > 0 {
+		p = unsafe.Pointer(&b[0])
+	}
+	r, _, errno := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(p), uintptr(len(b)))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(r), nil
+}
+
 // sysWritev gathers bufs, with the control data oob if not nil, into one
 // sendmsg; MSG_NOSIGNAL turns a write to a reset peer into EPIPE instead of
 // SIGPIPE. iov is scratch space owned by the loop so that the call does not
@@ -47,7 +66,7 @@ func sysWritev(fd int, bufs [][]byte, oob []byte, iov []unix.Iovec) (int, error)
 		msg.Control = &oob[0]
 		msg.SetControllen(len(oob))
 	}
-	r, _, errno := unix.Syscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT)
+	r, _, errno := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT)
 	clear(iov[:n]) // do not keep the caller's memory reachable
 	if errno != 0 {
 		return 0, errno

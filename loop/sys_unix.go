@@ -30,24 +30,23 @@ const (
 	sockDgram  = unix.SOCK_DGRAM
 )
 
-func sysClose(fd int) error                 { return unix.Close(fd) }
-func getsockname(fd int) (sockaddr, error)  { return unix.Getsockname(fd) }
-func getpeername(fd int) (sockaddr, error)  { return unix.Getpeername(fd) }
-func sysRead(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
-func sysConnect(fd int, sa sockaddr) error  { return unix.Connect(fd, sa) }
-func sysBind(fd int, sa sockaddr) error     { return unix.Bind(fd, sa) }
-func sysListen(fd, backlog int) error       { return unix.Listen(fd, backlog) }
-func shutdownWrite(fd int) error            { return unix.Shutdown(fd, unix.SHUT_WR) }
-func socketType(fd int) (int, error)        { return sockopt.Type(fd) }
-func enablePacketInfo4(fd int)              { sockopt.SetRecvPacketInfo4(fd, true) }
-func enablePacketInfo6(fd int)              { sockopt.SetRecvPacketInfo6(fd, true) }
-func isUnixAddr(sa sockaddr) bool           { _, ok := sa.(*unix.SockaddrUnix); return ok }
-func setCloseOnExec(fd int)                 { unix.CloseOnExec(fd) }
-func setReusePort(fd int) error             { return sockopt.SetInt(fd, unix.SOL_SOCKET, reusePortOption, 1) }
-func setReuseAddr(fd int) error             { return sockopt.SetReuseAddr(fd, true) }
-func setV6Only(fd int, on bool) error       { return sockopt.SetV6Only(fd, on) }
-func setNoDelay(fd int) error               { return sockopt.SetNoDelay(fd, true) }
-func setNoSigpipe(fd int) error             { return sockopt.SetNoSigpipe(fd, true) }
+func sysClose(fd int) error                { return unix.Close(fd) }
+func getsockname(fd int) (sockaddr, error) { return unix.Getsockname(fd) }
+func getpeername(fd int) (sockaddr, error) { return unix.Getpeername(fd) }
+func sysConnect(fd int, sa sockaddr) error { return unix.Connect(fd, sa) }
+func sysBind(fd int, sa sockaddr) error    { return unix.Bind(fd, sa) }
+func sysListen(fd, backlog int) error      { return unix.Listen(fd, backlog) }
+func shutdownWrite(fd int) error           { return unix.Shutdown(fd, unix.SHUT_WR) }
+func socketType(fd int) (int, error)       { return sockopt.Type(fd) }
+func enablePacketInfo4(fd int)             { sockopt.SetRecvPacketInfo4(fd, true) }
+func enablePacketInfo6(fd int)             { sockopt.SetRecvPacketInfo6(fd, true) }
+func isUnixAddr(sa sockaddr) bool          { _, ok := sa.(*unix.SockaddrUnix); return ok }
+func setCloseOnExec(fd int)                { unix.CloseOnExec(fd) }
+func setReusePort(fd int) error            { return sockopt.SetInt(fd, unix.SOL_SOCKET, reusePortOption, 1) }
+func setReuseAddr(fd int) error            { return sockopt.SetReuseAddr(fd, true) }
+func setV6Only(fd int, on bool) error      { return sockopt.SetV6Only(fd, on) }
+func setNoDelay(fd int) error              { return sockopt.SetNoDelay(fd, true) }
+func setNoSigpipe(fd int) error            { return sockopt.SetNoSigpipe(fd, true) }
 
 // socketError returns the socket's pending error (SO_ERROR), nil if none.
 func socketError(fd int) error {
