@@ -26,6 +26,10 @@ import (
 // variable so that tests can make them run out.
 var ringBuffers = 256
 
+// ringEntries sizes io_uring rings (0: the poller's default); a variable so
+// that tests can make the completion queue overflow.
+var ringEntries = 0
+
 // maxRingBuffer caps a provided buffer's size; the engine's read buffer
 // size, when smaller, is used instead.
 const maxRingBuffer = 16 << 10

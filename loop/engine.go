@@ -70,6 +70,7 @@ func (e *Engine) newPoller() (poller.Poller, error) {
 		EdgeTriggered:  e.cfg.edge,
 		Backend:        e.cfg.backend,
 		RecvBuffers:    ringBuffers,
+		RingEntries:    ringEntries,
 		RecvBufferSize: min(e.cfg.readBuf, maxRingBuffer),
 	}
 	p, err := poller.New(opts)

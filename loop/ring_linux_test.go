@@ -100,6 +100,49 @@ func TestRingBufferExhaustion(t *testing.T) {
 	}
 }
 
+// TestRingCompletionQueueOverflow gives the loop a ring of 4 submission and
+// 32 completion entries for 100 connections echoing at once: operations do
+// not fit one submission, completions overflow into the kernel's backlog,
+// and still every echo arrives whole and nothing stalls.
+func TestRingCompletionQueueOverflow(t *testing.T) {
+	old := ringEntries
+	ringEntries = 4
+	t.Cleanup(func() { ringEntries = old })
+	e, addr := ringEngine(t, newEchoHandler(), WithLoops(1))
+	const clients, size = 100, 64 << 10
+	var wg sync.WaitGroup
+	errs := make(chan error, clients)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", addr.String())
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			errs <- echoRoundTrip(c, uint64(i), size)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	l := e.loops[0]
+	var overflows uint64
+	done := make(chan struct{})
+	l.Submit(func() { overflows = poller.Overflows(l.poll); close(done) })
+	<-done
+	if overflows == 0 {
+		t.Error("the completion queue never overflowed: the test did not exercise it")
+	}
+}
+
 // TestRingStopCancelsOperations stops an engine while every connection has a
 // receive armed and a send blocked on a peer that does not read: Stop
 // cancels them, waits for their completions, and leaves no descriptor open.

@@ -119,6 +119,12 @@ type Options struct {
 	// Completer's receives (see CompleterOf); 0 picks 256 buffers of 16 KiB.
 	// Readiness-only backends ignore them.
 	RecvBuffers, RecvBufferSize int
+	// RingEntries sizes an io_uring ring: its submission queue holds
+	// RingEntries operations and its completion queue eight times as many
+	// completions; 0 picks 512. A turn that needs more submits early, and
+	// completions beyond the queue wait in the kernel's overflow list.
+	// Other backends ignore it.
+	RingEntries int
 }
 
 // Poller is the readiness notifier behind one event loop; see the package
@@ -136,6 +142,18 @@ type Poller interface {
 	Wake() error
 	// Close releases the poller's own descriptors.
 	Close() error
+}
+
+// Overflows returns how many times p's completion queue was full, so that
+// completions waited in the kernel's backlog until the loop made room
+// (io_uring; 0 for other backends). A count that keeps growing says that
+// Options.RingEntries is small for the load. Call it from the goroutine
+// that calls Wait.
+func Overflows(p Poller) uint64 {
+	if o, ok := p.(interface{ overflowCount() uint64 }); ok {
+		return o.overflowCount()
+	}
+	return 0
 }
 
 // ErrClosed is returned by a Poller used after Close.

@@ -41,11 +41,13 @@ import (
 // polls cancelled by Delete or Modify, or of a descriptor number since reused,
 // are recognised and dropped.
 type uringPoller struct {
-	ring   *uring.Ring // nil until the first use, on the loop's thread
-	wakefd int
-	edge   bool
-	closed atomic.Bool
-	woken  atomic.Bool // a wake-up is pending in wakefd
+	ring      *uring.Ring // nil until the first use, on the loop's thread
+	wakefd    int
+	edge      bool
+	sq, cq    uint32 // the ring's sizes
+	overflows uint64 // times reap found completions held back by the kernel
+	closed    atomic.Bool
+	woken     atomic.Bool // a wake-up is pending in wakefd
 
 	fds       []uringFd // by descriptor
 	arms      []int32   // descriptors whose poll the next Wait arms
@@ -98,10 +100,16 @@ func newURing(opts Options) (Poller, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered}
+	p := &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered, sq: uringSQEntries, cq: uringCQEntries}
+	if opts.RingEntries > 0 {
+		p.sq = uint32(min(opts.RingEntries, 1<<15))
+		p.cq = 8 * p.sq
+	}
 	p.uringOps.init(opts)
 	return p, nil
 }
+
+func (p *uringPoller) overflowCount() uint64 { return p.overflows }
 
 // start creates the ring on the calling thread, which owns it from then on.
 func (p *uringPoller) start() error {
@@ -111,7 +119,7 @@ func (p *uringPoller) start() error {
 	if p.ring != nil {
 		return nil
 	}
-	r, err := uring.New(uringSQEntries, uring.Options{CQEntries: uringCQEntries})
+	r, err := uring.New(p.sq, uring.Options{CQEntries: p.cq})
 	if err != nil {
 		return err
 	}
@@ -377,6 +385,7 @@ func (p *uringPoller) reap(ready []Ready) (int, error) {
 			if !r.OverflowPending() {
 				break
 			}
+			p.overflows++
 			if err := r.FlushCQ(); err != nil {
 				return n, err
 			}
