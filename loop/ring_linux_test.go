@@ -58,15 +58,10 @@ func TestRingServesStreamConnections(t *testing.T) {
 	}
 }
 
-// TestRingBufferExhaustion gives the loop four provided buffers for 64
-// connections sending at once: receives run out of buffers and are armed
-// again as buffers come back; every echo arrives whole and nothing stalls.
-func TestRingBufferExhaustion(t *testing.T) {
-	old := ringBuffers
-	ringBuffers = 4
-	t.Cleanup(func() { ringBuffers = old })
-	e, addr := ringEngine(t, newEchoHandler(), WithLoops(1), WithReadBufferSize(1024))
-	const clients, size = 64, 128 << 10
+// echoAtOnce runs clients echo round trips of size bytes at the same time
+// and fails the test for each that goes wrong or takes over 30 s.
+func echoAtOnce(t *testing.T, addr net.Addr, clients, size int) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, clients)
 	for i := range clients {
@@ -90,6 +85,18 @@ func TestRingBufferExhaustion(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// TestRingBufferExhaustion gives the loop four provided buffers for 64
+// connections sending at once: receives run out of buffers and are armed
+// again as buffers come back; every echo arrives whole and nothing stalls.
+func TestRingBufferExhaustion(t *testing.T) {
+	old := ringBuffers
+	ringBuffers = 4
+	t.Cleanup(func() { ringBuffers = old })
+	e, addr := ringEngine(t, newEchoHandler(), WithLoops(1), WithReadBufferSize(1024))
+	const clients, size = 64, 128 << 10
+	echoAtOnce(t, addr, clients, size)
 	l := e.loops[0]
 	starved := 0
 	done := make(chan struct{})
@@ -110,29 +117,7 @@ func TestRingCompletionQueueOverflow(t *testing.T) {
 	t.Cleanup(func() { ringEntries = old })
 	e, addr := ringEngine(t, newEchoHandler(), WithLoops(1))
 	const clients, size = 100, 64 << 10
-	var wg sync.WaitGroup
-	errs := make(chan error, clients)
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := net.Dial("tcp", addr.String())
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer c.Close()
-			c.SetDeadline(time.Now().Add(30 * time.Second))
-			errs <- echoRoundTrip(c, uint64(i), size)
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Error(err)
-		}
-	}
+	echoAtOnce(t, addr, clients, size)
 	l := e.loops[0]
 	var overflows uint64
 	done := make(chan struct{})
