@@ -3,6 +3,7 @@ package uring
 import (
 	"errors"
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -124,5 +125,31 @@ func TestSetupFallback(t *testing.T) {
 				t.Errorf("nop res %d", c.Res)
 			}
 		})
+	}
+}
+
+// TestEnterEINTRKeepsDeadline interrupts a timed wait once, after 100 ms of
+// a 400 ms timeout: the retried wait asks for what is left, not for 400 ms
+// again, so a stream of signals cannot stretch a wait without bound.
+func TestEnterEINTRKeepsDeadline(t *testing.T) {
+	r := newRing(t, 4, Options{})
+	var timeouts []time.Duration
+	t.Cleanup(func() { enterSyscall = enter })
+	enterSyscall = func(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr) (int, unix.Errno) {
+		if arg != unsafe.Pointer(&r.arg) || r.arg.Ts != uint64(uintptr(unsafe.Pointer(&r.ts))) {
+			t.Fatal("the wait's timeout is not the ring's own timespec")
+		}
+		timeouts = append(timeouts, time.Duration(r.ts.Sec)*time.Second+time.Duration(r.ts.Nsec))
+		if len(timeouts) == 1 {
+			time.Sleep(100 * time.Millisecond)
+			return 0, unix.EINTR
+		}
+		return enter(fd, toSubmit, minComplete, flags, arg, argSz)
+	}
+	if _, err := r.SubmitAndWait(1, 400*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	if len(timeouts) != 2 || timeouts[0] != 400*time.Millisecond || timeouts[1] > 300*time.Millisecond {
+		t.Fatalf("timeouts asked of the kernel %v, want 400ms then at most 300ms", timeouts)
 	}
 }

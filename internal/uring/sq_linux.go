@@ -82,15 +82,18 @@ func (r *Ring) FlushCQ() error {
 	return err
 }
 
-// enter runs io_uring_enter, retrying on EINTR and treating ETIME, EAGAIN
-// and EBUSY as a return with nothing more done.
+// enter runs io_uring_enter, retrying on EINTR with what is left of the
+// timeout, and treating ETIME, EAGAIN and EBUSY as a return with nothing
+// more done.
 func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration) (int, error) {
 	var arg unsafe.Pointer
 	var argSz uintptr
+	var deadline time.Time
 	if minComplete > 0 && timeout >= 0 {
 		if r.params.Features&IORING_FEAT_EXT_ARG == 0 {
 			return 0, os.NewSyscallError("io_uring_enter", unix.EINVAL)
 		}
+		deadline = time.Now().Add(timeout)
 		r.ts = DurationTimespec(timeout)
 		r.arg = GeteventsArg{Ts: uint64(uintptr(unsafe.Pointer(&r.ts)))}
 		arg, argSz = unsafe.Pointer(&r.arg), unsafe.Sizeof(r.arg)
@@ -104,7 +107,12 @@ func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration)
 		case 0:
 			return n, nil
 		case unix.EINTR:
+			// Nothing was submitted (the kernel reports a partial submission
+			// as a count), and the wait must not start over.
 			toSubmit = r.sqeTail - atomic.LoadUint32(r.sqHead)
+			if arg != nil {
+				r.ts = DurationTimespec(max(time.Until(deadline), 0))
+			}
 			continue
 		case unix.ETIME, unix.EAGAIN, unix.EBUSY:
 			return 0, nil

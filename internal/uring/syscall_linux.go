@@ -24,8 +24,14 @@ func setup(entries uint32, p *Params) (int, unix.Errno) {
 var enterSyscall = enter
 
 // enter wraps io_uring_enter(2); arg and argSz are the extended argument.
+// A call that waits for no completion never blocks, so it is a raw system
+// call, without the scheduler's entersyscall / exitsyscall around it.
 func enter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr) (int, unix.Errno) {
-	n, _, errno := unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete),
+	call := unix.Syscall6
+	if minComplete == 0 {
+		call = unix.RawSyscall6
+	}
+	n, _, errno := call(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete),
 		uintptr(flags), uintptr(arg), argSz)
 	return int(n), errno
 }
