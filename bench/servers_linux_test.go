@@ -91,7 +91,22 @@ type loopServer struct {
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func startLoopEcho(b poller.Backend) (server, error) {
-	e, err := loop.New(loopEcho{}, loop.WithLoops(*loops), loop.WithEdgeTriggered(*edge), loop.WithLogger(quiet),
+	return asServer(startLoop(loopEcho{}, b, "tcp://127.0.0.1:0"))
+}
+
+// asServer returns a started server as the interface, and no typed nil
+// inside it when starting failed.
+func asServer[S server](s S, err error) (server, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// startLoop starts a sockloop engine serving h on addr ("tcp://..." or
+// "udp://...") with the benchmark flags' loops, trigger mode and backend b.
+func startLoop(h loop.Handler, b poller.Backend, addr string) (*loopServer, error) {
+	e, err := loop.New(h, loop.WithLoops(*loops), loop.WithEdgeTriggered(*edge), loop.WithLogger(quiet),
 		loop.WithBackend(b))
 	if err != nil {
 		return nil, err
@@ -100,7 +115,7 @@ func startLoopEcho(b poller.Backend) (server, error) {
 		e.Stop(context.Background())
 		return nil, fmt.Errorf("%w: %s", errNoBackend, b)
 	}
-	a, err := e.Listen("tcp://127.0.0.1:0")
+	a, err := e.Listen(addr)
 	if err == nil {
 		err = e.Start(context.Background())
 	}
@@ -108,7 +123,17 @@ func startLoopEcho(b poller.Backend) (server, error) {
 		e.Stop(context.Background())
 		return nil, err
 	}
-	return &loopServer{e: e, addr: a.(*net.TCPAddr).AddrPort()}, nil
+	s := &loopServer{e: e}
+	switch a := a.(type) {
+	case *net.TCPAddr:
+		s.addr = a.AddrPort()
+	case *net.UDPAddr:
+		s.addr = a.AddrPort()
+	default:
+		e.Stop(context.Background())
+		return nil, fmt.Errorf("bench: unexpected listen address %T", a)
+	}
+	return s, nil
 }
 
 func (s *loopServer) Addr() netip.AddrPort { return s.addr }
@@ -119,10 +144,10 @@ func (s *loopServer) Close() error {
 	return s.e.Stop(ctx)
 }
 
-// netServer is the classic goroutine-per-connection echo on package net, each
-// connection with its own 64 KiB buffer (the size of a sockloop loop's read
-// buffer).
+// netServer is the classic goroutine per connection on package net: the echo
+// (netEcho) or another protocol's serve function.
 type netServer struct {
+	serve func(net.Conn)
 	ln    net.Listener
 	addr  netip.AddrPort
 	wg    sync.WaitGroup
@@ -130,12 +155,16 @@ type netServer struct {
 	conns map[net.Conn]struct{}
 }
 
-func startNetEcho() (server, error) {
+func startNetEcho() (server, error) { return asServer(startNet(netEcho)) }
+
+// startNet listens on a loopback port and runs serve in a goroutine for
+// each connection; serve returns when the connection fails or is closed.
+func startNet(serve func(net.Conn)) (*netServer, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	s := &netServer{ln: ln, addr: ln.Addr().(*net.TCPAddr).AddrPort(), conns: make(map[net.Conn]struct{})}
+	s := &netServer{serve: serve, ln: ln, addr: ln.Addr().(*net.TCPAddr).AddrPort(), conns: make(map[net.Conn]struct{})}
 	s.wg.Add(1)
 	go s.accept()
 	return s, nil
@@ -157,11 +186,11 @@ func (s *netServer) accept() {
 		s.conns[c] = struct{}{}
 		s.wg.Add(1)
 		s.mu.Unlock()
-		go s.serve(c)
+		go s.run(c)
 	}
 }
 
-func (s *netServer) serve(c net.Conn) {
+func (s *netServer) run(c net.Conn) {
 	defer s.wg.Done()
 	defer func() {
 		s.mu.Lock()
@@ -169,6 +198,12 @@ func (s *netServer) serve(c net.Conn) {
 		s.mu.Unlock()
 		c.Close()
 	}()
+	s.serve(c)
+}
+
+// netEcho echoes with its own 64 KiB buffer (the size of a sockloop loop's
+// read buffer).
+func netEcho(c net.Conn) {
 	buf := make([]byte, 64<<10)
 	for {
 		n, err := c.Read(buf)
