@@ -48,11 +48,15 @@ var allServers = []serverKind{
 	{"net", startNetEcho},
 }
 
-// serverKinds returns the servers the -backend flag selects, net always.
-func serverKinds() []serverKind {
+// serverKinds returns the echo servers the -backend flag selects, net always.
+func serverKinds() []serverKind { return selectServers(allServers) }
+
+// selectServers returns those of all that the -backend flag selects, named
+// "sockloop" (epoll), "sockloop-uring" or anything else (always).
+func selectServers(all []serverKind) []serverKind {
 	want := "," + strings.ReplaceAll(*backends, " ", "") + ","
 	var out []serverKind
-	for _, sk := range allServers {
+	for _, sk := range all {
 		switch sk.name {
 		case "sockloop":
 			if !strings.Contains(want, ",epoll,") {
