@@ -114,7 +114,7 @@ func (l *Loop) openConn(c *Conn) {
 		}
 		c.interest = poller.Readable
 	}
-	l.conns[c.fd] = c
+	l.conns.put(c.fd, c)
 	l.nconns.Add(1)
 	c.open()
 }

@@ -372,7 +372,7 @@ func (c *Conn) closeNow(err error) {
 	if c.interest != 0 || !c.ringRecv {
 		l.poll.Delete(c.fd)
 	}
-	delete(l.conns, c.fd)
+	l.conns.remove(c.fd)
 	if c.deadline != nil {
 		c.deadline.Stop()
 	}

@@ -123,7 +123,7 @@ func (l *Loop) complete(cp *poller.Completion) {
 		l.onAccept(cp)
 		return
 	}
-	c := l.conns[int(uint32(cp.Token))]
+	c := l.conns.get(int(uint32(cp.Token)))
 	if c == nil || c.token() != cp.Token {
 		c = l.zombies[cp.Token]
 	}

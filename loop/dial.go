@@ -117,7 +117,7 @@ func (l *Loop) startDialed(c *Conn) {
 		l.useRing(c)
 		if err := l.connector.Connect(c.fd, c.remote, c.token()); err == nil {
 			c.inflight++
-			l.conns[c.fd] = c
+			l.conns.put(c.fd, c)
 			l.nconns.Add(1)
 			return
 		}
@@ -138,7 +138,7 @@ func (l *Loop) startDialed(c *Conn) {
 		return
 	}
 	c.interest = poller.Writable
-	l.conns[c.fd] = c
+	l.conns.put(c.fd, c)
 	l.nconns.Add(1)
 }
 

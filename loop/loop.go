@@ -20,7 +20,7 @@ type Loop struct {
 	index     int
 	poll      poller.Poller
 	ready     []poller.Ready
-	conns     map[int]*Conn
+	conns     connTable
 	listeners map[int]*listenSocket
 	readBuf   []byte
 	epoch     time.Time
@@ -73,7 +73,6 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 		index:     index,
 		poll:      p,
 		ready:     make([]poller.Ready, 256),
-		conns:     make(map[int]*Conn),
 		listeners: make(map[int]*listenSocket),
 		readBuf:   make([]byte, e.cfg.readBuf),
 		epoch:     time.Now(),
@@ -157,7 +156,7 @@ func (l *Loop) end() {
 // Operations still in flight keep it running until their last completions
 // arrive, so that no buffer goes back while the kernel may use it.
 func (l *Loop) finished() bool {
-	return l.stopping && len(l.conns) == 0 && len(l.zombies) == 0 && l.draining == 0
+	return l.stopping && l.conns.len() == 0 && len(l.zombies) == 0 && l.draining == 0
 }
 
 func (l *Loop) armListeners() {
@@ -178,7 +177,7 @@ func (l *Loop) armListeners() {
 }
 
 func (l *Loop) dispatch(r poller.Ready) {
-	if c, ok := l.conns[r.Fd]; ok {
+	if c := l.conns.get(r.Fd); c != nil {
 		c.handle(r.Events)
 		// A close found by the event (a reset, a failed dial) ran OnClose,
 		// which may have written to or closed other connections.
@@ -264,17 +263,13 @@ func (l *Loop) beginStop() {
 	if l.ticker != nil {
 		l.ticker.Stop()
 	}
-	for _, c := range l.conns {
-		c.closeGracefully(ErrEngineStopped)
-	}
+	l.conns.each(func(c *Conn) { c.closeGracefully(ErrEngineStopped) })
 }
 
 // forceStop closes every remaining connection at once.
 func (l *Loop) forceStop() {
 	l.beginStop()
-	for _, c := range l.conns {
-		c.closeNow(ErrEngineStopped)
-	}
+	l.conns.each(func(c *Conn) { c.closeNow(ErrEngineStopped) })
 }
 
 func (l *Loop) startTicker() {

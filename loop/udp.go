@@ -36,7 +36,7 @@ func (l *Loop) openPacketConn(fd int, ln *listener) {
 		return
 	}
 	c.interest = poller.Readable
-	l.conns[fd] = c
+	l.conns.put(fd, c)
 }
 
 // readDatagrams offers each datagram to OnTraffic with its sender as the
