@@ -282,13 +282,16 @@ func (l *Loop) ringBufSize() int { return min(l.eng.cfg.readBuf, maxRingBuffer) 
 // once until the callback returns.
 func (l *Loop) holdBuffer(id uint16, buf []byte) {
 	if int(id) >= len(l.bufRefs) {
-		refs := make([]int32, int(id)+1)
+		// Sized once for every buffer the ring has, so that the first
+		// receives of each id allocate nothing.
+		n := max(ringBuffers, int(id)+1)
+		refs := make([]int32, n)
 		copy(refs, l.bufRefs)
 		l.bufRefs = refs
-		lent := make([]bool, int(id)+1)
+		lent := make([]bool, n)
 		copy(lent, l.bufLent)
 		l.bufLent = lent
-		for i := len(l.bufDone); i <= int(id); i++ {
+		for i := len(l.bufDone); i < n; i++ {
 			l.bufDone = append(l.bufDone, func(error) { l.unrefBuffer(uint16(i)) })
 		}
 	}
