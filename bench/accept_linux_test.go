@@ -27,18 +27,7 @@ func BenchmarkAccept(b *testing.B) {
 	for _, inflight := range []int{1, 16} {
 		for _, sk := range serverKinds() {
 			b.Run(fmt.Sprintf("server=%s/inflight=%d", sk.name, inflight), func(b *testing.B) {
-				srv, err := sk.start()
-				if errors.Is(err, errNoBackend) {
-					b.Skip(err)
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer func() {
-					if err := srv.Close(); err != nil {
-						b.Errorf("closing the %s server: %v", sk.name, err)
-					}
-				}()
+				srv := startServer(b, sk)
 				c, err := newDialer(srv.Addr(), inflight)
 				if err != nil {
 					b.Fatal(err)

@@ -3,7 +3,6 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"testing"
@@ -29,18 +28,7 @@ func BenchmarkEcho(b *testing.B) {
 }
 
 func benchEcho(b *testing.B, sk serverKind, conns, size, depth int) {
-	srv, err := sk.start()
-	if errors.Is(err, errNoBackend) {
-		b.Skip(err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		if err := srv.Close(); err != nil {
-			b.Errorf("closing the %s server: %v", sk.name, err)
-		}
-	}()
+	srv := startServer(b, sk)
 	c, err := Dial(srv.Addr(), conns, size, depth)
 	if err != nil {
 		b.Fatal(err)

@@ -35,18 +35,7 @@ func BenchmarkHTTP(b *testing.B) {
 }
 
 func benchHTTP(b *testing.B, sk serverKind, conns, depth int) {
-	srv, err := sk.start()
-	if errors.Is(err, errNoBackend) {
-		b.Skip(err)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer func() {
-		if err := srv.Close(); err != nil {
-			b.Errorf("closing the %s server: %v", sk.name, err)
-		}
-	}()
+	srv := startServer(b, sk)
 	c, err := DialHTTP(srv.Addr(), conns, depth)
 	if err != nil {
 		b.Fatal(err)

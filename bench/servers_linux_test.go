@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/sockloop/sockloop/loop"
@@ -38,6 +39,26 @@ type server interface {
 type serverKind struct {
 	name  string
 	start func() (server, error)
+}
+
+// startServer starts sk for a benchmark and closes it when the benchmark
+// ends, failing it if the close is not clean; a backend the kernel lacks
+// skips the benchmark.
+func startServer(b *testing.B, sk serverKind) server {
+	b.Helper()
+	srv, err := sk.start()
+	if errors.Is(err, errNoBackend) {
+		b.Skip(err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		if err := srv.Close(); err != nil {
+			b.Errorf("closing the %s server: %v", sk.name, err)
+		}
+	})
+	return srv
 }
 
 // allServers are the echo servers, sockloop once per backend ("sockloop" is

@@ -32,18 +32,7 @@ func BenchmarkUDP(b *testing.B) {
 	for _, window := range []int{1, 16} {
 		for _, sk := range udpServerKinds() {
 			b.Run(fmt.Sprintf("server=%s/sockets=4/window=%d", sk.name, window), func(b *testing.B) {
-				srv, err := sk.start()
-				if errors.Is(err, errNoBackend) {
-					b.Skip(err)
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer func() {
-					if err := srv.Close(); err != nil {
-						b.Errorf("closing the %s server: %v", sk.name, err)
-					}
-				}()
+				srv := startServer(b, sk)
 				c, err := dialUDP(srv.Addr(), 4, window)
 				if err != nil {
 					b.Fatal(err)
