@@ -4,17 +4,16 @@ package conn
 
 import (
 	"io"
-	"sync"
 
 	"golang.org/x/sys/unix"
 )
 
 // ioOp is the reusable state of the common stream calls in one direction
 // (RecvInto, Send, SendAll and so Read and Write): its poller callback is
-// bound once per socket, so those calls allocate nothing. mu serializes
-// the calls of one direction, as the poller's own lock would.
+// bound once per socket, so those calls allocate nothing. The gate
+// serializes the calls of one direction, as the poller's own lock would.
 type ioOp struct {
-	mu    sync.Mutex
+	g     gate
 	s     *Socket
 	cb    func(uintptr) bool // run, bound once
 	write bool
@@ -33,11 +32,49 @@ func (o *ioOp) init(s *Socket, write bool) {
 	o.cb = o.run
 }
 
-// do runs one call on buf under the socket's mode and returns the count
-// done and the poller's and the system call's errors.
+// What a direct attempt did.
+const (
+	directNo   = iota // nothing: take the poller path from the start
+	directDone        // the whole call: the count and error are final
+	directMore        // part of a SendAll: the gate is held, finish with poll
+)
+
+// direct tries a call on the descriptor at once, in direct mode m (see
+// direct_unix.go): the same attempts run makes, EINTR retried. When it
+// reports directMore, o holds the call with the count so far, and the
+// caller arms its deadline and calls poll.
+func (o *ioOp) direct(m int32, all bool, flags int, buf []byte) (n int, serr error, did int) {
+	if m == directOff || !o.g.enter(o.s) {
+		return 0, nil, directNo
+	}
+	o.once, o.all, o.flags, o.buf, o.n, o.err = true, all, flags, buf, 0, nil
+	o.run(uintptr(o.s.fd))
+	n, serr = o.n, o.err
+	if serr == errAgain && m == directWait {
+		if n > 0 {
+			o.g.busy.Store(false) // the poller path keeps the descriptor open
+			o.once, o.err = false, nil
+			return n, nil, directMore
+		}
+		o.buf = nil
+		o.g.leave()
+		return 0, nil, directNo
+	}
+	o.buf = nil
+	o.g.leave()
+	return n, serr, directDone
+}
+
+// do runs one call on buf on the poller path under the socket's mode and
+// returns the count done and the poller's and the system call's errors.
 func (o *ioOp) do(once, all bool, flags int, buf []byte) (n int, perr, serr error) {
-	o.mu.Lock()
+	o.g.mu.Lock()
 	o.once, o.all, o.flags, o.buf, o.n, o.err = once, all, flags, buf, 0, nil
+	return o.poll()
+}
+
+// poll runs the call o holds through the poller and releases the gate.
+func (o *ioOp) poll() (n int, perr, serr error) {
 	if o.write {
 		perr = o.s.rc.Write(o.cb)
 	} else {
@@ -45,8 +82,14 @@ func (o *ioOp) do(once, all bool, flags int, buf []byte) (n int, perr, serr erro
 	}
 	n, serr = o.n, o.err
 	o.buf = nil
-	o.mu.Unlock()
+	o.g.mu.Unlock()
 	return n, perr, serr
+}
+
+// abandon releases a call that directMore left, after count n.
+func (o *ioOp) abandon() {
+	o.buf = nil
+	o.g.mu.Unlock()
 }
 
 // run is the poller callback: it reports true when the call is over and

@@ -80,6 +80,7 @@ func (s *Socket) SetTimeout(d time.Duration) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.timeout = d
+	s.setDirect()
 	if d <= 0 {
 		// Drop any per-call deadline left by timeout mode.
 		return s.applyDeadlines()

@@ -10,6 +10,7 @@ func (s *Socket) SetDeadline(t time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rdl, s.wdl = t, t
+	s.setDirect()
 	return s.applyDeadlines()
 }
 
@@ -18,6 +19,7 @@ func (s *Socket) SetReadDeadline(t time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.rdl = t
+	s.setDirect()
 	return s.wrapDeadlineErr(s.f.SetReadDeadline(t))
 }
 
@@ -26,6 +28,7 @@ func (s *Socket) SetWriteDeadline(t time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.wdl = t
+	s.setDirect()
 	return s.wrapDeadlineErr(s.f.SetWriteDeadline(t))
 }
 

@@ -34,6 +34,9 @@ func (s *Socket) SetWriteDeadline(t time.Time) error {
 	return nil
 }
 
+// setDirect does nothing: on Windows every call takes the overlapped path.
+func (s *Socket) setDirect() {}
+
 // applyDeadlines drops the per-call deadlines timeout mode left, so that
 // waiting calls go on under the new mode; s.mu is held.
 func (s *Socket) applyDeadlines() error {

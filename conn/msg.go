@@ -44,16 +44,23 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n,
 		return 0, 0, 0, nil, &OpError{Op: "recvmsg_into", Family: s.family, Err: &TooManyBuffersError{N: len(buffers), Max: maxIovecs}}
 	}
 	fl := orFlags(flags)
-	once, err := s.begin("recvmsg_into", false, fl)
-	if err != nil {
-		return 0, 0, 0, nil, err
-	}
 	var rf int
 	var perr, serr error
-	if rawFamily(s.family) {
-		n, oobn, rf, addr, perr, serr = s.rmsg.do(once, int(fl)|recvFlags, buffers, oob, nil)
-	} else {
-		n, oobn, rf, addr, perr, serr = s.recvmsgSlow(once, int(fl)|recvFlags, buffers, oob)
+	raw := rawFamily(s.family)
+	handled := false
+	if raw {
+		n, oobn, rf, addr, serr, handled = s.rmsg.direct(s.directMode(false, fl), int(fl)|recvFlags, buffers, oob, nil)
+	}
+	if !handled {
+		var once bool
+		if once, err = s.begin("recvmsg_into", false, fl); err != nil {
+			return 0, 0, 0, nil, err
+		}
+		if raw {
+			n, oobn, rf, addr, perr, serr = s.rmsg.do(once, int(fl)|recvFlags, buffers, oob, nil)
+		} else {
+			n, oobn, rf, addr, perr, serr = s.recvmsgSlow(once, int(fl)|recvFlags, buffers, oob)
+		}
 	}
 	if err := s.wrapErr("recvmsg_into", "recvmsg", perr, serr, nil); err != nil {
 		return 0, 0, 0, nil, err
@@ -88,16 +95,22 @@ func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFl
 		return 0, &OpError{Op: "sendmsg", Family: s.family, Addr: addr, Err: &TooManyBuffersError{N: len(buffers), Max: maxIovecs}}
 	}
 	fl := orFlags(flags)
-	once, err := s.begin("sendmsg", true, fl)
-	if err != nil {
-		return 0, err
-	}
 	var n int
 	var perr, serr error
+	handled := false
 	if fast {
-		n, _, _, _, perr, serr = s.wmsg.do(once, int(fl)|sendFlags, buffers, oob, addr)
-	} else {
-		n, perr, serr = s.sendmsgTo(once, int(fl)|sendFlags, buffers, oob, addr, sa)
+		n, _, _, _, serr, handled = s.wmsg.direct(s.directMode(true, fl), int(fl)|sendFlags, buffers, oob, addr)
+	}
+	if !handled {
+		once, err := s.begin("sendmsg", true, fl)
+		if err != nil {
+			return 0, err
+		}
+		if fast {
+			n, _, _, _, perr, serr = s.wmsg.do(once, int(fl)|sendFlags, buffers, oob, addr)
+		} else {
+			n, perr, serr = s.sendmsgTo(once, int(fl)|sendFlags, buffers, oob, addr, sa)
+		}
 	}
 	if err := s.wrapErr("sendmsg", "sendmsg", perr, serr, addr); err != nil {
 		return 0, err

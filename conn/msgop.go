@@ -3,7 +3,6 @@
 package conn
 
 import (
-	"sync"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -12,10 +11,11 @@ import (
 // msgOp is the reusable state of RecvMsgInto (read side) or SendMsg (write
 // side): the msghdr, the iovec scratch and the sender's address buffer live
 // here and the poller callback is bound once, so a call allocates nothing
-// once iov has grown to the largest buffer count used. mu serializes the
-// calls of one direction; the scratch never outlives a call's hold of mu.
+// once iov has grown to the largest buffer count used. The gate serializes
+// the calls of one direction; the scratch never outlives a call's hold of
+// it.
 type msgOp struct {
-	mu    sync.Mutex
+	g     gate
 	s     *Socket
 	cb    func(uintptr) bool // run, bound once
 	write bool
@@ -28,6 +28,7 @@ type msgOp struct {
 	// Per call; cleared before the call returns.
 	oob     []byte
 	once    bool
+	carrier bool // iov is the dummy byte alone
 	flags   int
 	ctrlLen int
 	n       int
@@ -39,31 +40,67 @@ func (o *msgOp) init(s *Socket, write bool) {
 	o.cb = o.run
 }
 
-// do runs one recvmsg or sendmsg over bufs and oob under the socket's
-// mode, to dest on the write side (nil, or an address rawDest accepts).
-// It returns the byte count, the control bytes received, the
-// message flags, the sender's address
-// (read side; nil when the kernel gave none), and the poller's and the
-// system call's errors. With data-less control data on a socket that is not
-// SOCK_DGRAM the write side sends one zero byte and reports 0, as x/sys
-// does: the kernel needs data to carry control messages on a stream.
+// direct tries the call at once on the descriptor in direct mode m (see
+// direct_unix.go); handled is false when it did nothing and the call is
+// to go through do. Its results are do's.
+func (o *msgOp) direct(m int32, flags int, bufs [][]byte, oob []byte, dest Addr) (n, oobn, rflags int, addr Addr, serr error, handled bool) {
+	if m == directOff || !o.g.enter(o.s) {
+		return 0, 0, 0, nil, nil, false
+	}
+	o.prepare(true, flags, bufs, oob, dest)
+	o.run(uintptr(o.s.fd))
+	if o.err == errAgain && m == directWait {
+		o.reset()
+		o.g.leave()
+		return 0, 0, 0, nil, nil, false
+	}
+	n, oobn, rflags, addr, _, serr = o.finish(nil)
+	o.g.leave()
+	return n, oobn, rflags, addr, serr, true
+}
+
+// do runs one recvmsg or sendmsg over bufs and oob through the poller
+// under the socket's mode, to dest on the write side (nil, or an address
+// rawDest accepts). It returns the byte count, the control bytes received,
+// the message flags, the sender's address (read side; nil when the kernel
+// gave none), and the poller's and the system call's errors. With
+// data-less control data on a socket that is not SOCK_DGRAM the write side
+// sends one zero byte and reports 0, as x/sys does: the kernel needs data
+// to carry control messages on a stream.
 func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte, dest Addr) (n, oobn, rflags int, addr Addr, perr, serr error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.iov = o.iov[:0]
+	o.g.mu.Lock()
+	o.prepare(once, flags, bufs, oob, dest)
+	if o.write {
+		perr = o.s.rc.Write(o.cb)
+	} else {
+		perr = o.s.rc.Read(o.cb)
+	}
+	n, oobn, rflags, addr, perr, serr = o.finish(perr)
+	o.g.mu.Unlock()
+	return n, oobn, rflags, addr, perr, serr
+}
+
+// prepare sets o up for one call; the gate is held.
+func (o *msgOp) prepare(once bool, flags int, bufs [][]byte, oob []byte, dest Addr) {
+	if cap(o.iov) < len(bufs) {
+		o.iov = make([]unix.Iovec, 0, len(bufs))
+	}
+	iov := o.iov[:len(bufs)]
+	k := 0
 	for _, b := range bufs {
 		if len(b) > 0 {
-			v := unix.Iovec{Base: &b[0]}
-			v.SetLen(len(b))
-			o.iov = append(o.iov, v)
+			iov[k].Base = &b[0]
+			iov[k].SetLen(len(b))
+			k++
 		}
 	}
-	carrier := false
-	if o.write && len(oob) > 0 && len(o.iov) == 0 && o.s.typ != SOCK_DGRAM {
+	o.iov = iov[:k]
+	o.carrier = false
+	if o.write && len(oob) > 0 && k == 0 && o.s.typ != SOCK_DGRAM {
 		v := unix.Iovec{Base: &o.dummy[0]}
 		v.SetLen(1)
 		o.iov = append(o.iov, v)
-		carrier = true
+		o.carrier = true
 	}
 	if len(o.iov) > 0 {
 		o.msg.Iov = &o.iov[0]
@@ -77,26 +114,34 @@ func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte, dest Addr) (
 		o.msg.Name = (*byte)(unsafe.Pointer(&o.name))
 	}
 	o.oob, o.once, o.flags, o.ctrlLen, o.n, o.err = oob, once, flags, len(oob), 0, nil
-	if o.write {
-		perr = o.s.rc.Write(o.cb)
-	} else {
-		perr = o.s.rc.Read(o.cb)
-	}
+}
+
+// finish collects the results of the call o holds, given the poller's
+// error, and resets o; the gate stays held.
+func (o *msgOp) finish(perr error) (n, oobn, rflags int, addr Addr, _, serr error) {
 	n, serr = o.n, o.err
 	if perr == nil && serr == nil {
 		rflags = int(o.msg.Flags)
 		if !o.write {
-			oobn = min(int(o.msg.Controllen), len(oob))
+			oobn = min(int(o.msg.Controllen), len(o.oob))
 			addr = decodeRaw(&o.name, int(o.msg.Namelen))
 		}
-		if carrier {
+		if o.carrier {
 			n = 0
 		}
 	}
-	clear(o.iov) // keep no reference to the caller's memory
+	o.reset()
+	return n, oobn, rflags, addr, perr, serr
+}
+
+// reset drops what o holds of a call: no reference to the caller's
+// memory is kept.
+func (o *msgOp) reset() {
+	for i := range o.iov {
+		o.iov[i].Base = nil
+	}
 	o.iov = o.iov[:0]
 	o.msg, o.oob = unix.Msghdr{}, nil
-	return n, oobn, rflags, addr, perr, serr
 }
 
 // run is the poller callback: one recvmsg or sendmsg, EINTR retried. It

@@ -24,6 +24,14 @@ func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
 // full, the peer has closed, or an error stops it (with the count so far).
 func (s *Socket) RecvInto(buf []byte, flags ...MsgFlag) (int, error) {
 	fl := orFlags(flags)
+	if fl&MSG_WAITALL == 0 {
+		if n, serr, did := s.rop.direct(s.directMode(false, fl), false, int(fl), buf); did == directDone {
+			if serr != nil {
+				return 0, s.wrapErr("recv", "recvfrom", nil, serr, nil)
+			}
+			return n, nil
+		}
+	}
 	once, err := s.begin("recv_into", false, fl)
 	if err != nil {
 		return 0, err

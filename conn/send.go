@@ -6,6 +6,12 @@ package conn
 // returns the count, which may be short on a stream socket.
 func (s *Socket) Send(p []byte, flags ...MsgFlag) (int, error) {
 	fl := orFlags(flags)
+	if n, serr, did := s.wop.direct(s.directMode(true, fl), false, int(fl)|sendFlags, p); did == directDone {
+		if serr != nil {
+			return 0, s.wrapErr("send", "sendmsg", nil, serr, nil)
+		}
+		return n, nil
+	}
 	once, err := s.begin("send", true, fl)
 	if err != nil {
 		return 0, err
@@ -51,6 +57,22 @@ func (s *Socket) SendTo(p []byte, addr Addr, flags ...MsgFlag) (int, error) {
 // does not keep p after the call returns.
 func (s *Socket) SendAll(p []byte, flags ...MsgFlag) (int, error) {
 	fl := orFlags(flags)
+	n, serr, did := s.wop.direct(s.directMode(true, fl), true, int(fl)|sendFlags, p)
+	switch did {
+	case directDone:
+		return n, s.wrapErr("sendall", "sendmsg", nil, serr, nil)
+	case directMore:
+		// Part went out at once; the rest waits in the poller, still
+		// holding the gate so no other write comes between.
+		once, err := s.begin("sendall", true, fl)
+		if err != nil {
+			s.wop.abandon()
+			return n, err
+		}
+		s.wop.once = once
+		sent, perr, serr := s.wop.poll()
+		return sent, s.wrapErr("sendall", "sendmsg", perr, serr, nil)
+	}
 	once, err := s.begin("sendall", true, fl)
 	if err != nil {
 		return 0, err

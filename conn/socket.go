@@ -31,6 +31,8 @@ type Socket struct {
 	rmsg   msgOp  // RecvMsgInto's reusable call state and iovec scratch
 	wmsg   msgOp  // SendMsg's reusable call state and iovec scratch
 
+	rdirect, wdirect atomic.Int32 // direct modes (direct_unix.go), set under mu
+
 	mu       sync.Mutex    // guards what follows
 	timeout  time.Duration // NoTimeout, 0, or > 0
 	rdl, wdl time.Time     // net.Conn deadlines; zero means none
@@ -132,6 +134,7 @@ func newSocket(fd int, family Family, typ Type, proto Proto) (*Socket, error) {
 	if typ&typeFlags&nonblockFlag != 0 {
 		s.timeout = 0
 	}
+	s.setDirect()
 	return s, nil
 }
 
@@ -141,6 +144,12 @@ func (s *Socket) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
 	}
+	// A direct attempt uses the descriptor outside the poller: let it end
+	// before the descriptor can be closed and its number reused.
+	s.rop.g.drain()
+	s.wop.g.drain()
+	s.rmsg.g.drain()
+	s.wmsg.g.drain()
 	if err := s.f.Close(); err != nil {
 		return &OpError{Op: "close", Family: s.family, Err: err}
 	}
@@ -185,6 +194,7 @@ func (s *Socket) Dup() (*Socket, error) {
 		return nil, err
 	}
 	d.timeout = s.Timeout()
+	d.setDirect()
 	return d, nil
 }
 
