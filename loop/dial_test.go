@@ -87,7 +87,7 @@ func TestDialFromLoopRelaysBothWays(t *testing.T) {
 }
 
 func TestLoopDialRefusesNames(t *testing.T) {
-	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend))
+	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend), WithURingOff(testURingOff))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,6 +71,7 @@ func (e *Engine) newPoller() (poller.Poller, error) {
 		Backend:        e.cfg.backend,
 		RecvBuffers:    ringBuffers,
 		RingEntries:    ringEntries,
+		URingOff:       e.cfg.uringOff,
 		RecvBufferSize: min(e.cfg.readBuf, maxRingBuffer),
 	}
 	p, err := poller.New(opts)

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -13,13 +14,29 @@ import (
 	"github.com/sockloop/sockloop/poller"
 )
 
-// testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1), and
-// testBackend with another poller backend (SOCKLOOP_BACKEND=io_uring), so CI
-// covers every mode of every backend this machine has.
+// testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1),
+// testBackend with another poller backend (SOCKLOOP_BACKEND=io_uring), and
+// testURingOff with io_uring's completion path turned off
+// (SOCKLOOP_URING_OFF=completion), so CI covers every mode of every backend
+// this machine has.
 var (
-	testEdge    = os.Getenv("SOCKLOOP_EDGE") == "1"
-	testBackend = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
+	testEdge     = os.Getenv("SOCKLOOP_EDGE") == "1"
+	testBackend  = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
+	testURingOff = uringOffFromEnv(os.Getenv("SOCKLOOP_URING_OFF"))
 )
+
+func uringOffFromEnv(s string) poller.URingFeature {
+	var off poller.URingFeature
+	for _, name := range strings.Split(s, ",") {
+		switch name {
+		case "completion":
+			off |= poller.URingCompletion
+		case "defer-taskrun":
+			off |= poller.URingDeferTaskrun
+		}
+	}
+	return off
+}
 
 var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 
@@ -27,7 +44,7 @@ var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // ends, failing the test if the stop is not clean.
 func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
 	t.Helper()
-	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithLogger(quietLogger)}
+	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)

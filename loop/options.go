@@ -44,6 +44,7 @@ type config struct {
 	udpBatch    int
 	udpOffload  bool
 	backend     poller.Backend
+	uringOff    poller.URingFeature
 	logger      *slog.Logger
 	err         error
 }
@@ -199,6 +200,15 @@ func WithUDPBatch(n int) Option {
 		}
 		c.udpBatch = n
 	}
+}
+
+// WithURingOff turns parts of the io_uring backend off (see
+// poller.Options.URingOff): poller.URingCompletion leaves the ring to report
+// readiness only, poller.URingDeferTaskrun sets it up without
+// SINGLE_ISSUER and DEFER_TASKRUN. It serves measurements and kernels that
+// mishandle a feature; other backends ignore it.
+func WithURingOff(f poller.URingFeature) Option {
+	return func(c *config) { c.uringOff = f }
 }
 
 // WithBackend picks the pollers' backend: poller.Epoll (the default on

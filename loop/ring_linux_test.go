@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
@@ -84,6 +85,25 @@ func echoAtOnce(t *testing.T, addr net.Addr, clients, size int) {
 		if err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestURingFeaturesOff serves echoes with each part of the io_uring backend
+// turned off: readiness polls instead of the completion path, and
+// cooperative task work instead of DEFER_TASKRUN.
+func TestURingFeaturesOff(t *testing.T) {
+	for _, off := range []poller.URingFeature{poller.URingCompletion, poller.URingDeferTaskrun} {
+		t.Run(fmt.Sprintf("off=%#x", off), func(t *testing.T) {
+			e, addrs := startEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"},
+				WithBackend(poller.IOURing), WithURingOff(off), WithLoops(1))
+			if e.Backend() != poller.IOURing {
+				t.Skip("no io_uring on this kernel")
+			}
+			if got := e.loops[0].ops != nil; got != (off&poller.URingCompletion == 0) {
+				t.Fatalf("completion path %v with URingOff %#x", got, off)
+			}
+			echoAtOnce(t, addrs[0], 20, 64<<10)
+		})
 	}
 }
 

@@ -20,7 +20,7 @@ func TestStopClosesEverything(t *testing.T) {
 	if haveUnixSockets() {
 		urls = append(urls, "unix://"+tempSocket(t))
 	}
-	e, err := New(h, WithLoops(2), WithWorkerPool(2), WithLogger(quietLogger), WithEdgeTriggered(testEdge), WithBackend(testBackend))
+	e, err := New(h, WithLoops(2), WithWorkerPool(2), WithLogger(quietLogger), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -105,7 +105,7 @@ func TestOptionValidation(t *testing.T) {
 }
 
 func TestBadAddresses(t *testing.T) {
-	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend))
+	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend), WithURingOff(testURingOff))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func (h *tickHandler) OnTick() (time.Duration, Action) {
 
 func TestTickerShutdownStopsEngine(t *testing.T) {
 	h := &tickHandler{}
-	e, err := New(h, WithLoops(2), WithTicker(true), WithLogger(quietLogger), WithBackend(testBackend))
+	e, err := New(h, WithLoops(2), WithTicker(true), WithLogger(quietLogger), WithBackend(testBackend), WithURingOff(testURingOff))
 	if err != nil {
 		t.Fatal(err)
 	}

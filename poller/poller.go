@@ -125,7 +125,26 @@ type Options struct {
 	// completions beyond the queue wait in the kernel's overflow list.
 	// Other backends ignore it.
 	RingEntries int
+	// URingOff turns parts of the io_uring backend off, to measure what each
+	// buys or to step around a kernel that mishandles one; 0 uses all the
+	// kernel offers. Other backends ignore it.
+	URingOff URingFeature
 }
+
+// URingFeature names a part of the io_uring backend (see Options.URingOff).
+type URingFeature uint8
+
+const (
+	// URingCompletion is the Completer (multishot accept and receive into
+	// provided buffers, send and connect operations); without it the ring
+	// only reports readiness, through poll requests.
+	URingCompletion URingFeature = 1 << iota
+	// URingDeferTaskrun is SINGLE_ISSUER with DEFER_TASKRUN, which runs the
+	// kernel's completion work only when the loop enters the ring; without
+	// it the ring runs that work cooperatively (COOP_TASKRUN), as kernels
+	// 5.19 to 6.0 do.
+	URingDeferTaskrun
+)
 
 // Poller is the readiness notifier behind one event loop; see the package
 // documentation for the contract every backend keeps.

@@ -154,3 +154,49 @@ func TestURingFailedPoll(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestURingOff turns each feature off: without URingCompletion there is no
+// Completer, without URingDeferTaskrun the ring runs task work
+// cooperatively; either way it still polls.
+func TestURingOff(t *testing.T) {
+	runtime.LockOSThread()
+	tests := []struct {
+		off                       URingFeature
+		completer                 bool
+		deferTaskrun, coopTaskrun bool
+	}{
+		{off: 0, completer: true, deferTaskrun: true},
+		{off: URingCompletion, completer: false, deferTaskrun: true},
+		{off: URingDeferTaskrun, completer: true, coopTaskrun: true},
+		{off: URingCompletion | URingDeferTaskrun, completer: false, coopTaskrun: true},
+	}
+	for _, tt := range tests {
+		p := newTestURing(t, Options{URingOff: tt.off}, 8, 16)
+		if got := CompleterOf(p) != nil; got != tt.completer && opsSupported() {
+			t.Errorf("off %#x: Completer %v, want %v", tt.off, got, tt.completer)
+		}
+		flags := p.ring.Flags()
+		if got := flags&uring.IORING_SETUP_DEFER_TASKRUN != 0; got != tt.deferTaskrun {
+			t.Errorf("off %#x: DEFER_TASKRUN %v, want %v", tt.off, got, tt.deferTaskrun)
+		}
+		if got := flags&uring.IORING_SETUP_COOP_TASKRUN != 0; got != tt.coopTaskrun {
+			t.Errorf("off %#x: COOP_TASKRUN %v, want %v", tt.off, got, tt.coopTaskrun)
+		}
+		pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Add(pair[0], Readable); err != nil {
+			t.Fatal(err)
+		}
+		unix.Write(pair[1], []byte("x"))
+		ready := make([]Ready, 4)
+		n, err := p.Wait(ready, time.Second)
+		if err != nil || n != 1 || ready[0].Fd != pair[0] {
+			t.Errorf("off %#x: Wait = %d %v %v, want fd %d readable", tt.off, n, ready[:n], err, pair[0])
+		}
+		p.Delete(pair[0])
+		unix.Close(pair[0])
+		unix.Close(pair[1])
+	}
+}

@@ -45,6 +45,7 @@ type uringPoller struct {
 	wakefd    int
 	edge      bool
 	sq, cq    uint32 // the ring's sizes
+	flags     uint32 // the ring's setup flags, 0 for the best the kernel has
 	overflows uint64 // times reap found completions held back by the kernel
 	closed    atomic.Bool
 	woken     atomic.Bool // a wake-up is pending in wakefd
@@ -101,6 +102,9 @@ func newURing(opts Options) (Poller, error) {
 		return nil, err
 	}
 	p := &uringPoller{wakefd: wakefd, edge: opts.EdgeTriggered, sq: uringSQEntries, cq: uringCQEntries}
+	if opts.URingOff&URingDeferTaskrun != 0 {
+		p.flags = uring.IORING_SETUP_COOP_TASKRUN | uring.IORING_SETUP_TASKRUN_FLAG | uring.IORING_SETUP_SUBMIT_ALL
+	}
 	if opts.RingEntries > 0 {
 		p.sq = uint32(min(opts.RingEntries, 1<<15))
 		p.cq = 8 * p.sq
@@ -119,7 +123,7 @@ func (p *uringPoller) start() error {
 	if p.ring != nil {
 		return nil
 	}
-	r, err := uring.New(p.sq, uring.Options{CQEntries: p.cq})
+	r, err := uring.New(p.sq, uring.Options{CQEntries: p.cq, Flags: p.flags})
 	if err != nil {
 		return err
 	}

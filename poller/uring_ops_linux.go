@@ -64,7 +64,7 @@ var opsSupported = func() bool {
 }
 
 func (o *uringOps) init(opts Options) {
-	o.enabled = opsSupported()
+	o.enabled = opsSupported() && opts.URingOff&URingCompletion == 0
 	o.count, o.size = opts.RecvBuffers, opts.RecvBufferSize
 	if o.count <= 0 {
 		o.count = defaultRecvBuffers
