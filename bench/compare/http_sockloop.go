@@ -79,3 +79,11 @@ func serveSockloopHTTP(addr string, loops int) error {
 func serveSockloopUringHTTP(addr string, loops int) error {
 	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing)
 }
+
+func serveSockloopUringPollHTTP(addr string, loops int) error {
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingCompletion))
+}
+
+func serveSockloopUringCoopHTTP(addr string, loops int) error {
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingDeferTaskrun))
+}

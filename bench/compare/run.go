@@ -109,13 +109,24 @@ func runMain(args []string) error {
 	return writeReport(*outDir, order, res, sys, meta{dur: *dur, rounds: *rounds, note: *note, source: source})
 }
 
+// uringVariants are sockloop's io_uring backend with one feature off; they
+// run only when -impls names them.
+var uringVariants = []string{"sockloop-uring-poll", "sockloop-uring-coop"}
+
 // pick filters the servers of a workload by the -impls flag.
 func pick(all []string, want string) []string {
 	if want == "" {
 		return all
 	}
-	var out []string
+	var candidates []string
 	for _, impl := range all {
+		candidates = append(candidates, impl)
+		if impl == "sockloop-uring" {
+			candidates = append(candidates, uringVariants...)
+		}
+	}
+	var out []string
+	for _, impl := range candidates {
 		if impl == "sockloop" || strings.Contains(","+want+",", ","+impl+",") {
 			out = append(out, impl)
 		}

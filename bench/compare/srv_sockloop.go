@@ -31,12 +31,23 @@ func serveSockloopUringEcho(addr string, loops int) error {
 	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing)
 }
 
+// The io_uring backend with one feature off, to tell what each buys:
+// readiness polls instead of the completion path, and COOP_TASKRUN
+// instead of SINGLE_ISSUER|DEFER_TASKRUN.
+func serveSockloopUringPollEcho(addr string, loops int) error {
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingCompletion))
+}
+
+func serveSockloopUringCoopEcho(addr string, loops int) error {
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingDeferTaskrun))
+}
+
 // serveSockloop serves h on addr with the given backend until killed. It
 // fails where the kernel refuses the backend rather than let the engine
 // fall back to epoll and be measured under the wrong name.
-func serveSockloop(h loop.Handler, addr string, loops int, b poller.Backend) error {
+func serveSockloop(h loop.Handler, addr string, loops int, b poller.Backend, opts ...loop.Option) error {
 	ctx := context.Background()
-	e, err := loop.New(h, loop.WithLoops(loops), loop.WithLogger(quiet), loop.WithBackend(b))
+	e, err := loop.New(h, append([]loop.Option{loop.WithLoops(loops), loop.WithLogger(quiet), loop.WithBackend(b)}, opts...)...)
 	if err != nil {
 		return err
 	}
