@@ -40,23 +40,92 @@ func (o *msgOp) init(s *Socket, write bool) {
 	o.cb = o.run
 }
 
+// directIovecs is the most buffers a direct attempt gathers; more take the
+// poller path and the iovec scratch.
+const directIovecs = 8
+
 // direct tries the call at once on the descriptor in direct mode m (see
-// direct_unix.go); handled is false when it did nothing and the call is
-// to go through do. Its results are do's.
+// direct_unix.go), with its msghdr and iovecs on the stack rather than in
+// o's scratch; handled is false when it did nothing and the call is to go
+// through do. Its results are do's.
 func (o *msgOp) direct(m int32, flags int, bufs [][]byte, oob []byte, dest Addr) (n, oobn, rflags int, addr Addr, serr error, handled bool) {
-	if m == directOff || !o.g.enter(o.s) {
+	if m == directOff || len(bufs) > directIovecs {
 		return 0, 0, 0, nil, nil, false
 	}
-	o.prepare(true, flags, bufs, oob, dest)
-	o.run(uintptr(o.s.fd))
-	if o.err == errAgain && m == directWait {
-		o.reset()
-		o.g.leave()
+	var iov [directIovecs]unix.Iovec
+	var msg unix.Msghdr
+	var name unix.RawSockaddrAny
+	k := 0
+	for _, b := range bufs {
+		if len(b) > 0 {
+			iov[k].Base = &b[0]
+			iov[k].SetLen(len(b))
+			k++
+		}
+	}
+	if k == 0 && o.write && len(oob) > 0 && o.s.typ != SOCK_DGRAM {
+		return 0, 0, 0, nil, nil, false // needs the carrier byte: do has it
+	}
+	if k > 0 {
+		msg.Iov = &iov[0]
+		msg.SetIovlen(k)
+	}
+	if len(oob) > 0 {
+		msg.Control = &oob[0]
+	}
+	if o.write && dest != nil {
+		msg.Namelen = uint32(encodeRaw(dest, &name))
+		msg.Name = (*byte)(unsafe.Pointer(&name))
+	}
+	if !o.g.enter(o.s) {
 		return 0, 0, 0, nil, nil, false
 	}
-	n, oobn, rflags, addr, _, serr = o.finish(nil)
+	var e unix.Errno
+	for {
+		msg.SetControllen(len(oob))
+		if o.write {
+			n, e = sendmsgRaw(o.s.fd, &msg, flags)
+		} else {
+			msg.Name = (*byte)(unsafe.Pointer(&name))
+			msg.Namelen = unix.SizeofSockaddrAny
+			n, e = recvmsgRaw(o.s.fd, &msg, oob, flags)
+		}
+		if e != unix.EINTR {
+			break
+		}
+	}
 	o.g.leave()
-	return n, oobn, rflags, addr, serr, true
+	switch {
+	case e == unix.EAGAIN && m == directWait:
+		return 0, 0, 0, nil, nil, false
+	case e != 0:
+		return 0, 0, 0, nil, e, true
+	}
+	rflags = int(msg.Flags)
+	if !o.write {
+		oobn = min(int(msg.Controllen), len(oob))
+		addr = decodeRaw(&name, int(msg.Namelen))
+	}
+	return n, oobn, rflags, addr, nil, true
+}
+
+// sendmsgRaw wraps sendmsg(2).
+func sendmsgRaw(fd int, msg *unix.Msghdr, flags int) (int, unix.Errno) {
+	n, _, e := unix.Syscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(msg)), uintptr(flags))
+	return int(n), e
+}
+
+// recvmsgRaw wraps recvmsg(2) into msg, whose control buffer is oob, and
+// makes received descriptors close-on-exec where the kernel could not:
+// no fork may come between the two.
+func recvmsgRaw(fd int, msg *unix.Msghdr, oob []byte, flags int) (int, unix.Errno) {
+	forkRLock()
+	n, _, e := unix.Syscall(unix.SYS_RECVMSG, uintptr(fd), uintptr(unsafe.Pointer(msg)), uintptr(flags))
+	if e == 0 {
+		cloexecRights(oob[:min(int(msg.Controllen), len(oob))])
+	}
+	forkRUnlock()
+	return int(n), e
 }
 
 // do runs one recvmsg or sendmsg over bufs and oob through the poller
@@ -149,25 +218,14 @@ func (o *msgOp) reset() {
 func (o *msgOp) run(fd uintptr) bool {
 	for {
 		o.msg.SetControllen(o.ctrlLen)
-		trap := uintptr(unix.SYS_SENDMSG)
-		if !o.write {
-			trap = unix.SYS_RECVMSG
-			o.msg.Name = (*byte)(unsafe.Pointer(&o.name))
-			o.msg.Namelen = unix.SizeofSockaddrAny
-		}
-		var n uintptr
+		var n int
 		var e unix.Errno
 		if o.write {
-			n, _, e = unix.Syscall(trap, fd, uintptr(unsafe.Pointer(&o.msg)), uintptr(o.flags))
+			n, e = sendmsgRaw(int(fd), &o.msg, o.flags)
 		} else {
-			// Where recvmsg cannot make received descriptors close-on-exec,
-			// no fork may come between it and cloexecRights.
-			forkRLock()
-			n, _, e = unix.Syscall(trap, fd, uintptr(unsafe.Pointer(&o.msg)), uintptr(o.flags))
-			if e == 0 {
-				cloexecRights(o.oob[:min(int(o.msg.Controllen), len(o.oob))])
-			}
-			forkRUnlock()
+			o.msg.Name = (*byte)(unsafe.Pointer(&o.name))
+			o.msg.Namelen = unix.SizeofSockaddrAny
+			n, e = recvmsgRaw(int(fd), &o.msg, o.oob, o.flags)
 		}
 		switch {
 		case e == unix.EINTR:
@@ -178,7 +236,7 @@ func (o *msgOp) run(fd uintptr) bool {
 			o.err = e
 			return true
 		}
-		o.n = int(n)
+		o.n = n
 		return true
 	}
 }
