@@ -208,7 +208,13 @@ func WithUDPBatch(n int) Option {
 // SINGLE_ISSUER and DEFER_TASKRUN. It serves measurements and kernels that
 // mishandle a feature; other backends ignore it.
 func WithURingOff(f poller.URingFeature) Option {
-	return func(c *config) { c.uringOff = f }
+	return func(c *config) {
+		if f&^(poller.URingCompletion|poller.URingDeferTaskrun) != 0 {
+			c.fail("WithURingOff", "unknown io_uring feature")
+			return
+		}
+		c.uringOff = f
+	}
 }
 
 // WithBackend picks the pollers' backend: poller.Epoll (the default on

@@ -93,6 +93,7 @@ func TestOptionValidation(t *testing.T) {
 		{name: "nil logger", opt: WithLogger(nil)},
 		{name: "unknown balancing", opt: WithLoadBalancing(LoadBalancing(42))},
 		{name: "unknown backend", opt: WithBackend("select")},
+		{name: "unknown io_uring feature", opt: WithURingOff(1 << 7)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(BaseHandler{}, tc.opt)
