@@ -2,6 +2,7 @@ package poller
 
 import (
 	"errors"
+	"os"
 	"runtime"
 	"strings"
 	"testing"
@@ -198,5 +199,29 @@ func TestURingOff(t *testing.T) {
 		p.Delete(pair[0])
 		unix.Close(pair[0])
 		unix.Close(pair[1])
+	}
+}
+
+// TestURingProbeRefusals makes io_uring_setup fail as a kernel without
+// io_uring, kernel.io_uring_disabled or a seccomp filter make it fail: the
+// probe reports the backend unsupported (so the engine falls back to epoll)
+// and says why.
+func TestURingProbeRefusals(t *testing.T) {
+	t.Cleanup(func() { newProbeRing = func() (*uring.Ring, error) { return uring.New(2, uring.Options{}) } })
+	for _, tt := range []struct {
+		errno unix.Errno
+		want  string
+	}{
+		{unix.ENOSYS, "kernel built without io_uring"},
+		{unix.EPERM, "refused by "},
+		{unix.ENOMEM, "cannot allocate memory"},
+	} {
+		newProbeRing = func() (*uring.Ring, error) {
+			return nil, os.NewSyscallError("io_uring_setup", tt.errno)
+		}
+		err := probeURing()
+		if !errors.Is(err, errors.ErrUnsupported) || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("setup failing with %v: probe = %v, want ErrUnsupported saying %q", tt.errno, err, tt.want)
+		}
 	}
 }

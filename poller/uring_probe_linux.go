@@ -50,13 +50,17 @@ var uringOpcodes = []struct {
 	{uring.IORING_OP_ASYNC_CANCEL, "IORING_OP_ASYNC_CANCEL"},
 }
 
+// newProbeRing sets up the ring probeURing asks; tests replace it to make
+// io_uring_setup fail as kernels and sandboxes do.
+var newProbeRing = func() (*uring.Ring, error) { return uring.New(2, uring.Options{}) }
+
 // probeURing sets up a small ring, asks it for the features and opcodes the
 // backend needs and closes it.
 func probeURing() error {
 	// A SINGLE_ISSUER ring answers only the thread that created it.
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-	r, err := uring.New(2, uring.Options{})
+	r, err := newProbeRing()
 	if err != nil {
 		return unsupported(IOURing, setupFailure(err))
 	}
