@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -125,17 +124,7 @@ func TestCommandLine(t *testing.T) {
 // TestBackend refuses a backend name it does not know and serves on
 // io_uring (where the kernel refuses it, the engine runs on epoll instead).
 func TestBackend(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example")
-	}
-	exampletest.RefuseBogusBackend(t)
-	if runtime.GOOS != "linux" {
-		t.Skip("io_uring is Linux's")
-	}
-	addr := exampletest.FreePort(t)
-	srv := exampletest.Start(t, "-addr", addr, "-loops", "2", "-backend", "io_uring")
-	c := exampletest.DialRetry(t, addr)
-	defer c.Close()
+	srv, c := exampletest.StartIOURing(t)
 	br := bufio.NewReader(c)
 	for range 3 {
 		fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -143,17 +142,7 @@ func TestCommandLine(t *testing.T) {
 // TestBackend refuses a backend name it does not know and serves on
 // io_uring (where the kernel refuses it, the engine runs on epoll instead).
 func TestBackend(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs the example")
-	}
-	exampletest.RefuseBogusBackend(t)
-	if runtime.GOOS != "linux" {
-		t.Skip("io_uring is Linux's")
-	}
-	addr := exampletest.FreePort(t)
-	srv := exampletest.Start(t, "-addr", addr, "-loops", "2", "-backend", "io_uring")
-	c := exampletest.DialRetry(t, addr)
-	defer c.Close()
+	srv, c := exampletest.StartIOURing(t)
 	br := bufio.NewReader(c)
 	c.Write(append(command("SET k v"), command("GET k")...))
 	if got := readReply(t, br); got != "+OK" {

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -111,6 +112,26 @@ func (s *Server) StopQuietly(t testing.TB) {
 	if s.stdout.Len()+s.stderr.Len() != 0 {
 		t.Fatalf("printed %q / %q; want nothing", s.stdout.String(), s.stderr.String())
 	}
+}
+
+// StartIOURing checks that the example refuses an unknown -backend, then
+// starts it on io_uring with two loops (where the kernel refuses io_uring,
+// the engine runs on epoll instead) and returns it with a connection to it.
+// It skips in -short mode and off Linux.
+func StartIOURing(t testing.TB) (*Server, net.Conn) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("runs the example")
+	}
+	RefuseBogusBackend(t)
+	if runtime.GOOS != "linux" {
+		t.Skip("io_uring is Linux's")
+	}
+	addr := FreePort(t)
+	srv := Start(t, "-addr", addr, "-loops", "2", "-backend", "io_uring")
+	c := DialRetry(t, addr)
+	t.Cleanup(func() { c.Close() })
+	return srv, c
 }
 
 // RefuseBogusBackend checks that an unknown -backend exits with status 2
