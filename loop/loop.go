@@ -105,9 +105,19 @@ func (l *Loop) run() {
 	}
 	l.now = l.clock()
 	l.armListeners()
+	busy := false
 	for !l.finished() {
+		// After a turn with work, look again without blocking, and yield the
+		// processor once before blocking when that finds nothing. A loop
+		// that blocks in the kernel after every turn keeps the Go runtime's
+		// sysmon retaking its P and waking every 20 us, which cost 11.6% of
+		// a busy HTTP server's CPU (gnet, which polls this way: 0.3%).
+		timeout := l.waitTimeout()
+		if busy {
+			timeout = 0
+		}
 		l.waiting.Store(true)
-		n, err := l.poll.Wait(l.ready, l.waitTimeout())
+		n, err := l.poll.Wait(l.ready, timeout)
 		l.waiting.Store(false)
 		l.now = l.clock()
 		if err != nil {
@@ -119,14 +129,20 @@ func (l *Loop) run() {
 		for _, r := range l.ready[:n] {
 			l.dispatch(r)
 		}
+		worked := n > 0
 		if l.ops != nil {
 			done := l.ops.Completions()
+			worked = worked || len(done) > 0
 			for i := range done {
 				l.complete(&done[i])
 			}
 			l.feedStarved()
 			l.redeliverHeld()
 		}
+		if busy && !worked {
+			runtime.Gosched()
+		}
+		busy = worked
 		l.runTasks()
 		l.runTimers()
 	}
