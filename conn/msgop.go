@@ -55,14 +55,7 @@ func (o *msgOp) direct(m int32, flags int, bufs [][]byte, oob []byte, dest Addr)
 	var iov [directIovecs]unix.Iovec
 	var msg unix.Msghdr
 	var name unix.RawSockaddrAny
-	k := 0
-	for _, b := range bufs {
-		if len(b) > 0 {
-			iov[k].Base = &b[0]
-			iov[k].SetLen(len(b))
-			k++
-		}
-	}
+	k := fillIovecs(iov[:], bufs)
 	if k == 0 && o.write && len(oob) > 0 && o.s.typ != SOCK_DGRAM {
 		return 0, 0, 0, nil, nil, false // needs the carrier byte: do has it
 	}
@@ -155,17 +148,9 @@ func (o *msgOp) prepare(once bool, flags int, bufs [][]byte, oob []byte, dest Ad
 		o.iov = make([]unix.Iovec, 0, len(bufs))
 	}
 	iov := o.iov[:len(bufs)]
-	k := 0
-	for _, b := range bufs {
-		if len(b) > 0 {
-			iov[k].Base = &b[0]
-			iov[k].SetLen(len(b))
-			k++
-		}
-	}
-	o.iov = iov[:k]
+	o.iov = iov[:fillIovecs(iov, bufs)]
 	o.carrier = false
-	if o.write && len(oob) > 0 && k == 0 && o.s.typ != SOCK_DGRAM {
+	if o.write && len(oob) > 0 && len(o.iov) == 0 && o.s.typ != SOCK_DGRAM {
 		v := unix.Iovec{Base: &o.dummy[0]}
 		v.SetLen(1)
 		o.iov = append(o.iov, v)
@@ -239,4 +224,18 @@ func (o *msgOp) run(fd uintptr) bool {
 		o.n = n
 		return true
 	}
+}
+
+// fillIovecs points iov at the non-empty buffers of bufs, in order, and
+// returns how many it filled; iov has room for len(bufs).
+func fillIovecs(iov []unix.Iovec, bufs [][]byte) int {
+	k := 0
+	for _, b := range bufs {
+		if len(b) > 0 {
+			iov[k].Base = &b[0]
+			iov[k].SetLen(len(b))
+			k++
+		}
+	}
+	return k
 }
