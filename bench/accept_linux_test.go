@@ -4,7 +4,6 @@ package bench
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"net/netip"
 	"os"
@@ -47,18 +46,7 @@ func BenchmarkAccept(b *testing.B) {
 func TestDialer(t *testing.T) {
 	for _, sk := range serverKinds() {
 		t.Run("server="+sk.name, func(t *testing.T) {
-			srv, err := sk.start()
-			if errors.Is(err, errNoBackend) {
-				t.Skip(err)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				if err := srv.Close(); err != nil {
-					t.Error(err)
-				}
-			}()
+			srv := startServer(t, sk)
 			c, err := newDialer(srv.Addr(), 4)
 			if err != nil {
 				t.Fatal(err)

@@ -18,18 +18,7 @@ func TestClientEchoes(t *testing.T) {
 		for _, size := range []int{1, 64, 4096, 100000} {
 			for _, depth := range []int{1, 16} {
 				t.Run(fmt.Sprintf("server=%s/size=%d/depth=%d", sk.name, size, depth), func(t *testing.T) {
-					srv, err := sk.start()
-					if errors.Is(err, errNoBackend) {
-						t.Skip(err)
-					}
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer func() {
-						if err := srv.Close(); err != nil {
-							t.Error(err)
-						}
-					}()
+					srv := startServer(t, sk)
 					c, err := Dial(srv.Addr(), 8, size, depth)
 					if err != nil {
 						t.Fatal(err)
@@ -107,14 +96,7 @@ func TestClientAllocatesNothing(t *testing.T) {
 }
 
 func testAllocatesNothing(t *testing.T, sk serverKind) {
-	srv, err := sk.start()
-	if errors.Is(err, errNoBackend) {
-		t.Skip(err)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv := startServer(t, sk)
 	c, err := Dial(srv.Addr(), 4, 64, 16)
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@
 package bench
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"testing"
@@ -15,18 +14,7 @@ func TestHTTPClient(t *testing.T) {
 	for _, sk := range httpServerKinds() {
 		for _, conns := range []int{1, 8} {
 			t.Run(fmt.Sprintf("server=%s/conns=%d", sk.name, conns), func(t *testing.T) {
-				srv, err := sk.start()
-				if errors.Is(err, errNoBackend) {
-					t.Skip(err)
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer func() {
-					if err := srv.Close(); err != nil {
-						t.Error(err)
-					}
-				}()
+				srv := startServer(t, sk)
 				c, err := DialHTTP(srv.Addr(), conns, 16)
 				if err != nil {
 					t.Fatal(err)

@@ -41,21 +41,21 @@ type serverKind struct {
 	start func() (server, error)
 }
 
-// startServer starts sk for a benchmark and closes it when the benchmark
+// startServer starts sk for a test or benchmark and closes it when that
 // ends, failing it if the close is not clean; a backend the kernel lacks
-// skips the benchmark.
-func startServer(b *testing.B, sk serverKind) server {
-	b.Helper()
+// skips it.
+func startServer(tb testing.TB, sk serverKind) server {
+	tb.Helper()
 	srv, err := sk.start()
 	if errors.Is(err, errNoBackend) {
-		b.Skip(err)
+		tb.Skip(err)
 	}
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() {
+	tb.Cleanup(func() {
 		if err := srv.Close(); err != nil {
-			b.Errorf("closing the %s server: %v", sk.name, err)
+			tb.Errorf("closing the %s server: %v", sk.name, err)
 		}
 	})
 	return srv

@@ -54,18 +54,7 @@ func BenchmarkUDP(b *testing.B) {
 func TestUDPClient(t *testing.T) {
 	for _, sk := range udpServerKinds() {
 		t.Run("server="+sk.name, func(t *testing.T) {
-			srv, err := sk.start()
-			if errors.Is(err, errNoBackend) {
-				t.Skip(err)
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				if err := srv.Close(); err != nil {
-					t.Error(err)
-				}
-			}()
+			srv := startServer(t, sk)
 			c, err := dialUDP(srv.Addr(), 3, 8)
 			if err != nil {
 				t.Fatal(err)
