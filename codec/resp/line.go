@@ -23,14 +23,16 @@ func line(buf []byte, pos, maxLen int) ([]byte, int, error) {
 	return rest[:i-1], pos + i + 1, nil
 }
 
-// parseInt parses a decimal integer with an optional minus sign, as RESP
-// writes them, rejecting empty input, other bytes and overflow.
+// parseInt parses a decimal integer with an optional minus sign in the one
+// spelling RESP writes it, rejecting empty input, other bytes, overflow,
+// leading zeros and "-0", as redis-server's string2ll does: "$01" would
+// otherwise be read as a length a re-encoding cannot reproduce.
 func parseInt(b []byte) (int64, bool) {
 	neg := len(b) > 0 && b[0] == '-'
 	if neg {
 		b = b[1:]
 	}
-	if len(b) == 0 || len(b) > 19 {
+	if len(b) == 0 || len(b) > 19 || (b[0] == '0' && (len(b) > 1 || neg)) {
 		return 0, false
 	}
 	var v int64
