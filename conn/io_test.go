@@ -239,6 +239,8 @@ func TestDetachDupFromFD(t *testing.T) {
 
 func TestBadInput(t *testing.T) {
 	s4 := mustOpen(t, AF_INET, SOCK_DGRAM, 0)
+	limit := int64(maxBufsize)
+	huge := int(limit + 1) // wraps negative where int has 32 bits: refused too
 	tests := []struct {
 		name string
 		call func() error
@@ -248,9 +250,9 @@ func TestBadInput(t *testing.T) {
 		{name: "ipv6 literal for inet", call: func() error { return s4.Bind(Inet4Addr{IP: netip.IPv6Loopback()}) }},
 		{name: "nil address", call: func() error { return s4.Connect(nil) }},
 		{name: "negative recv", call: func() error { _, err := s4.Recv(-1); return err }},
-		{name: "huge recv", call: func() error { _, err := s4.Recv(1 << 40); return err }},
-		{name: "huge recvfrom", call: func() error { _, _, err := s4.RecvFrom(1 << 40); return err }},
-		{name: "huge recvmsg", call: func() error { _, _, _, _, err := s4.RecvMsg(1<<40, 0); return err }},
+		{name: "huge recv", call: func() error { _, err := s4.Recv(huge); return err }},
+		{name: "huge recvfrom", call: func() error { _, _, err := s4.RecvFrom(huge); return err }},
+		{name: "huge recvmsg", call: func() error { _, _, _, _, err := s4.RecvMsg(huge, 0); return err }},
 		{name: "nil file", call: func() error { _, err := s4.SendFile(nil, 0, 0); return err }},
 		{name: "negative sendfile offset", call: func() error { _, err := s4.SendFile(os.Stdin, -1, 0); return err }},
 		{name: "bad timeout", call: func() error { return s4.SetTimeout(-2) }},

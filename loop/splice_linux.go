@@ -25,5 +25,6 @@ func sysPipe() (r, w int, err error) {
 // sysSplice moves up to n bytes from in to out without copying them through
 // user space.
 func sysSplice(in, out, n int) (int64, error) {
-	return unix.Splice(in, nil, out, nil, n, unix.SPLICE_F_NONBLOCK|unix.SPLICE_F_MOVE)
+	moved, err := unix.Splice(in, nil, out, nil, n, unix.SPLICE_F_NONBLOCK|unix.SPLICE_F_MOVE)
+	return int64(moved), err // int on 32-bit systems
 }
