@@ -144,7 +144,7 @@ func (c *Client) dialBatch(addr netip.AddrPort, n int) error {
 	}
 	deadline := time.Now().Add(stallTimeout)
 	for pending > 0 {
-		k, err := c.poll.Wait(c.ready, time.Second)
+		k, err := waitReady(c.poll, c.ready, time.Second)
 		if err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ func (c *Client) Run(n int) error {
 	}
 	idle := time.Duration(0)
 	for c.done < n {
-		k, err := c.poll.Wait(c.ready, time.Second)
+		k, err := waitReady(c.poll, c.ready, time.Second)
 		if err != nil {
 			return err
 		}
@@ -248,7 +248,7 @@ func (c *Client) flush(cc *clientConn) error {
 	for cc.sent < cc.want {
 		off := int((cc.sent + cc.salt) % patternPeriod)
 		chunk := min(cc.want-cc.sent, int64(len(c.pat)-patternPeriod))
-		n, err := unix.Write(cc.fd, c.pat[off:off+int(chunk)])
+		n, err := rawWrite(cc.fd, c.pat[off:off+int(chunk)])
 		switch err {
 		case nil:
 		case unix.EINTR:
@@ -283,7 +283,7 @@ func (c *Client) receive(cc *clientConn) error {
 	var n int
 	for {
 		var err error
-		n, err = unix.Read(cc.fd, c.rbuf)
+		n, err = rawRead(cc.fd, c.rbuf)
 		if err == unix.EINTR {
 			continue
 		}

@@ -92,7 +92,7 @@ func (c *HTTPClient) Run(n int) error {
 	}
 	idle := time.Duration(0)
 	for c.done < n {
-		k, err := c.tcp.poll.Wait(c.tcp.ready, time.Second)
+		k, err := waitReady(c.tcp.poll, c.tcp.ready, time.Second)
 		if err != nil {
 			return err
 		}
@@ -140,7 +140,7 @@ func (c *HTTPClient) refill(hc *httpConn) error {
 // kernel takes less than all of it.
 func (c *HTTPClient) flush(hc *httpConn) error {
 	for hc.sent < hc.want {
-		n, err := unix.Write(hc.fd, c.reqs[hc.sent:hc.want])
+		n, err := rawWrite(hc.fd, c.reqs[hc.sent:hc.want])
 		switch err {
 		case nil:
 		case unix.EINTR:
@@ -171,7 +171,7 @@ func (c *HTTPClient) receive(hc *httpConn) error {
 	var n int
 	for {
 		var err error
-		n, err = unix.Read(hc.fd, hc.buf[hc.n:])
+		n, err = rawRead(hc.fd, hc.buf[hc.n:])
 		if err == unix.EINTR {
 			continue
 		}
