@@ -50,6 +50,7 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 	fmt.Fprintf(&b, "%v per run, %d rounds, servers alternating (the start rotates each round). ", m.dur, m.rounds)
 	b.WriteString("Ratios are the median of the per-round ratios against sockloop in the same round, with the lowest and highest in brackets. ")
 	b.WriteString("Throughput ratio > 1: the server is faster than sockloop; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ")
+	b.WriteString("busy: the CPUs the server kept busy in the timed part (rate times CPU per op), median over the rounds; per core, a server under about 0.95 waited for the client, which then set the pace, so its rate measures the client as much as the server. ")
 	b.WriteString("p50/p99: medians over the rounds of each run's latency per request; echo's from bench's client (a batch's round trip, from its write to its last byte back, for each of its messages), HTTP's from wrk.\n\n")
 	var setupsSeen []string
 	for _, k := range order {
@@ -65,8 +66,8 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 		} else {
 			fmt.Fprintf(&b, "server and client unpinned, %d loops (C: threads), wrk -t%d\n\n", s.loops, s.loops)
 		}
-		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | p50 | p99 | syscalls/op |\n")
-		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|\n")
+		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | busy | p50 | p99 | syscalls/op |\n")
+		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|---:|\n")
 		var bars, cpuBars []bar
 		for _, k := range order {
 			if k.setup != sn {
@@ -90,8 +91,14 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 			if c, ok := sys[k]; ok && c.sysPer > 0 {
 				sysPer = fmt.Sprintf("%.2f", c.sysPer)
 			}
-			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %s | %s | %s |\n", k.workload, k.impl, median(rates),
-				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr),
+			var busy []float64
+			for _, x := range xs {
+				if b := busyOf(x); b > 0 {
+					busy = append(busy, b)
+				}
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %.2f | %s | %s | %s |\n", k.workload, k.impl, median(rates),
+				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr), median(busy),
 				lat(func(s sample) time.Duration { return s.p50 }), lat(func(s sample) time.Duration { return s.p99 }), sysPer)
 			bars = append(bars, bar{group: k.workload, label: k.impl, value: median(rr)})
 			cpuBars = append(cpuBars, bar{group: k.workload, label: k.impl, value: median(cr)})

@@ -34,6 +34,10 @@ func ratios(a, b []sample, f func(sample) float64) []float64 {
 func rateOf(s sample) float64 { return s.rate }
 func cpuOf(s sample) float64  { return float64(s.cpuPer) }
 
+// busyOf is how many CPUs the server kept busy: ops per second times CPU
+// seconds per op.
+func busyOf(s sample) float64 { return s.rate * s.cpuPer.Seconds() }
+
 // medianDur is the median of one duration field over the rounds that have
 // it (a run that failed, or a wrk report without the line, leaves it 0).
 func medianDur(xs []sample, f func(sample) time.Duration) time.Duration {
