@@ -147,6 +147,9 @@ func (p *uringPoller) provideBuffers() error {
 	return nil
 }
 
+// maxSendLen is the most a send operation's 32-bit length field carries.
+const maxSendLen = 1<<32 - 1
+
 func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
 	if len(bufs) == 0 {
 		return os.NewSyscallError("sendmsg", unix.EINVAL)
@@ -165,10 +168,17 @@ func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
 		s.iov[j].Base = unsafe.SliceData(b)
 		s.iov[j].SetLen(len(b))
 	}
-	s.msg = unix.Msghdr{Iov: &s.iov[0]}
-	s.msg.SetIovlen(n)
 	s.token, s.busy = token, true
-	sqe.PrepSendmsg(fd, &s.msg, 0)
+	if n == 1 && uint64(len(bufs[0])) <= maxSendLen {
+		// One slice: a send operation, which spares the kernel copying in
+		// a msghdr and importing an iovec (io_sendmsg_setup was 2% of an
+		// io_uring echo server's CPU). s.iov still holds the reference.
+		sqe.PrepSend(fd, bufs[0], 0)
+	} else {
+		s.msg = unix.Msghdr{Iov: &s.iov[0]}
+		s.msg.SetIovlen(n)
+		sqe.PrepSendmsg(fd, &s.msg, 0)
+	}
 	sqe.UserData = opData(OpSend, uint64(i))
 	return nil
 }
