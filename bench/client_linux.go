@@ -53,6 +53,7 @@ type Client struct {
 	pat    []byte // the pattern, long enough for the largest write or check
 	budget int    // messages Run may still queue
 	done   int    // messages Run has received in full
+	want   int    // messages Run waits for
 	epoch  time.Time
 	lat    Latency
 }
@@ -188,40 +189,76 @@ func (c *Client) Conns() int { return len(c.conns) }
 // returns once all n have come back intact. It allocates nothing. After an
 // error the Client is only good for Close.
 func (c *Client) Run(n int) error {
-	c.budget, c.done = n, 0
+	c.budget, c.done, c.want = n, 0, n
 	for i := range c.conns {
 		if err := c.refill(&c.conns[i]); err != nil {
 			return err
 		}
 	}
+	return c.serve(c)
+}
+
+// connEvents is what a load generator does with its connections' events.
+type connEvents interface {
+	finished() bool
+	writable(i int32) error // connection i can take more output
+	readable(i int32) error // connection i has input, an end or an error
+	stalled() error         // the error for a run without events for stallTimeout
+}
+
+// serve hands the connections' events to ev until ev is finished, and fails
+// after stallTimeout without any.
+func (c *Client) serve(ev connEvents) error {
 	idle := time.Duration(0)
-	for c.done < n {
+	for !ev.finished() {
 		k, err := waitReady(c.poll, c.ready, time.Second)
 		if err != nil {
 			return err
 		}
 		if k == 0 {
 			if idle += time.Second; idle >= stallTimeout {
-				return fmt.Errorf("bench: no echo for %v with %d of %d messages back", stallTimeout, c.done, n)
+				return ev.stalled()
 			}
 			continue
 		}
 		idle = 0
 		for _, r := range c.ready[:k] {
-			cc := &c.conns[c.byFd[r.Fd]]
+			i := c.byFd[r.Fd]
 			if r.Events&poller.Writable != 0 {
-				if err := c.flush(cc); err != nil {
+				if err := ev.writable(i); err != nil {
 					return err
 				}
 			}
 			if r.Events&(poller.Readable|poller.Hangup|poller.Error) != 0 {
-				if err := c.receive(cc); err != nil {
+				if err := ev.readable(i); err != nil {
 					return err
 				}
 			}
 		}
 	}
 	return nil
+}
+
+// The echo Run's connEvents.
+
+func (c *Client) finished() bool         { return c.done >= c.want }
+func (c *Client) writable(i int32) error { return c.flush(&c.conns[i]) }
+func (c *Client) readable(i int32) error { return c.receive(&c.conns[i]) }
+func (c *Client) stalled() error {
+	return fmt.Errorf("bench: no echo for %v with %d of %d messages back", stallTimeout, c.done, c.want)
+}
+
+// armWrite turns write interest on fd on or off, once per change: writing
+// records whether it is on.
+func (c *Client) armWrite(fd int, writing *bool, on bool) error {
+	if *writing == on {
+		return nil
+	}
+	*writing = on
+	if on {
+		return c.poll.Modify(fd, poller.Readable|poller.Writable)
+	}
+	return c.poll.Modify(fd, poller.Readable)
 }
 
 // refill sends the next batch once every message of the last one is back:
@@ -260,18 +297,10 @@ func (c *Client) flush(cc *clientConn) error {
 		}
 		cc.sent += int64(n)
 		if int64(n) < chunk {
-			if !cc.writing {
-				cc.writing = true
-				return c.poll.Modify(cc.fd, poller.Readable|poller.Writable)
-			}
-			return nil
+			return c.armWrite(cc.fd, &cc.writing, true)
 		}
 	}
-	if cc.writing {
-		cc.writing = false
-		return c.poll.Modify(cc.fd, poller.Readable)
-	}
-	return nil
+	return c.armWrite(cc.fd, &cc.writing, false)
 }
 
 // errMismatch reports echoed bytes that differ from what was sent.

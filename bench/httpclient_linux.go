@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/sockloop/sockloop/poller"
 )
 
 // httpRecvBuf is each connection's receive buffer: far more than depth
@@ -38,6 +36,7 @@ type HTTPClient struct {
 	conns  []httpConn
 	budget int // requests Run may still send
 	done   int // responses Run has checked
+	want   int // responses Run waits for
 	lat    Latency
 }
 
@@ -84,40 +83,22 @@ func (c *HTTPClient) Latency() *Latency { return &c.lat }
 // answers have come back and been checked. It allocates nothing. After an
 // error the client is only good for Close.
 func (c *HTTPClient) Run(n int) error {
-	c.budget, c.done = n, 0
+	c.budget, c.done, c.want = n, 0, n
 	for i := range c.conns {
 		if err := c.refill(&c.conns[i]); err != nil {
 			return err
 		}
 	}
-	idle := time.Duration(0)
-	for c.done < n {
-		k, err := waitReady(c.tcp.poll, c.tcp.ready, time.Second)
-		if err != nil {
-			return err
-		}
-		if k == 0 {
-			if idle += time.Second; idle >= stallTimeout {
-				return fmt.Errorf("bench: no response for %v with %d of %d back", stallTimeout, c.done, n)
-			}
-			continue
-		}
-		idle = 0
-		for _, r := range c.tcp.ready[:k] {
-			hc := &c.conns[c.tcp.byFd[r.Fd]]
-			if r.Events&poller.Writable != 0 {
-				if err := c.flush(hc); err != nil {
-					return err
-				}
-			}
-			if r.Events&(poller.Readable|poller.Hangup|poller.Error) != 0 {
-				if err := c.receive(hc); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return c.tcp.serve(c)
+}
+
+// The HTTP Run's connEvents.
+
+func (c *HTTPClient) finished() bool         { return c.done >= c.want }
+func (c *HTTPClient) writable(i int32) error { return c.flush(&c.conns[i]) }
+func (c *HTTPClient) readable(i int32) error { return c.receive(&c.conns[i]) }
+func (c *HTTPClient) stalled() error {
+	return fmt.Errorf("bench: no response for %v with %d of %d back", stallTimeout, c.done, c.want)
 }
 
 // refill writes the next batch once the last one is answered.
@@ -152,18 +133,10 @@ func (c *HTTPClient) flush(hc *httpConn) error {
 		}
 		hc.sent += n
 		if hc.sent < hc.want {
-			if !hc.writing {
-				hc.writing = true
-				return c.tcp.poll.Modify(hc.fd, poller.Readable|poller.Writable)
-			}
-			return nil
+			return c.tcp.armWrite(hc.fd, &hc.writing, true)
 		}
 	}
-	if hc.writing {
-		hc.writing = false
-		return c.tcp.poll.Modify(hc.fd, poller.Readable)
-	}
-	return nil
+	return c.tcp.armWrite(hc.fd, &hc.writing, false)
 }
 
 // receive reads once, checks every whole response and refills the pipeline.
