@@ -180,24 +180,18 @@ func (d *dialer) start(i int) error {
 func (d *dialer) event(i int, ev poller.Event) error {
 	s := &d.slots[i]
 	if s.writing {
-		soerr, err := unix.GetsockoptInt(s.fd, unix.SOL_SOCKET, unix.SO_ERROR)
-		if err == nil && soerr != 0 {
-			err = unix.Errno(soerr)
-		}
-		if err != nil {
-			return os.NewSyscallError("connect", err)
+		if err := connectError(s.fd); err != nil {
+			return err
 		}
 		if err := d.poll.Modify(s.fd, poller.Readable); err != nil {
 			return err
 		}
 		return d.send(i)
 	}
-	n, err := unix.Read(s.fd, d.rbuf[:dialMsg-s.got])
+	n, err := readNow(s.fd, d.rbuf[:dialMsg-s.got])
 	switch {
-	case err == unix.EAGAIN || err == unix.EINTR:
-		return nil
-	case err != nil:
-		return os.NewSyscallError("read", err)
+	case n < 0 || err != nil:
+		return err
 	case n == 0:
 		return fmt.Errorf("bench: server closed a connection after %d of %d bytes", s.got, dialMsg)
 	}

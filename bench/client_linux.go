@@ -153,12 +153,8 @@ func (c *Client) dialBatch(addr netip.AddrPort, n int) error {
 			return fmt.Errorf("bench: %d connects to %v still pending after %v", pending, addr, stallTimeout)
 		}
 		for _, r := range c.ready[:k] {
-			soerr, err := unix.GetsockoptInt(r.Fd, unix.SOL_SOCKET, unix.SO_ERROR)
-			if err == nil && soerr != 0 {
-				err = unix.Errno(soerr)
-			}
-			if err != nil {
-				return os.NewSyscallError("connect", err)
+			if err := connectError(r.Fd); err != nil {
+				return err
 			}
 			if err := c.poll.Modify(r.Fd, poller.Readable); err != nil {
 				return err
@@ -285,15 +281,9 @@ func (c *Client) flush(cc *clientConn) error {
 	for cc.sent < cc.want {
 		off := int((cc.sent + cc.salt) % patternPeriod)
 		chunk := min(cc.want-cc.sent, int64(len(c.pat)-patternPeriod))
-		n, err := rawWrite(cc.fd, c.pat[off:off+int(chunk)])
-		switch err {
-		case nil:
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			n = 0
-		default:
-			return os.NewSyscallError("write", err)
+		n, err := writeNow(cc.fd, c.pat[off:off+int(chunk)])
+		if err != nil {
+			return err
 		}
 		cc.sent += int64(n)
 		if int64(n) < chunk {
@@ -309,20 +299,9 @@ var errMismatch = errors.New("bench: echoed bytes differ from those sent")
 // receive reads once, checks the bytes against the pattern, counts whole
 // messages and refills the pipeline.
 func (c *Client) receive(cc *clientConn) error {
-	var n int
-	for {
-		var err error
-		n, err = rawRead(cc.fd, c.rbuf)
-		if err == unix.EINTR {
-			continue
-		}
-		if err == unix.EAGAIN {
-			return nil
-		}
-		if err != nil {
-			return os.NewSyscallError("read", err)
-		}
-		break
+	n, err := readNow(cc.fd, c.rbuf)
+	if n < 0 || err != nil {
+		return err
 	}
 	if n == 0 {
 		return fmt.Errorf("bench: server closed a connection with %d bytes outstanding", cc.sent-cc.recv)

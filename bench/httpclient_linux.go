@@ -7,10 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"os"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // httpRecvBuf is each connection's receive buffer: far more than depth
@@ -121,15 +118,9 @@ func (c *HTTPClient) refill(hc *httpConn) error {
 // kernel takes less than all of it.
 func (c *HTTPClient) flush(hc *httpConn) error {
 	for hc.sent < hc.want {
-		n, err := rawWrite(hc.fd, c.reqs[hc.sent:hc.want])
-		switch err {
-		case nil:
-		case unix.EINTR:
-			continue
-		case unix.EAGAIN:
-			n = 0
-		default:
-			return os.NewSyscallError("write", err)
+		n, err := writeNow(hc.fd, c.reqs[hc.sent:hc.want])
+		if err != nil {
+			return err
 		}
 		hc.sent += n
 		if hc.sent < hc.want {
@@ -141,20 +132,9 @@ func (c *HTTPClient) flush(hc *httpConn) error {
 
 // receive reads once, checks every whole response and refills the pipeline.
 func (c *HTTPClient) receive(hc *httpConn) error {
-	var n int
-	for {
-		var err error
-		n, err = rawRead(hc.fd, hc.buf[hc.n:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err == unix.EAGAIN {
-			return nil
-		}
-		if err != nil {
-			return os.NewSyscallError("read", err)
-		}
-		break
+	n, err := readNow(hc.fd, hc.buf[hc.n:])
+	if n < 0 || err != nil {
+		return err
 	}
 	if n == 0 {
 		return fmt.Errorf("bench: server closed a connection with %d responses outstanding", hc.pending)

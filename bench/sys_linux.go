@@ -3,6 +3,7 @@
 package bench
 
 import (
+	"os"
 	"time"
 	"unsafe"
 
@@ -34,6 +35,53 @@ func rawWrite(fd int, b []byte) (int, error) {
 		return 0, errno
 	}
 	return int(r), nil
+}
+
+// readNow reads once from a non-blocking socket, again after EINTR; it
+// returns -1 and no error when nothing is there yet (EAGAIN).
+func readNow(fd int, b []byte) (int, error) {
+	for {
+		n, err := rawRead(fd, b)
+		switch err {
+		case nil:
+			return n, nil
+		case unix.EINTR:
+		case unix.EAGAIN:
+			return -1, nil
+		default:
+			return 0, os.NewSyscallError("read", err)
+		}
+	}
+}
+
+// writeNow writes once to a non-blocking socket, again after EINTR; it
+// returns 0 and no error when the socket is full (EAGAIN).
+func writeNow(fd int, b []byte) (int, error) {
+	for {
+		n, err := rawWrite(fd, b)
+		switch err {
+		case nil:
+			return n, nil
+		case unix.EINTR:
+		case unix.EAGAIN:
+			return 0, nil
+		default:
+			return 0, os.NewSyscallError("write", err)
+		}
+	}
+}
+
+// connectError returns why the non-blocking connect on fd failed, once it
+// reported writable, or nil if it succeeded.
+func connectError(fd int) error {
+	soerr, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_ERROR)
+	if err == nil && soerr != 0 {
+		err = unix.Errno(soerr)
+	}
+	if err != nil {
+		return os.NewSyscallError("connect", err)
+	}
+	return nil
 }
 
 // waitReady fills ready from p, looking without blocking first (a raw
