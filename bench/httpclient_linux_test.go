@@ -88,26 +88,7 @@ func TestHTTPClientAllocatesNothing(t *testing.T) {
 	if err := c.Run(256); err != nil {
 		t.Fatal(err)
 	}
-	// Counted process-wide, server and runtime included (a new OS thread
-	// costs 7 allocations): allocating per request would show in every
-	// attempt, a runtime hiccup does not repeat, so the best of three
-	// attempts must be clean.
-	var runErr error
-	best := -1.0
-	for range 3 {
-		allocs := testing.AllocsPerRun(5, func() {
-			if err := c.Run(256); err != nil && runErr == nil {
-				runErr = err
-			}
-		})
-		if runErr != nil {
-			t.Fatal(runErr)
-		}
-		if best < 0 || allocs < best {
-			best = allocs
-		}
-	}
-	if best != 0 {
+	if best := bestAllocs(t, func() error { return c.Run(256) }); best != 0 {
 		t.Errorf("client and net server allocated %v times per 256 requests, want 0", best)
 	}
 }
