@@ -15,14 +15,14 @@ import (
 
 // The raw samples go to compare-<stamp>.csv beside the report, one row per
 // run: setup, workload, impl, round, rate, cpu_ns, p50_ns, p99_ns,
-// sys_per_op, sys_calls. The run with system calls counted has round "sys"
-// (the only one with the last two filled). The "report" subcommand renders a
+// sys_per_op, sys_calls. The runs with system calls counted have round "sys"
+// (the only ones with the last two filled; one per server before -sysrounds). The "report" subcommand renders a
 // report again from such a file; files from before the last two columns
 // read as well.
 
 var csvHeader = []string{"setup", "workload", "impl", "round", "rate", "cpu_ns", "p50_ns", "p99_ns", "sys_per_op", "sys_calls"}
 
-func writeCSV(name string, order []key, res map[key][]sample, sys map[key]sample) error {
+func writeCSV(name string, order []key, res map[key][]sample, sys map[key][]sample) error {
 	f, err := os.Create(name)
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func writeCSV(name string, order []key, res map[key][]sample, sys map[key]sample
 		for r, s := range res[k] {
 			row(k, strconv.Itoa(r), s)
 		}
-		if s, ok := sys[k]; ok {
+		for _, s := range sys[k] {
 			row(k, "sys", s)
 		}
 	}
@@ -50,7 +50,7 @@ func writeCSV(name string, order []key, res map[key][]sample, sys map[key]sample
 	return f.Close()
 }
 
-func readCSV(name string) (order []key, res map[key][]sample, sys map[key]sample, rounds int, err error) {
+func readCSV(name string) (order []key, res map[key][]sample, sys map[key][]sample, rounds int, err error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, nil, nil, 0, err
@@ -62,7 +62,7 @@ func readCSV(name string) (order []key, res map[key][]sample, sys map[key]sample
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	res, sys = map[key][]sample{}, map[key]sample{}
+	res, sys = map[key][]sample{}, map[key][]sample{}
 	for _, row := range rows[1:] {
 		if len(row) < 8 {
 			return nil, nil, nil, 0, fmt.Errorf("%s: a row of %d fields", name, len(row))
@@ -84,7 +84,7 @@ func readCSV(name string) (order []key, res map[key][]sample, sys map[key]sample
 			s.sysCalls = row[9]
 		}
 		if row[3] == "sys" {
-			sys[k] = s
+			sys[k] = append(sys[k], s)
 			continue
 		}
 		res[k] = append(res[k], s)

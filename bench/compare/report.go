@@ -21,7 +21,7 @@ type meta struct {
 	load         string // /proc/loadavg at the end of the run
 }
 
-func writeReport(dir string, order []key, res map[key][]sample, sys map[key]sample, m meta) error {
+func writeReport(dir string, order []key, res map[key][]sample, sys map[key][]sample, m meta) error {
 	stamp := time.Now().UTC().Format("2006-01-02-1504")
 	if err := writeCSV(filepath.Join(dir, "compare-"+stamp+".csv"), order, res, sys); err != nil {
 		return err
@@ -32,7 +32,7 @@ func writeReport(dir string, order []key, res map[key][]sample, sys map[key]samp
 }
 
 // renderReport writes the markdown report and the charts of one run.
-func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[key]sample, m meta) error {
+func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[key][]sample, m meta) error {
 	var b strings.Builder
 	host, _ := os.Hostname()
 	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\nRaw samples: [compare-%s.csv](compare-%s.csv).\n\n", stamp, stamp, stamp)
@@ -88,7 +88,7 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 				return "-"
 			}
 			sysPer := "-"
-			if c, ok := sys[k]; ok && c.sysPer > 0 {
+			if c, ok := medianSys(sys[k]); ok {
 				sysPer = fmt.Sprintf("%.2f", c.sysPer)
 			}
 			var busy []float64
@@ -141,19 +141,26 @@ func floor(b *strings.Builder, sn string, order []key, res map[key][]sample) {
 	b.WriteString("\n")
 }
 
-// sysCalls lists the system calls per op of each counted run.
-func sysCalls(b *strings.Builder, sn string, order []key, sys map[key]sample) {
+// sysCalls lists the system calls per op of each server: the median of its
+// counted runs with their range, and the calls by name in the median run.
+func sysCalls(b *strings.Builder, sn string, order []key, sys map[key][]sample) {
 	first := true
 	for _, k := range order {
-		c, ok := sys[k]
+		c, ok := medianSys(sys[k])
 		if k.setup != sn || !ok {
 			continue
 		}
 		if first {
-			b.WriteString("System calls per op (one extra run per server under `perf stat -e raw_syscalls:sys_enter -p PID`, with the hot-path calls also counted by name; calls made at least once per 100 ops):\n\n")
+			b.WriteString("System calls per op (extra runs, servers alternating, each under `perf stat -e raw_syscalls:sys_enter -p PID`, with the hot-path calls also counted by name; calls made at least once per 100 ops; median of the runs, range in brackets, names from the median run):\n\n")
 			first = false
 		}
-		fmt.Fprintf(b, "- %s, %s: %.2f (%s)\n", k.workload, k.impl, c.sysPer, c.sysCalls)
+		lo, hi := c.sysPer, c.sysPer
+		for _, x := range sys[k] {
+			if x.sysPer > 0 {
+				lo, hi = min(lo, x.sysPer), max(hi, x.sysPer)
+			}
+		}
+		fmt.Fprintf(b, "- %s, %s: %.2f [%.2f..%.2f] (%s)\n", k.workload, k.impl, c.sysPer, lo, hi, c.sysCalls)
 	}
 	if !first {
 		b.WriteString("\n")

@@ -39,7 +39,8 @@ func runMain(args []string) error {
 	outDir := fs.String("out", "../results", "where the report goes")
 	port := fs.Int("port", 19100, "first port; each server start takes the next")
 	note := fs.String("note", "", "a line for the report's header (the machine's state)")
-	sysDur := fs.Duration("sysdur", 2*time.Second, "after the rounds, one run of this length per server with its system calls counted by perf stat (0: none)")
+	sysDur := fs.Duration("sysdur", 2*time.Second, "after the rounds, runs of this length with each server's system calls counted by perf stat (0: none)")
+	sysRounds := fs.Int("sysrounds", 3, "alternating rounds of the counted runs (a single run's count varies by 2x and more)")
 	fs.Parse(args)
 	if *sysDur > 0 {
 		if _, err := exec.LookPath("perf"); err != nil {
@@ -57,7 +58,7 @@ func runMain(args []string) error {
 		return err
 	}
 	res := map[key][]sample{}
-	sys := map[key]sample{} // the runs counted by perf, one per server
+	sys := map[key][]sample{} // the runs counted by perf
 	var order []key
 	for _, sn := range strings.Split(*setupList, ",") {
 		s, ok := setups[sn]
@@ -91,18 +92,24 @@ func runMain(args []string) error {
 			if *sysDur <= 0 {
 				continue
 			}
-			// A separate run per server, so that perf's own cost stays
-			// out of the timed rounds.
-			for _, impl := range list {
-				addr := fmt.Sprintf("127.0.0.1:%d", *port)
-				*port++
-				smp, err := measure(impl, w, s, addr, cdir, *script, *sysDur, true)
-				if err != nil {
-					fmt.Fprintf(os.Stderr, "%s / %s / %s syscalls: %v\n", s.name, w.name, impl, err)
-					continue
+			// Separate runs, so that perf's own cost stays out of the timed
+			// rounds, alternating as they do: how many events one wait
+			// returns, and with it the waits per op, moves with the
+			// machine's speed from one run to the next.
+			for r := range max(*sysRounds, 1) {
+				for i := range list {
+					impl := list[(i+r)%len(list)]
+					addr := fmt.Sprintf("127.0.0.1:%d", *port)
+					*port++
+					smp, err := measure(impl, w, s, addr, cdir, *script, *sysDur, true)
+					if err != nil {
+						fmt.Fprintf(os.Stderr, "%s / %s / %s syscalls: %v\n", s.name, w.name, impl, err)
+						continue
+					}
+					fmt.Fprintf(os.Stderr, "%-8s %-26s %-9s sys%d %.2f/op: %s\n", s.name, w.name, impl, r, smp.sysPer, smp.sysCalls)
+					k := key{s.name, w.name, impl}
+					sys[k] = append(sys[k], smp)
 				}
-				fmt.Fprintf(os.Stderr, "%-8s %-26s %-9s sys %.2f/op: %s\n", s.name, w.name, impl, smp.sysPer, smp.sysCalls)
-				sys[key{s.name, w.name, impl}] = smp
 			}
 		}
 	}

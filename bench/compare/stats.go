@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -48,4 +49,20 @@ func medianDur(xs []sample, f func(sample) time.Duration) time.Duration {
 		}
 	}
 	return time.Duration(median(v))
+}
+
+// medianSys returns the counted run with the median system calls per op (the
+// lower middle one of an even count); false if none has a count.
+func medianSys(xs []sample) (sample, bool) {
+	var counted []sample
+	for _, x := range xs {
+		if x.sysPer > 0 {
+			counted = append(counted, x)
+		}
+	}
+	if len(counted) == 0 {
+		return sample{}, false
+	}
+	slices.SortFunc(counted, func(a, b sample) int { return cmp.Compare(a.sysPer, b.sysPer) })
+	return counted[(len(counted)-1)/2], true
 }
