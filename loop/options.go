@@ -82,6 +82,12 @@ func WithLoops(n int) Option {
 }
 
 // WithLockOSThread locks each loop goroutine to its own OS thread.
+//
+// A locked loop that blocks in the kernel with as many loops as GOMAXPROCS
+// leaves the runtime no idle P, so sysmon takes its P away and wakes another
+// thread each time; where the loops are not pinned to one CPU, a spare P
+// (GOMAXPROCS one above the number of locked loops) avoids that (see
+// bench/README.md, "A spare P for locked loops").
 func WithLockOSThread(on bool) Option { return func(c *config) { c.lockThread = on } }
 
 // WithReusePort gives each loop its own listening socket with SO_REUSEPORT
@@ -220,7 +226,8 @@ func WithURingOff(f poller.URingFeature) Option {
 // WithBackend picks the pollers' backend: poller.Epoll (the default on
 // Linux) or poller.IOURing. Where the kernel cannot give io_uring, the engine
 // falls back to the default and logs why, once. With io_uring each loop's
-// goroutine is locked to its OS thread, as a single-issuer ring requires.
+// goroutine is locked to its OS thread, as a single-issuer ring requires
+// (WithLockOSThread says what that asks of GOMAXPROCS).
 func WithBackend(b poller.Backend) Option {
 	return func(c *config) {
 		switch b {
