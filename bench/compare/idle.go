@@ -60,7 +60,10 @@ func idleMain(args []string) error {
 		}
 		defer os.RemoveAll(cdir)
 	}
-	s := setups["percore"]
+	s, err := lookupSetup("percore", 2)
+	if err != nil {
+		return err
+	}
 	w := workload{name: "idle", conns: *conns, size: 64, depth: 1}
 	res := map[string][]idleSample{}
 	for r := range *rounds {

@@ -42,20 +42,21 @@ func startServer(impl string, w workload, s setup, addr, cdir string, extra ...s
 		}
 		argv = append(argv, extra...)
 	}
-	return startProc(impl, argv, s.pin, addr)
+	return startProc(impl, argv, s.serverCPUs, addr)
 }
 
-// startProc starts the server argv (under taskset -c 0 with GOMAXPROCS=1
-// when pinned) and waits until it accepts connections on addr.
-func startProc(name string, argv []string, pin bool, addr string) (*server, error) {
-	if pin {
-		argv = append([]string{"taskset", "-c", "0"}, argv...)
+// startProc starts the server argv (under taskset -c cpus with GOMAXPROCS
+// one per CPU, where cpus are given) and waits until it accepts connections
+// on addr.
+func startProc(name string, argv []string, cpus []int, addr string) (*server, error) {
+	if len(cpus) > 0 {
+		argv = append([]string{"taskset", "-c", cpuList(cpus)}, argv...)
 	}
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	cmd.Env = os.Environ()
-	if pin {
-		cmd.Env = append(cmd.Env, "GOMAXPROCS=1")
+	if len(cpus) > 0 {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(len(cpus)))
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, err

@@ -109,7 +109,7 @@ func redisRun(impl, bin, addr string, pipeline, n int) (map[string]redisSample, 
 	default:
 		return nil, fmt.Errorf("no redis server %q", impl)
 	}
-	srv, err := startProc(impl, argv, true, addr)
+	srv, err := startProc(impl, argv, []int{0}, addr)
 	if err != nil {
 		return nil, err
 	}

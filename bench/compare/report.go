@@ -59,13 +59,13 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 		}
 	}
 	for _, sn := range setupsSeen {
-		s := setups[sn]
-		fmt.Fprintf(&b, "## %s: ", sn)
-		if s.pin {
-			b.WriteString("server pinned to CPU 0 (taskset), GOMAXPROCS=1, one loop; client pinned to CPU 1\n\n")
-		} else {
-			fmt.Fprintf(&b, "server and client unpinned, %d loops (C: threads), wrk -t%d\n\n", s.loops, s.loops)
+		// The report may be rendered on another machine: describe the
+		// set-up as it is laid out on one with CPUs enough for it.
+		s, err := lookupSetup(sn, 1<<16)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintf(&b, "## %s: %s\n\n", sn, s.describe())
 		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | busy | p50 | p99 | syscalls/op |\n")
 		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|---:|\n")
 		var bars, cpuBars []bar
@@ -119,6 +119,9 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 			}
 			fmt.Fprintf(&b, "![%s%s](%s)\n\n", sn, c.suffix, svg)
 		}
+	}
+	if err := scaling(&b, dir, stamp, order, res); err != nil {
+		return err
 	}
 	name := filepath.Join(dir, "compare-"+stamp+".md")
 	if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {

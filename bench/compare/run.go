@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 )
@@ -31,7 +32,7 @@ func runMain(args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
 	dur := fs.Duration("dur", 3*time.Second, "timed length of each run")
 	rounds := fs.Int("rounds", 3, "alternating rounds")
-	setupList := fs.String("setup", "percore,machine", "set-ups: percore, machine")
+	setupList := fs.String("setup", "percore,machine", "set-ups: percore, machine, scaleN (N loops on N CPUs, the load on up to N others)")
 	only := fs.String("only", "", "run only workloads whose name contains this")
 	impls := fs.String("impls", "", "comma-separated servers to run (default all; sockloop is always run)")
 	limitDir := fs.String("limit", "../limit", "bench/limit sources")
@@ -57,14 +58,18 @@ func runMain(args []string) error {
 	if *script, err = filepath.Abs(*script); err != nil {
 		return err
 	}
+	var chosen []setup
+	for _, sn := range strings.Split(*setupList, ",") {
+		s, err := lookupSetup(sn, runtime.NumCPU())
+		if err != nil {
+			return err
+		}
+		chosen = append(chosen, s)
+	}
 	res := map[key][]sample{}
 	sys := map[key][]sample{} // the runs counted by perf
 	var order []key
-	for _, sn := range strings.Split(*setupList, ",") {
-		s, ok := setups[sn]
-		if !ok {
-			return fmt.Errorf("no set-up %q", sn)
-		}
+	for _, s := range chosen {
 		for _, w := range workloads {
 			if !strings.Contains(w.name, *only) {
 				continue
@@ -180,7 +185,7 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 	} else {
 		var msgs int
 		var took time.Duration
-		msgs, took, smp.p50, smp.p99, err = echoLoad(addr, w, s.pin, dur, mark)
+		msgs, took, smp.p50, smp.p99, err = echoLoad(addr, w, s.clientCPUs, dur, mark)
 		if err == nil {
 			smp.rate = float64(msgs) / took.Seconds()
 			smp.cpuPer = (cpu[1] - cpu[0]) / time.Duration(msgs)

@@ -17,11 +17,14 @@ var (
 	wrkLat   = regexp.MustCompile(`^(50|99)%$`)
 )
 
-// wrkLoad runs wrk for dur against addr (pinned to CPU 1 with one thread in
-// the per-core set-up, two threads unpinned otherwise) and returns requests
+// wrkLoad runs wrk for dur against addr (a thread per client CPU of a
+// pinned set-up, pinned to them; a thread per loop unpinned otherwise) and returns requests
 // per second, the p50 and p99 latencies and the count of requests it reports.
 func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string) (rate float64, p50, p99 time.Duration, total int64, err error) {
 	threads := s.loops
+	if s.pinned() {
+		threads = len(s.clientCPUs)
+	}
 	argv := []string{"wrk", "-t", strconv.Itoa(threads), "-c", strconv.Itoa(w.conns),
 		"-d", fmt.Sprintf("%.0fs", dur.Seconds()), "--latency"}
 	if w.depth > 1 {
@@ -31,8 +34,8 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 	if w.depth > 1 {
 		argv = append(argv, "--", strconv.Itoa(w.depth))
 	}
-	if s.pin {
-		argv = append([]string{"taskset", "-c", "1"}, argv...)
+	if s.pinned() {
+		argv = append([]string{"taskset", "-c", cpuList(s.clientCPUs)}, argv...)
 	}
 	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
