@@ -33,6 +33,8 @@ func uringOffFromEnv(s string) poller.URingFeature {
 			off |= poller.URingCompletion
 		case "defer-taskrun":
 			off |= poller.URingDeferTaskrun
+		case "raw-wait":
+			off |= poller.URingRawWait
 		}
 	}
 	return off

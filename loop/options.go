@@ -211,11 +211,13 @@ func WithUDPBatch(n int) Option {
 // WithURingOff turns parts of the io_uring backend off (see
 // poller.Options.URingOff): poller.URingCompletion leaves the ring to report
 // readiness only, poller.URingDeferTaskrun sets it up without
-// SINGLE_ISSUER and DEFER_TASKRUN. It serves measurements and kernels that
-// mishandle a feature; other backends ignore it.
+// SINGLE_ISSUER and DEFER_TASKRUN, poller.URingRawWait makes every blocking
+// wait one the Go scheduler sees (for programs whose other goroutines must
+// never wait a millisecond for a loop's P). It serves measurements and
+// kernels that mishandle a feature; other backends ignore it.
 func WithURingOff(f poller.URingFeature) Option {
 	return func(c *config) {
-		if f&^(poller.URingCompletion|poller.URingDeferTaskrun) != 0 {
+		if f&^(poller.URingCompletion|poller.URingDeferTaskrun|poller.URingRawWait) != 0 {
 			c.fail("WithURingOff", "unknown io_uring feature")
 			return
 		}

@@ -144,6 +144,14 @@ const (
 	// it the ring runs that work cooperatively (COOP_TASKRUN), as kernels
 	// 5.19 to 6.0 do.
 	URingDeferTaskrun
+	// URingRawWait lets a blocking Wait spend its first millisecond in a
+	// raw io_uring_enter, unseen by the Go scheduler, before it blocks in
+	// one the scheduler sees. The ring's goroutine is locked to its thread;
+	// when every P is taken, sysmon retakes the P of a goroutine blocked in
+	// a system call it sees and wakes another thread, which a loop idling
+	// for moments at a time pays on most of its waits. The cost: for up to
+	// that millisecond no other goroutine can run on the loop's P.
+	URingRawWait
 )
 
 // Poller is the readiness notifier behind one event loop; see the package

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"sync/atomic"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -47,7 +48,8 @@ type uringPoller struct {
 	flags     uint32 // the ring's setup flags, 0 for the best the kernel has
 	overflows uint64 // times reap found completions held back by the kernel
 	closed    atomic.Bool
-	woken     atomic.Bool // a wake-up is pending in wakefd
+	woken     atomic.Bool   // a wake-up is pending in wakefd
+	rawWait   time.Duration // raw part of a blocking Wait, 0 for none (URingRawWait)
 
 	fds       []uringFd // by descriptor
 	arms      []int32   // descriptors whose poll the next Wait arms
@@ -107,6 +109,9 @@ func newURing(opts Options) (Poller, error) {
 	if opts.RingEntries > 0 {
 		p.sq = uint32(min(opts.RingEntries, 1<<15))
 		p.cq = 8 * p.sq
+	}
+	if opts.URingOff&URingRawWait == 0 {
+		p.rawWait = rawWaitMax
 	}
 	p.uringOps.init(opts)
 	return p, nil

@@ -25,11 +25,34 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	if !p.queue() || timeout == 0 || p.woken.Load() {
 		wait, timeout = 0, 0
 	}
+	if wait == 1 && p.rawWait > 0 && p.ring.Features()&uring.IORING_FEAT_EXT_ARG != 0 {
+		// A raw wait first, as long as the whole wait if that is shorter
+		// (see URingRawWait).
+		raw := p.rawWait
+		if timeout >= 0 {
+			raw = min(raw, timeout)
+		}
+		if _, err := p.ring.SubmitAndWaitRaw(1, raw); err != nil {
+			return 0, p.enterError(err)
+		}
+		if p.ring.CQReady() > 0 || p.ring.OverflowPending() || raw == timeout {
+			return p.reap(ready)
+		}
+		if timeout > 0 {
+			timeout -= raw
+		}
+	}
 	if _, err := p.ring.SubmitAndWait(wait, timeout); err != nil {
 		return 0, p.enterError(err)
 	}
 	return p.reap(ready)
 }
+
+// rawWaitMax bounds a blocking Wait's raw part (URingRawWait): long enough
+// to cover the gaps of a loop that idles for moments at a time (sysmon looks
+// every 20 us to 10 ms), short enough that a goroutine waiting for the
+// loop's P waits no longer than a tenth of a scheduler time slice.
+const rawWaitMax = time.Millisecond
 
 // enterError explains the one failure a caller can cause.
 func (p *uringPoller) enterError(err error) error {

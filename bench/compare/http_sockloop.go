@@ -112,6 +112,10 @@ func serveSockloopUringPollHTTP(addr string, loops int) error {
 	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingCompletion))
 }
 
+func serveSockloopUringSchedHTTP(addr string, loops int) error {
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingRawWait))
+}
+
 func serveSockloopUringCoopHTTP(addr string, loops int) error {
 	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingDeferTaskrun))
 }

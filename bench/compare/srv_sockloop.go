@@ -42,6 +42,12 @@ func serveSockloopUringCoopEcho(addr string, loops int) error {
 	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingDeferTaskrun))
 }
 
+// serveSockloopUringSchedEcho waits only in calls the Go scheduler sees
+// (poller.URingRawWait off).
+func serveSockloopUringSchedEcho(addr string, loops int) error {
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingRawWait))
+}
+
 // serveSockloop serves h on addr with the given backend until killed. It
 // fails where the kernel refuses the backend rather than let the engine
 // fall back to epoll and be measured under the wrong name.

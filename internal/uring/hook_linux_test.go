@@ -13,13 +13,13 @@ import (
 // turn before the real call runs, and restores the real call with t.
 func injectEnter(t *testing.T, errs ...unix.Errno) {
 	t.Cleanup(func() { enterSyscall = enter })
-	enterSyscall = func(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr) (int, unix.Errno) {
+	enterSyscall = func(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr, raw bool) (int, unix.Errno) {
 		if len(errs) > 0 {
 			errno := errs[0]
 			errs = errs[1:]
 			return 0, errno
 		}
-		return enter(fd, toSubmit, minComplete, flags, arg, argSz)
+		return enter(fd, toSubmit, minComplete, flags, arg, argSz, raw)
 	}
 }
 
@@ -135,7 +135,7 @@ func TestEnterEINTRKeepsDeadline(t *testing.T) {
 	r := newRing(t, 4, Options{})
 	var timeouts []time.Duration
 	t.Cleanup(func() { enterSyscall = enter })
-	enterSyscall = func(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr) (int, unix.Errno) {
+	enterSyscall = func(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr, raw bool) (int, unix.Errno) {
 		if arg != unsafe.Pointer(&r.arg) || r.arg.Ts != uint64(uintptr(unsafe.Pointer(&r.ts))) {
 			t.Fatal("the wait's timeout is not the ring's own timespec")
 		}
@@ -144,7 +144,7 @@ func TestEnterEINTRKeepsDeadline(t *testing.T) {
 			time.Sleep(100 * time.Millisecond)
 			return 0, unix.EINTR
 		}
-		return enter(fd, toSubmit, minComplete, flags, arg, argSz)
+		return enter(fd, toSubmit, minComplete, flags, arg, argSz, raw)
 	}
 	if _, err := r.SubmitAndWait(1, 400*time.Millisecond); err != nil {
 		t.Fatal(err)

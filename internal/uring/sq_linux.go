@@ -58,7 +58,7 @@ func (r *Ring) Submit() (int, error) {
 	if toSubmit == 0 && flags == 0 {
 		return 0, nil
 	}
-	return r.enter(toSubmit, 0, flags, -1)
+	return r.enter(toSubmit, 0, flags, -1, false)
 }
 
 // SubmitAndWait hands the queued SQEs to the kernel and waits until at least
@@ -72,20 +72,36 @@ func (r *Ring) Submit() (int, error) {
 // IORING_FEAT_EXT_ARG (Linux 5.11); without it SubmitAndWait returns EINVAL
 // for a non-negative timeout with minComplete > 0.
 func (r *Ring) SubmitAndWait(minComplete uint32, timeout time.Duration) (int, error) {
-	return r.enter(r.flushSQ(), minComplete, IORING_ENTER_GETEVENTS, timeout)
+	return r.enter(r.flushSQ(), minComplete, IORING_ENTER_GETEVENTS, timeout, false)
+}
+
+// SubmitAndWaitRaw is SubmitAndWait run as a raw system call, unseen by the
+// Go scheduler: the calling goroutine keeps its thread and its P while the
+// kernel waits, so no other goroutine can use that P for up to timeout,
+// which must not be negative. A wait the scheduler sees lets the runtime's
+// sysmon take the P of a goroutine blocked in it and wake another thread to
+// run it, which costs a loop that idles for moments at a time more than its
+// wait does; a short raw wait first avoids that. A signal (the runtime's
+// preemption among them) ends the wait early, with no error.
+func (r *Ring) SubmitAndWaitRaw(minComplete uint32, timeout time.Duration) (int, error) {
+	if timeout < 0 {
+		return 0, os.NewSyscallError("io_uring_enter", unix.EINVAL)
+	}
+	return r.enter(r.flushSQ(), minComplete, IORING_ENTER_GETEVENTS, timeout, true)
 }
 
 // FlushCQ asks the kernel to move completions it holds back (overflow, or
 // deferred task work) into the CQ ring, without submitting or waiting.
 func (r *Ring) FlushCQ() error {
-	_, err := r.enter(0, 0, IORING_ENTER_GETEVENTS, -1)
+	_, err := r.enter(0, 0, IORING_ENTER_GETEVENTS, -1, false)
 	return err
 }
 
 // enter runs io_uring_enter, retrying on EINTR with what is left of the
-// timeout, and treating ETIME, EAGAIN and EBUSY as a return with nothing
-// more done.
-func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration) (int, error) {
+// timeout (a raw wait returns instead, so that a preemption the signal asked
+// for happens in the caller), and treating ETIME, EAGAIN and EBUSY as a
+// return with nothing more done.
+func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration, raw bool) (int, error) {
 	var arg unsafe.Pointer
 	var argSz uintptr
 	var deadline time.Time
@@ -102,11 +118,14 @@ func (r *Ring) enter(toSubmit, minComplete, flags uint32, timeout time.Duration)
 	fd, regFlag := r.enterFd()
 	flags |= regFlag
 	for {
-		n, errno := enterSyscall(fd, toSubmit, minComplete, flags, arg, argSz)
+		n, errno := enterSyscall(fd, toSubmit, minComplete, flags, arg, argSz, raw)
 		switch errno {
 		case 0:
 			return n, nil
 		case unix.EINTR:
+			if raw {
+				return 0, nil
+			}
 			// Nothing was submitted (the kernel reports a partial submission
 			// as a count), and the wait must not start over.
 			toSubmit = r.sqeTail - atomic.LoadUint32(r.sqHead)

@@ -25,10 +25,11 @@ var enterSyscall = enter
 
 // enter wraps io_uring_enter(2); arg and argSz are the extended argument.
 // A call that waits for no completion never blocks, so it is a raw system
-// call, without the scheduler's entersyscall / exitsyscall around it.
-func enter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr) (int, unix.Errno) {
+// call, without the scheduler's entersyscall / exitsyscall around it, as is
+// one the caller asks to be raw.
+func enter(fd int, toSubmit, minComplete, flags uint32, arg unsafe.Pointer, argSz uintptr, raw bool) (int, unix.Errno) {
 	call := unix.Syscall6
-	if minComplete == 0 {
+	if minComplete == 0 || raw {
 		call = unix.RawSyscall6
 	}
 	n, _, errno := call(unix.SYS_IO_URING_ENTER, uintptr(fd), uintptr(toSubmit), uintptr(minComplete),
