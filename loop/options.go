@@ -83,11 +83,12 @@ func WithLoops(n int) Option {
 
 // WithLockOSThread locks each loop goroutine to its own OS thread.
 //
-// A locked loop that blocks in the kernel with as many loops as GOMAXPROCS
-// leaves the runtime no idle P, so sysmon takes its P away and wakes another
-// thread each time; where the loops are not pinned to one CPU, a spare P
-// (GOMAXPROCS one above the number of locked loops) avoids that (see
-// bench/README.md, "A spare P for locked loops").
+// A locked epoll loop that blocks in the kernel with as many loops as
+// GOMAXPROCS leaves the runtime no idle P, so sysmon takes its P away and
+// wakes another thread each time; where the loops are not pinned to one CPU,
+// a spare P (GOMAXPROCS one above the number of locked loops) avoids that
+// (see bench/README.md, "A spare P for locked loops"). io_uring loops avoid
+// it by waiting raw first (poller.URingRawWait).
 func WithLockOSThread(on bool) Option { return func(c *config) { c.lockThread = on } }
 
 // WithReusePort gives each loop its own listening socket with SO_REUSEPORT
