@@ -32,14 +32,20 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 		if timeout >= 0 {
 			raw = min(raw, timeout)
 		}
+		start := time.Now()
 		if _, err := p.ring.SubmitAndWaitRaw(1, raw); err != nil {
 			return 0, p.enterError(err)
 		}
-		if p.ring.CQReady() > 0 || p.ring.OverflowPending() || raw == timeout {
+		if p.ring.CQReady() > 0 || p.ring.OverflowPending() {
 			return p.reap(ready)
 		}
 		if timeout > 0 {
-			timeout -= raw
+			// What the clock says is left of the timeout: the raw part can
+			// end early (a signal; the kernel's timer, by tens of
+			// microseconds), and a Wait must not end before its timeout.
+			if timeout -= time.Since(start); timeout <= 0 {
+				return p.reap(ready)
+			}
 		}
 	}
 	if _, err := p.ring.SubmitAndWait(wait, timeout); err != nil {
