@@ -72,6 +72,7 @@ func (e *Engine) newPoller() (poller.Poller, error) {
 		RecvBuffers:    ringBuffers,
 		RingEntries:    ringEntries,
 		URingOff:       e.cfg.uringOff,
+		URingRawWait:   e.cfg.uringRawWait,
 		RecvBufferSize: min(e.cfg.readBuf, maxRingBuffer),
 	}
 	p, err := poller.New(opts)

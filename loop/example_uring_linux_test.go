@@ -29,3 +29,24 @@ func ExampleWithURingOff() {
 	log.Println("serving on", e.Backend())
 	e.Stop(context.Background())
 }
+
+// An engine on io_uring whose loops keep their Ps through the first
+// millisecond of each wait: for a server with as many loops as GOMAXPROCS
+// whose handlers do not hand work to other goroutines.
+func ExampleWithURingRawWait() {
+	e, err := loop.New(echo{},
+		loop.WithBackend(poller.IOURing),
+		loop.WithURingRawWait(poller.MaxURingRawWait),
+		loop.WithLoops(1))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := e.Listen("tcp://127.0.0.1:0"); err != nil {
+		log.Fatal(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		log.Fatal(err)
+	}
+	log.Println("serving on", e.Backend())
+	e.Stop(context.Background())
+}

@@ -17,12 +17,14 @@ import (
 // testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1),
 // testBackend with another poller backend (SOCKLOOP_BACKEND=io_uring), and
 // testURingOff with io_uring's completion path turned off
-// (SOCKLOOP_URING_OFF=completion), so CI covers every mode of every backend
+// (SOCKLOOP_URING_OFF=completion), and testURingRawWait with raw waits
+// (SOCKLOOP_URING_RAW_WAIT=1ms), so CI covers every mode of every backend
 // this machine has.
 var (
-	testEdge     = os.Getenv("SOCKLOOP_EDGE") == "1"
-	testBackend  = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
-	testURingOff = uringOffFromEnv(os.Getenv("SOCKLOOP_URING_OFF"))
+	testEdge            = os.Getenv("SOCKLOOP_EDGE") == "1"
+	testBackend         = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
+	testURingOff        = uringOffFromEnv(os.Getenv("SOCKLOOP_URING_OFF"))
+	testURingRawWait, _ = time.ParseDuration(os.Getenv("SOCKLOOP_URING_RAW_WAIT"))
 )
 
 func uringOffFromEnv(s string) poller.URingFeature {
@@ -33,8 +35,6 @@ func uringOffFromEnv(s string) poller.URingFeature {
 			off |= poller.URingCompletion
 		case "defer-taskrun":
 			off |= poller.URingDeferTaskrun
-		case "raw-wait":
-			off |= poller.URingRawWait
 		}
 	}
 	return off
@@ -46,7 +46,7 @@ var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // ends, failing the test if the stop is not clean.
 func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
 	t.Helper()
-	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithLogger(quietLogger)}
+	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithURingRawWait(testURingRawWait), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -26,27 +26,28 @@ const (
 type Option func(*config)
 
 type config struct {
-	loops       int
-	lockThread  bool
-	reusePort   bool
-	balancing   LoadBalancing
-	edge        bool
-	readBuf     int
-	lowWater    int
-	highWater   int
-	timeouts    timeouts
-	closeLinger time.Duration
-	stopTimeout time.Duration
-	ticker      bool
-	noDelay     bool
-	workers     int
-	ancillary   bool
-	udpBatch    int
-	udpOffload  bool
-	backend     poller.Backend
-	uringOff    poller.URingFeature
-	logger      *slog.Logger
-	err         error
+	loops        int
+	lockThread   bool
+	reusePort    bool
+	balancing    LoadBalancing
+	edge         bool
+	readBuf      int
+	lowWater     int
+	highWater    int
+	timeouts     timeouts
+	closeLinger  time.Duration
+	stopTimeout  time.Duration
+	ticker       bool
+	noDelay      bool
+	workers      int
+	ancillary    bool
+	udpBatch     int
+	udpOffload   bool
+	backend      poller.Backend
+	uringOff     poller.URingFeature
+	uringRawWait time.Duration
+	logger       *slog.Logger
+	err          error
 }
 
 func defaultConfig() config {
@@ -83,12 +84,12 @@ func WithLoops(n int) Option {
 
 // WithLockOSThread locks each loop goroutine to its own OS thread.
 //
-// A locked epoll loop that blocks in the kernel with as many loops as
-// GOMAXPROCS leaves the runtime no idle P, so sysmon takes its P away and
-// wakes another thread each time; where the loops are not pinned to one CPU,
-// a spare P (GOMAXPROCS one above the number of locked loops) avoids that
-// (see bench/README.md, "A spare P for locked loops"). io_uring loops avoid
-// it by waiting raw first (poller.URingRawWait).
+// A locked loop that blocks in the kernel with as many loops as GOMAXPROCS
+// leaves the runtime no idle P, so sysmon takes its P away and wakes another
+// thread each time; where the loops are not pinned to one CPU, a spare P
+// (GOMAXPROCS one above the number of locked loops) avoids that (see
+// bench/README.md, "A spare P for locked loops"), as WithURingRawWait does
+// on io_uring.
 func WithLockOSThread(on bool) Option { return func(c *config) { c.lockThread = on } }
 
 // WithReusePort gives each loop its own listening socket with SO_REUSEPORT
@@ -212,17 +213,34 @@ func WithUDPBatch(n int) Option {
 // WithURingOff turns parts of the io_uring backend off (see
 // poller.Options.URingOff): poller.URingCompletion leaves the ring to report
 // readiness only, poller.URingDeferTaskrun sets it up without
-// SINGLE_ISSUER and DEFER_TASKRUN, poller.URingRawWait makes every blocking
-// wait one the Go scheduler sees (for programs whose other goroutines must
-// never wait a millisecond for a loop's P). It serves measurements and
-// kernels that mishandle a feature; other backends ignore it.
+// SINGLE_ISSUER and DEFER_TASKRUN. It serves measurements and kernels that
+// mishandle a feature; other backends ignore it.
 func WithURingOff(f poller.URingFeature) Option {
 	return func(c *config) {
-		if f&^(poller.URingCompletion|poller.URingDeferTaskrun|poller.URingRawWait) != 0 {
+		if f&^(poller.URingCompletion|poller.URingDeferTaskrun) != 0 {
 			c.fail("WithURingOff", "unknown io_uring feature")
 			return
 		}
 		c.uringOff = f
+	}
+}
+
+// WithURingRawWait lets each io_uring loop spend up to d (at most
+// poller.MaxURingRawWait) of a blocking wait in a raw system call that keeps
+// the loop's P, before it blocks in one the Go scheduler sees (see
+// poller.Options.URingRawWait). With as many loops as GOMAXPROCS it saves
+// the runtime's retakes of the loop's P: two loops serving HTTP without
+// pipelining spent 0.8x the CPU per request with 1 ms. Leave it off where
+// handlers hand work to goroutines: those then wait for a P meanwhile (an
+// echo that answered from a goroutine ran at 0.4x the rate with 1 ms). A
+// negative d is refused; other backends ignore it.
+func WithURingRawWait(d time.Duration) Option {
+	return func(c *config) {
+		if d < 0 {
+			c.fail("WithURingRawWait", "negative duration")
+			return
+		}
+		c.uringRawWait = d
 	}
 }
 

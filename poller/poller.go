@@ -129,7 +129,21 @@ type Options struct {
 	// buys or to step around a kernel that mishandles one; 0 uses all the
 	// kernel offers. Other backends ignore it.
 	URingOff URingFeature
+	// URingRawWait lets a blocking Wait of the io_uring backend spend up to
+	// this long (at most MaxURingRawWait) in a raw io_uring_enter, unseen by
+	// the Go scheduler, before it blocks in one the scheduler sees; 0, the
+	// default, never. The ring's goroutine is locked to its thread, and when
+	// every P is taken, sysmon retakes the P of a goroutine blocked in a
+	// call it sees and wakes another thread, which a loop idling for
+	// moments at a time pays on most of its waits. The cost: meanwhile no
+	// other goroutine runs on that P, which starves handlers that hand work
+	// to goroutines. Other backends ignore it.
+	URingRawWait time.Duration
 }
+
+// MaxURingRawWait bounds Options.URingRawWait: a tenth of the scheduler's
+// time slice.
+const MaxURingRawWait = time.Millisecond
 
 // URingFeature names a part of the io_uring backend (see Options.URingOff).
 type URingFeature uint8
@@ -144,14 +158,6 @@ const (
 	// it the ring runs that work cooperatively (COOP_TASKRUN), as kernels
 	// 5.19 to 6.0 do.
 	URingDeferTaskrun
-	// URingRawWait lets a blocking Wait spend its first millisecond in a
-	// raw io_uring_enter, unseen by the Go scheduler, before it blocks in
-	// one the scheduler sees. The ring's goroutine is locked to its thread;
-	// when every P is taken, sysmon retakes the P of a goroutine blocked in
-	// a system call it sees and wakes another thread, which a loop idling
-	// for moments at a time pays on most of its waits. The cost: for up to
-	// that millisecond no other goroutine can run on the loop's P.
-	URingRawWait
 )
 
 // Poller is the readiness notifier behind one event loop; see the package

@@ -226,18 +226,22 @@ func TestURingProbeRefusals(t *testing.T) {
 	}
 }
 
-// TestURingRawWait checks the two parts of a blocking Wait (URingRawWait):
-// readiness that arrives during the raw part, or after it during the part
-// the scheduler sees, or a wake-up from another goroutine ends the wait; a
-// timeout shorter than the raw part ends it with nothing; a garbage
-// collection that another goroutine runs meanwhile is not held up for good;
-// and URingOff turns the raw part off.
+// TestURingRawWait checks the two parts of a blocking Wait
+// (Options.URingRawWait): readiness that arrives during the raw part, or
+// after it during the part the scheduler sees, or a wake-up from another
+// goroutine ends the wait; a timeout shorter than the raw part ends it with
+// nothing; a garbage collection that another goroutine runs meanwhile is
+// not held up for good; none by default, and none longer than the bound.
 func TestURingRawWait(t *testing.T) {
 	runtime.LockOSThread()
-	if p := newTestURing(t, Options{URingOff: URingRawWait}, 8, 16); p.rawWait != 0 {
-		t.Fatalf("URingRawWait off: raw part %v, want none", p.rawWait)
+	if p := newTestURing(t, Options{}, 8, 16); p.rawWait != 0 {
+		t.Fatalf("default raw part %v, want none", p.rawWait)
 	}
-	p := newTestURing(t, Options{}, 8, 16)
+	if p := newTestURing(t, Options{URingRawWait: time.Hour}, 8, 16); p.rawWait != MaxURingRawWait {
+		t.Fatalf("raw part asked for an hour: %v, want %v", p.rawWait, MaxURingRawWait)
+	}
+	const rawWaitMax = MaxURingRawWait
+	p := newTestURing(t, Options{URingRawWait: rawWaitMax}, 8, 16)
 	if p.rawWait != rawWaitMax {
 		t.Fatalf("raw part %v, want %v", p.rawWait, rawWaitMax)
 	}

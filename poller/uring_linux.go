@@ -110,9 +110,7 @@ func newURing(opts Options) (Poller, error) {
 		p.sq = uint32(min(opts.RingEntries, 1<<15))
 		p.cq = 8 * p.sq
 	}
-	if opts.URingOff&URingRawWait == 0 {
-		p.rawWait = rawWaitMax
-	}
+	p.rawWait = min(max(opts.URingRawWait, 0), MaxURingRawWait)
 	p.uringOps.init(opts)
 	return p, nil
 }

@@ -27,7 +27,7 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	}
 	if wait == 1 && p.rawWait > 0 && p.ring.Features()&uring.IORING_FEAT_EXT_ARG != 0 {
 		// A raw wait first, as long as the whole wait if that is shorter
-		// (see URingRawWait).
+		// (see Options.URingRawWait).
 		raw := p.rawWait
 		if timeout >= 0 {
 			raw = min(raw, timeout)
@@ -54,11 +54,6 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	return p.reap(ready)
 }
 
-// rawWaitMax bounds a blocking Wait's raw part (URingRawWait): long enough
-// to cover the gaps of a loop that idles for moments at a time (sysmon looks
-// every 20 us to 10 ms), short enough that a goroutine waiting for the
-// loop's P waits no longer than a tenth of a scheduler time slice.
-const rawWaitMax = time.Millisecond
 
 // enterError explains the one failure a caller can cause.
 func (p *uringPoller) enterError(err error) error {

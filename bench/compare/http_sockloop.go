@@ -112,8 +112,8 @@ func serveSockloopUringPollHTTP(addr string, loops int) error {
 	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingCompletion))
 }
 
-func serveSockloopUringSchedHTTP(addr string, loops int) error {
-	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingRawWait))
+func serveSockloopUringRawHTTP(addr string, loops int) error {
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingRawWait(poller.MaxURingRawWait))
 }
 
 func serveSockloopUringCoopHTTP(addr string, loops int) error {

@@ -123,7 +123,7 @@ func runMain(args []string) error {
 
 // uringVariants are sockloop's io_uring backend with one feature off; they
 // run only when -impls names them.
-var uringVariants = []string{"sockloop-uring-poll", "sockloop-uring-coop", "sockloop-uring-sched"}
+var uringVariants = []string{"sockloop-uring-poll", "sockloop-uring-coop", "sockloop-uring-raw"}
 
 // pick filters the servers of a workload by the -impls flag.
 func pick(all []string, want string) []string {

@@ -15,24 +15,24 @@ import (
 // echoServers and httpServers serve on addr with the given number of event
 // loops until the process is killed.
 var echoServers = map[string]func(addr string, loops int) error{
-	"sockloop":             serveSockloopEcho,
-	"sockloop-uring":       serveSockloopUringEcho,
-	"sockloop-uring-poll":  serveSockloopUringPollEcho,
-	"sockloop-uring-coop":  serveSockloopUringCoopEcho,
-	"sockloop-uring-sched": serveSockloopUringSchedEcho,
-	"gnet":                 serveGnetEcho,
-	"nbio":                 serveNbioEcho,
-	"netpoll":              serveNetpollEcho,
-	"net":                  serveNetEcho,
+	"sockloop":            serveSockloopEcho,
+	"sockloop-uring":      serveSockloopUringEcho,
+	"sockloop-uring-poll": serveSockloopUringPollEcho,
+	"sockloop-uring-coop": serveSockloopUringCoopEcho,
+	"sockloop-uring-raw":  serveSockloopUringRawEcho,
+	"gnet":                serveGnetEcho,
+	"nbio":                serveNbioEcho,
+	"netpoll":             serveNetpollEcho,
+	"net":                 serveNetEcho,
 }
 
 var httpServers = map[string]func(addr string, loops int) error{
-	"sockloop":             serveSockloopHTTP,
-	"sockloop-uring":       serveSockloopUringHTTP,
-	"sockloop-uring-poll":  serveSockloopUringPollHTTP,
-	"sockloop-uring-coop":  serveSockloopUringCoopHTTP,
-	"sockloop-uring-sched": serveSockloopUringSchedHTTP,
-	"gnet":                 serveGnetHTTP,
+	"sockloop":            serveSockloopHTTP,
+	"sockloop-uring":      serveSockloopUringHTTP,
+	"sockloop-uring-poll": serveSockloopUringPollHTTP,
+	"sockloop-uring-coop": serveSockloopUringCoopHTTP,
+	"sockloop-uring-raw":  serveSockloopUringRawHTTP,
+	"gnet":                serveGnetHTTP,
 }
 
 // serverMain is the "server" subcommand: one server in this process.

@@ -42,10 +42,10 @@ func serveSockloopUringCoopEcho(addr string, loops int) error {
 	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingDeferTaskrun))
 }
 
-// serveSockloopUringSchedEcho waits only in calls the Go scheduler sees
-// (poller.URingRawWait off).
-func serveSockloopUringSchedEcho(addr string, loops int) error {
-	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingOff(poller.URingRawWait))
+// serveSockloopUringRawEcho keeps each loop's P through the first
+// millisecond of its waits (loop.WithURingRawWait).
+func serveSockloopUringRawEcho(addr string, loops int) error {
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingRawWait(poller.MaxURingRawWait))
 }
 
 // serveSockloop serves h on addr with the given backend until killed. It
