@@ -54,7 +54,6 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	return p.reap(ready)
 }
 
-
 // enterError explains the one failure a caller can cause.
 func (p *uringPoller) enterError(err error) error {
 	if errors.Is(err, unix.EEXIST) {
