@@ -5,10 +5,10 @@ package bench
 import (
 	"os"
 	"time"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/rawsys"
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -19,29 +19,11 @@ import (
 // P (8.5% of a pinned echo client's CPU samples, on whichever CPU sysmon
 // ran: the server's too), and so measured itself more than the server.
 
-// rawRead is read(2) without the scheduler's entersyscall / exitsyscall.
-func rawRead(fd int, b []byte) (int, error) {
-	r, _, errno := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(r), nil
-}
-
-// rawWrite is write(2) without the scheduler's entersyscall / exitsyscall.
-func rawWrite(fd int, b []byte) (int, error) {
-	r, _, errno := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)))
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(r), nil
-}
-
 // readNow reads once from a non-blocking socket, again after EINTR; it
 // returns -1 and no error when nothing is there yet (EAGAIN).
 func readNow(fd int, b []byte) (int, error) {
 	for {
-		n, err := rawRead(fd, b)
+		n, err := rawsys.Read(fd, b)
 		switch err {
 		case nil:
 			return n, nil
@@ -58,7 +40,7 @@ func readNow(fd int, b []byte) (int, error) {
 // returns 0 and no error when the socket is full (EAGAIN).
 func writeNow(fd int, b []byte) (int, error) {
 	for {
-		n, err := rawWrite(fd, b)
+		n, err := rawsys.Write(fd, b)
 		switch err {
 		case nil:
 			return n, nil

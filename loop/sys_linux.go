@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/rawsys"
 )
 
 // reusePortOption is the option that spreads connections across sockets
@@ -33,17 +35,7 @@ func sysAccept(fd int) (int, unix.Sockaddr, error) {
 // file) stay ordinary system calls.
 
 // sysRead is read(2) on a non-blocking socket.
-func sysRead(fd int, b []byte) (int, error) {
-	var p unsafe.Pointer
-	if len(b) > 0 {
-		p = unsafe.Pointer(&b[0])
-	}
-	r, _, errno := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(p), uintptr(len(b)))
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(r), nil
-}
+func sysRead(fd int, b []byte) (int, error) { return rawsys.Read(fd, b) }
 
 // sysWritev gathers bufs, with the control data oob if not nil, into one
 // sendmsg; MSG_NOSIGNAL turns a write to a reset peer into EPIPE instead of
@@ -87,10 +79,5 @@ func sysSendfile(fd, infd int, off *int64, count int, _ []byte) (int, error) {
 
 // sysSend is send(2) of one slice, with MSG_NOSIGNAL as in sysWritev.
 func sysSend(fd int, b []byte) (int, error) {
-	r, _, errno := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(unsafe.Pointer(unsafe.SliceData(b))), uintptr(len(b)),
-		unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT, 0, 0)
-	if errno != 0 {
-		return 0, errno
-	}
-	return int(r), nil
+	return rawsys.Send(fd, b, unix.MSG_NOSIGNAL|unix.MSG_DONTWAIT)
 }
