@@ -66,9 +66,8 @@ func lookupSetup(name string, ncpu int) (setup, error) {
 	case "machine":
 		return setup{name: name, loops: 2}, nil
 	}
-	digits, ok := strings.CutPrefix(name, "scale")
-	n, err := strconv.Atoi(digits)
-	if !ok || err != nil || n < 1 {
+	n := scaleLoops(name)
+	if n == 0 {
 		return setup{}, fmt.Errorf("no set-up %q (percore, machine, scale1, scale2, ...)", name)
 	}
 	if ncpu < n+1 {
