@@ -130,6 +130,9 @@ func (p *uringPoller) start() error {
 		return err
 	}
 	p.ring = r
+	if r.Features()&uring.IORING_FEAT_EXT_ARG == 0 {
+		p.rawWait = 0 // a raw wait needs a timeout, which needs EXT_ARG (Linux 5.11)
+	}
 	return nil
 }
 

@@ -25,7 +25,7 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	if !p.queue() || timeout == 0 || p.woken.Load() {
 		wait, timeout = 0, 0
 	}
-	if wait == 1 && p.rawWait > 0 && p.ring.Features()&uring.IORING_FEAT_EXT_ARG != 0 {
+	if wait == 1 && p.rawWait > 0 {
 		// A raw wait first, as long as the whole wait if that is shorter
 		// (see Options.URingRawWait).
 		raw := p.rawWait
