@@ -51,6 +51,7 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 	b.WriteString("Ratios are the median of the per-round ratios against sockloop in the same round, with the lowest and highest in brackets. ")
 	b.WriteString("Throughput ratio > 1: the server is faster than sockloop; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ")
 	b.WriteString("busy: the CPUs the server kept busy in the timed part (rate times CPU per op), median over the rounds; per core, a server under about 0.95 waited for the client, which then set the pace, so its rate measures the client as much as the server. ")
+	b.WriteString("load CPU ns/op: the load generator's own CPU time per op (wrk's, or the echo client's), median over the rounds; where it shares the CPUs with the server (the machine set-up), the rate is about the CPUs there are over the sum of the two, so a server's lead is bounded by what the load costs. ")
 	b.WriteString("p50/p99: medians over the rounds of each run's latency per request; echo's from bench's client (a batch's round trip, from its write to its last byte back, for each of its messages), HTTP's from wrk.\n\n")
 	var setupsSeen []string
 	for _, k := range order {
@@ -66,8 +67,8 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 			return err
 		}
 		fmt.Fprintf(&b, "## %s: %s\n\n", sn, s.describe())
-		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | busy | p50 | p99 | syscalls/op |\n")
-		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|---:|\n")
+		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | busy | load CPU ns/op | p50 | p99 | syscalls/op |\n")
+		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|\n")
 		var bars, cpuBars []bar
 		for _, k := range order {
 			if k.setup != sn {
@@ -97,8 +98,12 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 					busy = append(busy, b)
 				}
 			}
-			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %.2f | %s | %s | %s |\n", k.workload, k.impl, median(rates),
-				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr), median(busy),
+			load := "-" // files from before the load was measured
+			if d := medianDur(xs, func(s sample) time.Duration { return s.loadPer }); d > 0 {
+				load = fmt.Sprintf("%.0f", float64(d))
+			}
+			fmt.Fprintf(&b, "| %s | %s | %.0f | %s | %.0f | %s | %.2f | %s | %s | %s | %s |\n", k.workload, k.impl, median(rates),
+				spread(rr), float64(medianDur(xs, func(s sample) time.Duration { return s.cpuPer })), spread(cr), median(busy), load,
 				lat(func(s sample) time.Duration { return s.p50 }), lat(func(s sample) time.Duration { return s.p99 }), sysPer)
 			bars = append(bars, bar{group: k.workload, label: k.impl, value: median(rr)})
 			cpuBars = append(cpuBars, bar{group: k.workload, label: k.impl, value: median(cr)})

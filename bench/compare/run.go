@@ -21,6 +21,7 @@ type sample struct {
 	p50, p99 time.Duration // per request: wrk's, or the echo client's per message
 	sysPer   float64       // system calls per op (the counted run only)
 	sysCalls string        // the most frequent calls per op (the counted run only)
+	loadPer  time.Duration // the load generator's CPU time per op: wrk's, or this process's echo client
 }
 
 // key names a server under a workload in a set-up.
@@ -154,7 +155,7 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 		return sample{}, err
 	}
 	defer srv.stop()
-	var cpu [2]time.Duration
+	var cpu, self [2]time.Duration
 	var counter *sysCounter
 	var perfErr error
 	n := 0
@@ -163,6 +164,7 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 			counter, perfErr = countSyscalls(srv.cmd.Process.Pid)
 		}
 		cpu[n], _ = srv.cpu()
+		self[n] = selfCPU()
 		n++
 	}
 	var ops float64
@@ -172,16 +174,19 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 			return sample{}, perfErr
 		}
 		start := time.Now()
-		var total int64
-		smp.rate, smp.p50, smp.p99, total, err = wrkLoad(addr, w, s, dur, script)
+		var res wrkResult
+		res, err = wrkLoad(addr, w, s, dur, script)
 		took := time.Since(start)
 		mark()
+		smp.rate, smp.p50, smp.p99 = res.rate, res.p50, res.p99
 		// wrk's rate excludes its connect and exit; CPU is spread over
 		// the whole wrk run, so count requests over that span.
 		if err == nil && smp.rate > 0 {
-			smp.cpuPer = time.Duration(float64(cpu[1]-cpu[0]) / (smp.rate * min(took.Seconds(), dur.Seconds())))
+			span := smp.rate * min(took.Seconds(), dur.Seconds())
+			smp.cpuPer = time.Duration(float64(cpu[1]-cpu[0]) / span)
+			smp.loadPer = time.Duration(float64(res.cpu) / span)
 		}
-		ops = float64(total)
+		ops = float64(res.total)
 	} else {
 		var msgs int
 		var took time.Duration
@@ -189,6 +194,7 @@ func measure(impl string, w workload, s setup, addr, cdir, script string, dur ti
 		if err == nil {
 			smp.rate = float64(msgs) / took.Seconds()
 			smp.cpuPer = (cpu[1] - cpu[0]) / time.Duration(msgs)
+			smp.loadPer = (self[1] - self[0]) / time.Duration(msgs)
 			ops = float64(msgs)
 		}
 	}

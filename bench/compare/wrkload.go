@@ -17,10 +17,17 @@ var (
 	wrkLat   = regexp.MustCompile(`^(50|99)%$`)
 )
 
+// wrkResult is what one wrk run reports, and the CPU time it took.
+type wrkResult struct {
+	rate     float64 // requests per second
+	p50, p99 time.Duration
+	total    int64         // requests over the whole run
+	cpu      time.Duration // wrk's user and system time
+}
+
 // wrkLoad runs wrk for dur against addr (a thread per client CPU of a
-// pinned set-up, pinned to them; a thread per loop unpinned otherwise) and returns requests
-// per second, the p50 and p99 latencies and the count of requests it reports.
-func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string) (rate float64, p50, p99 time.Duration, total int64, err error) {
+// pinned set-up, pinned to them; a thread per loop unpinned otherwise).
+func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string) (res wrkResult, err error) {
 	threads := s.loops
 	if s.pinned() {
 		threads = len(s.clientCPUs)
@@ -37,17 +44,20 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 	if s.pinned() {
 		argv = append([]string{"taskset", "-c", cpuList(s.clientCPUs)}, argv...)
 	}
-	out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+	// taskset execs wrk in its own process, so the process's times are wrk's.
+	cmd := exec.Command(argv[0], argv[1:]...)
+	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return 0, 0, 0, 0, fmt.Errorf("wrk: %v\n%s", err, out)
+		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
+	res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	m := wrkRate.FindSubmatch(out)
 	if m == nil {
-		return 0, 0, 0, 0, fmt.Errorf("wrk: no rate in\n%s", out)
+		return wrkResult{}, fmt.Errorf("wrk: no rate in\n%s", out)
 	}
-	rate, _ = strconv.ParseFloat(string(m[1]), 64)
+	res.rate, _ = strconv.ParseFloat(string(m[1]), 64)
 	if m := wrkTotal.FindSubmatch(out); m != nil {
-		total, _ = strconv.ParseInt(string(m[1]), 10, 64)
+		res.total, _ = strconv.ParseInt(string(m[1]), 10, 64)
 	}
 	for _, line := range strings.Split(string(out), "\n") {
 		f := strings.Fields(line)
@@ -57,13 +67,13 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 		// wrk prints 2.12ms, 656.00us or 1.02s; Go parses all three.
 		d, _ := time.ParseDuration(f[1])
 		if f[0] == "50%" {
-			p50 = d
+			res.p50 = d
 		} else {
-			p99 = d
+			res.p99 = d
 		}
 	}
 	if bad := regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`).FindSubmatch(out); bad != nil {
-		return 0, 0, 0, 0, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
+		return wrkResult{}, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
 	}
-	return rate, p50, p99, total, nil
+	return res, nil
 }
