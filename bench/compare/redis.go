@@ -29,6 +29,9 @@ type redisSample struct {
 	rate   float64       // requests per second
 	p50    time.Duration // redis-benchmark's
 	cpuPer time.Duration // server CPU per request over the whole run (both commands)
+	// The CPUs the server and redis-benchmark kept busy over the whole run:
+	// one near 1 while the other is not sets the pace.
+	srvBusy, cliBusy float64
 }
 
 // redisKey names a server under one command and pipeline depth.
@@ -120,7 +123,10 @@ func redisRun(impl, bin, addr string, pipeline, n int) (map[string]redisSample, 
 		bargs = append(bargs, "-P", strconv.Itoa(pipeline))
 	}
 	cpu0, _ := srv.cpu()
-	out, err := exec.Command("taskset", bargs...).CombinedOutput()
+	start := time.Now()
+	bench := exec.Command("taskset", bargs...) // taskset execs redis-benchmark: the times are its
+	out, err := bench.CombinedOutput()
+	wall := time.Since(start)
 	cpu1, _ := srv.cpu()
 	if err != nil {
 		return nil, fmt.Errorf("redis-benchmark: %v\n%s", err, out)
@@ -139,8 +145,10 @@ func redisRun(impl, bin, addr string, pipeline, n int) (map[string]redisSample, 
 		return nil, fmt.Errorf("redis-benchmark: no SET and GET results in\n%s", out)
 	}
 	per := (cpu1 - cpu0) / time.Duration(2*n)
+	srvBusy := (cpu1 - cpu0).Seconds() / wall.Seconds()
+	cliBusy := (bench.ProcessState.UserTime() + bench.ProcessState.SystemTime()).Seconds() / wall.Seconds()
 	for k, s := range got {
-		s.cpuPer = per
+		s.cpuPer, s.srvBusy, s.cliBusy = per, srvBusy, cliBusy
 		got[k] = s
 	}
 	return got, nil
@@ -150,7 +158,7 @@ func redisRun(impl, bin, addr string, pipeline, n int) (map[string]redisSample, 
 func writeRedisReport(dir string, list []string, res map[redisKey][]redisSample, rounds, n, np int, note, source string) error {
 	stamp := time.Now().UTC().Format("2006-01-02-1504")
 	var csv strings.Builder
-	csv.WriteString("pipeline,cmd,impl,round,rate,p50_ns,cpu_ns\n")
+	csv.WriteString("pipeline,cmd,impl,round,rate,p50_ns,cpu_ns,server_busy,client_busy\n")
 	var b strings.Builder
 	load, _ := os.ReadFile("/proc/loadavg")
 	fmt.Fprintf(&b, "# redis-benchmark: examples/redis against redis-server, %s UTC\n\n", stamp)
@@ -163,21 +171,24 @@ func writeRedisReport(dir string, list []string, res map[redisKey][]redisSample,
 		"each server under `taskset -c 0` (examples/redis with GOMAXPROCS=1 and `-loops 1`; redis-server `--save \"\" --appendonly no`). "+
 		"%d rounds, servers alternating (the start rotates each round). Ratios are the median of the per-round ratios to redis-server "+
 		"in the same round, with the lowest and highest in brackets; rate ratio > 1: faster than redis-server; CPU ratio < 1: cheaper per request "+
-		"(server utime+stime from /proc over the whole redis-benchmark run, SET and GET together).\n\n", n, np, rounds)
-	b.WriteString("| pipeline | command | server | median req/s | rate vs redis-server | p50 | server CPU ns/req | CPU vs redis-server |\n")
-	b.WriteString("|---|---|---|---:|---|---:|---:|---|\n")
+		"(server utime+stime from /proc over the whole redis-benchmark run, SET and GET together). "+
+		"busy: the CPUs the server and redis-benchmark kept busy over that run, medians; a client near 1 with the server well under it "+
+		"sets the pace, and the rates then measure the client.\n\n", n, np, rounds)
+	b.WriteString("| pipeline | command | server | median req/s | rate vs redis-server | p50 | server CPU ns/req | CPU vs redis-server | busy server / client |\n")
+	b.WriteString("|---|---|---|---:|---|---:|---:|---|---:|\n")
 	for _, pipeline := range []int{1, 16} {
 		for _, cmd := range []string{"SET", "GET"} {
 			base := res[redisKey{pipeline, cmd, "redis-server"}]
 			for _, impl := range list {
 				xs := res[redisKey{pipeline, cmd, impl}]
-				var rates, p50s, cpus, rr, cr []float64
+				var rates, p50s, cpus, rr, cr, sb, cb []float64
 				for i, x := range xs {
-					fmt.Fprintf(&csv, "%d,%s,%s,%d,%.2f,%d,%d\n", pipeline, cmd, impl, i, x.rate, int64(x.p50), int64(x.cpuPer))
+					fmt.Fprintf(&csv, "%d,%s,%s,%d,%.2f,%d,%d,%.3f,%.3f\n", pipeline, cmd, impl, i, x.rate, int64(x.p50), int64(x.cpuPer), x.srvBusy, x.cliBusy)
 					if x.rate <= 0 {
 						continue
 					}
 					rates, p50s, cpus = append(rates, x.rate), append(p50s, float64(x.p50)), append(cpus, float64(x.cpuPer))
+					sb, cb = append(sb, x.srvBusy), append(cb, x.cliBusy)
 					if i < len(base) && base[i].rate > 0 {
 						rr = append(rr, x.rate/base[i].rate)
 						if base[i].cpuPer > 0 && x.cpuPer > 0 {
@@ -185,8 +196,8 @@ func writeRedisReport(dir string, list []string, res map[redisKey][]redisSample,
 						}
 					}
 				}
-				fmt.Fprintf(&b, "| -P %d | %s | %s | %.0f | %s | %v | %.0f | %s |\n", pipeline, cmd, impl, median(rates), spread(rr),
-					time.Duration(median(p50s)).Round(time.Microsecond), median(cpus), spread(cr))
+				fmt.Fprintf(&b, "| -P %d | %s | %s | %.0f | %s | %v | %.0f | %s | %.2f / %.2f |\n", pipeline, cmd, impl, median(rates), spread(rr),
+					time.Duration(median(p50s)).Round(time.Microsecond), median(cpus), spread(cr), median(sb), median(cb))
 			}
 		}
 	}

@@ -89,3 +89,43 @@ func TestSelfCPUCounts(t *testing.T) {
 		t.Errorf("CPU %v then %v after a busy 50 ms (%d)", before, after, x)
 	}
 }
+
+// TestRedisReportBusy checks that the redis report shows which side kept
+// its CPU busy, so a reader can tell a run the client paced.
+func TestRedisReportBusy(t *testing.T) {
+	dir := t.TempDir()
+	res := map[redisKey][]redisSample{}
+	for _, cmd := range []string{"SET", "GET"} {
+		res[redisKey{1, cmd, "redis-server"}] = []redisSample{{rate: 80000, cpuPer: 9000, srvBusy: 0.70, cliBusy: 0.97}}
+		res[redisKey{1, cmd, "sockloop"}] = []redisSample{{rate: 88000, cpuPer: 8000, srvBusy: 0.66, cliBusy: 0.96}}
+		res[redisKey{16, cmd, "redis-server"}] = []redisSample{{rate: 1.4e6, cpuPer: 700, srvBusy: 0.93, cliBusy: 0.95}}
+		res[redisKey{16, cmd, "sockloop"}] = []redisSample{{rate: 1.3e6, cpuPer: 530, srvBusy: 0.70, cliBusy: 0.95}}
+	}
+	if err := writeRedisReport(dir, []string{"redis-server", "sockloop"}, res, 1, 200000, 2000000, "", "test"); err != nil {
+		t.Fatal(err)
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "redis-*.md"))
+	if len(names) != 1 {
+		t.Fatalf("reports %v", names)
+	}
+	b, err := os.ReadFile(names[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []string{
+		"| -P 1 | SET | sockloop | 88000 | 1.10 [1.10..1.10] | 0s | 8000 | 0.89 [0.89..0.89] | 0.66 / 0.96 |",
+		"| -P 16 | GET | redis-server | 1400000 | 1.00 [1.00..1.00] | 0s | 700 | 1.00 [1.00..1.00] | 0.93 / 0.95 |",
+	} {
+		if !strings.Contains(string(b), row) {
+			t.Errorf("report lacks %q:\n%s", row, b)
+		}
+	}
+	csv, _ := filepath.Glob(filepath.Join(dir, "redis-*.csv"))
+	if len(csv) != 1 {
+		t.Fatalf("raw samples %v", csv)
+	}
+	raw, _ := os.ReadFile(csv[0])
+	if !strings.Contains(string(raw), "16,SET,sockloop,0,1300000.00,0,530,0.700,0.950") {
+		t.Errorf("raw samples:\n%s", raw)
+	}
+}
