@@ -75,7 +75,7 @@ func runMain(args []string) error {
 			if !strings.Contains(w.name, *only) {
 				continue
 			}
-			list := pick(implsFor(w), *impls)
+			list := pick(implsFor(w), *impls, w.serves)
 			for _, impl := range list {
 				order = append(order, key{s.name, w.name, impl})
 			}
@@ -122,20 +122,28 @@ func runMain(args []string) error {
 	return writeReport(*outDir, order, res, sys, meta{dur: *dur, rounds: *rounds, note: *note, source: source})
 }
 
-// uringVariants are sockloop's io_uring backend with one feature off; they
-// run only when -impls names them.
-var uringVariants = []string{"sockloop-uring-poll", "sockloop-uring-coop", "sockloop-uring-raw"}
+// variants are servers that run only when -impls names them, each after
+// the server it varies: sockloop's io_uring backend with one feature off,
+// and echo servers that answer from the worker pool. A variant runs only in
+// workloads with a server of that name.
+var variants = map[string][]string{
+	"sockloop":       {"sockloop-pool", "sockloop-uring-pool", "sockloop-uring-raw-pool"},
+	"sockloop-uring": {"sockloop-uring-poll", "sockloop-uring-coop", "sockloop-uring-raw"},
+}
 
-// pick filters the servers of a workload by the -impls flag.
-func pick(all []string, want string) []string {
+// pick filters the servers of a workload by the -impls flag; has tells
+// whether the workload has a server of that name.
+func pick(all []string, want string, has func(string) bool) []string {
 	if want == "" {
 		return all
 	}
 	var candidates []string
 	for _, impl := range all {
 		candidates = append(candidates, impl)
-		if impl == "sockloop-uring" {
-			candidates = append(candidates, uringVariants...)
+		for _, v := range variants[impl] {
+			if has(v) {
+				candidates = append(candidates, v)
+			}
 		}
 	}
 	var out []string

@@ -20,10 +20,15 @@ var echoServers = map[string]func(addr string, loops int) error{
 	"sockloop-uring-poll": serveSockloopUringPollEcho,
 	"sockloop-uring-coop": serveSockloopUringCoopEcho,
 	"sockloop-uring-raw":  serveSockloopUringRawEcho,
-	"gnet":                serveGnetEcho,
-	"nbio":                serveNbioEcho,
-	"netpoll":             serveNetpollEcho,
-	"net":                 serveNetEcho,
+	// Answering from the worker pool: what the loops' waits cost
+	// goroutines that need a P (run only when named in -impls).
+	"sockloop-pool":           serveSockloopPoolEcho,
+	"sockloop-uring-pool":     serveSockloopUringPoolEcho,
+	"sockloop-uring-raw-pool": serveSockloopUringRawPoolEcho,
+	"gnet":                    serveGnetEcho,
+	"nbio":                    serveNbioEcho,
+	"netpoll":                 serveNetpollEcho,
+	"net":                     serveNetEcho,
 }
 
 var httpServers = map[string]func(addr string, loops int) error{

@@ -124,3 +124,20 @@ func TestMedianSys(t *testing.T) {
 		t.Error("medianSys found a count in a run without one")
 	}
 }
+
+// TestPickVariants checks that variants run only when named, after the
+// server they vary, and only in workloads that have them.
+func TestPickVariants(t *testing.T) {
+	echo, http := workloads[0], workloads[3]
+	if got := pick(implsFor(echo), "", echo.serves); !slices.Equal(got, implsFor(echo)) {
+		t.Errorf("no -impls: %v", got)
+	}
+	got := pick(implsFor(echo), "sockloop-uring,sockloop-uring-raw-pool,sockloop-uring-coop,c", echo.serves)
+	if want := []string{"sockloop", "sockloop-uring-raw-pool", "sockloop-uring", "sockloop-uring-coop", "c"}; !slices.Equal(got, want) {
+		t.Errorf("echo: %v, want %v", got, want)
+	}
+	got = pick(implsFor(http), "sockloop-uring-raw-pool,sockloop-uring-raw", http.serves)
+	if want := []string{"sockloop", "sockloop-uring-raw"}; !slices.Equal(got, want) {
+		t.Errorf("http: %v, want %v", got, want)
+	}
+}

@@ -25,6 +25,15 @@ var workloads = []workload{
 	{name: "http 256c no pipeline", http: true, conns: 256, depth: 1},
 }
 
+// serves tells whether the workload has a server named impl (the C floor
+// is built from bench/limit, not listed).
+func (w workload) serves(impl string) bool {
+	if w.http {
+		return httpServers[impl] != nil
+	}
+	return echoServers[impl] != nil
+}
+
 // implsFor lists the servers of a workload, sockloop (epoll) first (the
 // baseline of every ratio), sockloop on io_uring next and the C floor last.
 func implsFor(w workload) []string {
