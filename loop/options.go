@@ -230,10 +230,14 @@ func WithURingOff(f poller.URingFeature) Option {
 // the loop's P, before it blocks in one the Go scheduler sees (see
 // poller.Options.URingRawWait). With as many loops as GOMAXPROCS it saves
 // the runtime's retakes of the loop's P: two loops serving HTTP without
-// pipelining spent 0.8x the CPU per request with 1 ms. Leave it off where
-// handlers hand work to goroutines: those then wait for a P meanwhile (an
-// echo that answered from a goroutine ran at 0.4x the rate with 1 ms). A
-// negative d is refused; other backends ignore it.
+// pipelining spent 0.8x the CPU per request with 1 ms. The cost: goroutines
+// that become ready during a raw wait wait for it to end. A wait skips its
+// raw part when goroutines are already waiting for a P as it starts, and a
+// locked loop then yields first, so handlers that hand their work to the
+// worker pool lose little (an echo answering from the pool: 0.35x the rate
+// of a plain echo before that skip, about level after); work woken by
+// other means (timers, net.Conn goroutines) still pays. A negative d is
+// refused; other backends ignore it.
 func WithURingRawWait(d time.Duration) Option {
 	return func(c *config) {
 		if d < 0 {

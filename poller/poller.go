@@ -136,8 +136,10 @@ type Options struct {
 	// every P is taken, sysmon retakes the P of a goroutine blocked in a
 	// call it sees and wakes another thread, which a loop idling for
 	// moments at a time pays on most of its waits. The cost: meanwhile no
-	// other goroutine runs on that P, which starves handlers that hand work
-	// to goroutines. Other backends ignore it.
+	// other goroutine runs on that P. A Wait skips the raw part when
+	// goroutines are ready to run at its start (runtime/metrics), but not
+	// those that become ready during it, which wait for it to end. Other
+	// backends ignore it.
 	URingRawWait time.Duration
 }
 

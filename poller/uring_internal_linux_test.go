@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/sched"
 	"github.com/sockloop/sockloop/internal/uring"
 )
 
@@ -281,4 +282,45 @@ func TestURingRawWait(t *testing.T) {
 	if n, err := p.Wait(ready, -1); err != nil || n != 0 {
 		t.Fatalf("woken Wait = %d %v", n, err)
 	}
+}
+
+// TestURingRawWaitYieldsToGoroutines checks that a Wait skips its raw part
+// while goroutines wait for a P, which the raw part would keep from them,
+// and takes it again once none do.
+func TestURingRawWaitYieldsToGoroutines(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	p := newTestURing(t, Options{URingRawWait: MaxURingRawWait}, 8, 16)
+	ready := make([]Ready, 4)
+	p.Wait(ready, 0) // sets the ring up
+	ran := make(chan struct{}, 4)
+	for range 4 {
+		go func() { ran <- struct{}{} }()
+	}
+	// This goroutine holds the one P: the four are ready and wait for it.
+	before := p.rawParts
+	if n, err := p.Wait(ready, 2*MaxURingRawWait); n != 0 || err != nil {
+		t.Fatalf("Wait = %d, %v", n, err)
+	}
+	if p.rawParts != before {
+		t.Errorf("raw part taken with four goroutines waiting for the one P")
+	}
+	for range 4 {
+		<-ran
+	}
+	// With none waiting (the runtime's own goroutines aside, which may be
+	// ready now and then), a Wait takes its raw part again.
+	probe := sched.NewProbe()
+	for range 1000 {
+		runtime.Gosched()
+		if probe.Waiting() {
+			continue
+		}
+		before = p.rawParts
+		p.Wait(ready, MaxURingRawWait/10)
+		if p.rawParts > before {
+			return
+		}
+	}
+	t.Error("no raw part taken once the goroutines had run")
 }

@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/sched"
 	"github.com/sockloop/sockloop/internal/uring"
 )
 
@@ -50,6 +51,8 @@ type uringPoller struct {
 	closed    atomic.Bool
 	woken     atomic.Bool   // a wake-up is pending in wakefd
 	rawWait   time.Duration // raw part of a blocking Wait, 0 for none (URingRawWait)
+	runnable  *sched.Probe  // skips the raw part while goroutines wait for a P
+	rawParts  uint64        // raw parts entered, for tests
 
 	fds       []uringFd // by descriptor
 	arms      []int32   // descriptors whose poll the next Wait arms
@@ -111,6 +114,9 @@ func newURing(opts Options) (Poller, error) {
 		p.cq = 8 * p.sq
 	}
 	p.rawWait = min(max(opts.URingRawWait, 0), MaxURingRawWait)
+	if p.rawWait > 0 {
+		p.runnable = sched.NewProbe()
+	}
 	p.uringOps.init(opts)
 	return p, nil
 }

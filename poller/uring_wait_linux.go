@@ -25,14 +25,16 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	if !p.queue() || timeout == 0 || p.woken.Load() {
 		wait, timeout = 0, 0
 	}
-	if wait == 1 && p.rawWait > 0 {
+	if wait == 1 && p.rawWait > 0 && !p.runnable.Waiting() {
 		// A raw wait first, as long as the whole wait if that is shorter
-		// (see Options.URingRawWait).
+		// (see Options.URingRawWait), unless goroutines wait for a P: the
+		// raw wait would keep this one from them.
 		raw := p.rawWait
 		if timeout >= 0 {
 			raw = min(raw, timeout)
 		}
 		start := time.Now()
+		p.rawParts++
 		if _, err := p.ring.SubmitAndWaitRaw(1, raw); err != nil {
 			return 0, p.enterError(err)
 		}
