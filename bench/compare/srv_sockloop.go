@@ -52,19 +52,10 @@ func serveSockloopUringRawEcho(addr string, loops int) error {
 // fails where the kernel refuses the backend rather than let the engine
 // fall back to epoll and be measured under the wrong name.
 func serveSockloop(h loop.Handler, addr string, loops int, b poller.Backend, opts ...loop.Option) error {
-	return serveSockloopWith(h, nil, addr, loops, b, opts...)
-}
-
-// serveSockloopWith is serveSockloop with a hook that sees the engine
-// before it starts.
-func serveSockloopWith(h loop.Handler, made func(*loop.Engine), addr string, loops int, b poller.Backend, opts ...loop.Option) error {
 	ctx := context.Background()
 	e, err := loop.New(h, append([]loop.Option{loop.WithLoops(loops), loop.WithLogger(quiet), loop.WithBackend(b)}, opts...)...)
 	if err != nil {
 		return err
-	}
-	if made != nil {
-		made(e)
 	}
 	if e.Backend() != b {
 		e.Stop(ctx)
@@ -85,15 +76,12 @@ func serveSockloopWith(h loop.Handler, made func(*loop.Engine), addr string, loo
 // each read is copied and written back with AsyncWrite by a pool goroutine,
 // as a handler that hands its work off the loop does. It measures what the
 // loops' waits cost goroutines that need a P.
-type sockloopPoolEcho struct {
-	loop.BaseHandler
-	e *loop.Engine
-}
+type sockloopPoolEcho struct{ loop.BaseHandler }
 
-func (h *sockloopPoolEcho) OnTraffic(c *loop.Conn) loop.Action {
+func (sockloopPoolEcho) OnTraffic(c *loop.Conn) loop.Action {
 	b, _ := c.Next(-1)
 	msg := append([]byte(nil), b...)
-	if err := h.e.Go(func() { c.AsyncWrite(msg, nil) }); err != nil {
+	if err := c.Loop().Engine().Go(func() { c.AsyncWrite(msg, nil) }); err != nil {
 		return loop.Close
 	}
 	return loop.None
@@ -112,7 +100,5 @@ func serveSockloopUringRawPoolEcho(addr string, loops int) error {
 }
 
 func servePoolEcho(addr string, loops int, b poller.Backend, opts ...loop.Option) error {
-	h := &sockloopPoolEcho{}
-	return serveSockloopWith(h, func(e *loop.Engine) { h.e = e }, addr, loops, b,
-		append([]loop.Option{loop.WithWorkerPool(256)}, opts...)...)
+	return serveSockloop(sockloopPoolEcho{}, addr, loops, b, append([]loop.Option{loop.WithWorkerPool(256)}, opts...)...)
 }
