@@ -70,7 +70,12 @@ func (s *Socket) Accept() (*Socket, Addr, error) {
 // Connect wraps connect(2). In blocking and timeout modes it waits for the
 // connection to complete (or the timeout to pass); in non-blocking mode a
 // connection in progress fails with an error matching ErrWouldBlock and
-// unix.EINPROGRESS. A signal does not restart the call; it waits instead.
+// unix.EINPROGRESS (unix.EALREADY while an earlier one is still under
+// way). A socket connected in blocking mode fails a further Connect with
+// unix.EISCONN; after a connection completed in timeout or non-blocking
+// mode the kernel answers the next connect with success once, then
+// EISCONN, as it does for CPython. A signal does not restart the call; it
+// waits instead.
 // An AF_UNIX listener with a full backlog fails the call with unix.EAGAIN
 // in every mode (as Go's net does), where a blocking CPython socket would
 // sleep in the kernel.
@@ -95,15 +100,30 @@ func (s *Socket) Connect(addr Addr) error {
 	switch serr {
 	case unix.EINPROGRESS, unix.EALREADY, unix.EINTR:
 		if once {
-			serr = unix.EINPROGRESS
+			if serr == unix.EINTR {
+				serr = unix.EINPROGRESS // the connection goes on
+			}
 			break
 		}
-		perr, serr = s.waitConnect()
-	}
-	if perr == nil && serr == unix.EISCONN && !once {
-		serr = nil
+		if perr, serr = s.waitConnect(); perr == nil && serr == nil && s.Timeout() == NoTimeout {
+			s.settleConnect(sa, raw)
+		}
 	}
 	return s.wrapErr("connect", "connect", perr, serr, addr)
+}
+
+// settleConnect calls connect(2) once more after a connection made in
+// blocking mode has completed in the background: the kernel then marks the
+// socket connected, as a blocking connect(2) (CPython's) would have, so
+// that the next Connect fails with EISCONN. Its result says nothing new.
+func (s *Socket) settleConnect(sa unix.Sockaddr, raw *unix.RawSockaddrInet6) {
+	s.rc.Control(func(fd uintptr) {
+		if raw != nil {
+			rawConnect(int(fd), raw)
+		} else {
+			unix.Connect(int(fd), sa)
+		}
+	})
 }
 
 // waitConnect waits for a non-blocking connect to finish and returns its

@@ -119,7 +119,8 @@ func (s *Socket) acceptEx(d *direction) (windows.Handle, error, error) {
 // any address first if it is unbound, as ConnectEx requires) and waits for
 // the connection or the timeout; in non-blocking mode connect returns at
 // once, and a connection in progress fails with an error matching
-// ErrWouldBlock and windows.WSAEWOULDBLOCK.
+// ErrWouldBlock and windows.WSAEWOULDBLOCK. A socket already connected
+// fails with windows.WSAEISCONN, as in CPython.
 func (s *Socket) Connect(addr Addr) error {
 	sa, err := s.encodeAddr(addr)
 	if err != nil {
@@ -155,8 +156,6 @@ func (s *Socket) Connect(addr Addr) error {
 		if perr = s.await(d, o); perr == nil {
 			_, serr = o.result(s.h)
 		}
-	case serr == windows.WSAEISCONN:
-		serr = nil // connected already, as on Unix
 	case serr == windows.WSAEALREADY || serr == windows.WSAEINVAL:
 		perr, serr = s.waitConnected(d) // a non-blocking connect is under way
 	}
