@@ -101,11 +101,11 @@ func (l *Loop) openConn(c *Conn) {
 	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
 	c.state = stateOpen
 	if l.useRing(c); c.ringRecv {
-		if err := l.ops.Recv(c.fd, c.token()); err != nil {
+		if err := c.armRecv(); err != nil {
 			c.abandon(err)
 			return
 		}
-		c.recvArmed, c.wantRecv, c.inflight = true, true, 1
+		c.wantRecv = true
 	} else {
 		if err := l.poll.Add(c.fd, poller.Readable); err != nil {
 			l.eng.cfg.logger.Error("loop: cannot watch connection", "err", err)

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"net"
 	"strings"
 )
@@ -21,7 +22,7 @@ func (ep *endpoint) stream() bool { return ep.sotype == sockStream }
 func parseURL(s string) (network, address string, err error) {
 	network, address, ok := strings.Cut(s, "://")
 	if !ok {
-		return "", "", &AddrError{Addr: s, Err: `want "network://address", such as "tcp://:9000"`}
+		return "", "", &AddrError{Addr: s, Err: errors.New(`want "network://address", such as "tcp://:9000"`)}
 	}
 	return network, address, nil
 }
@@ -34,25 +35,25 @@ func resolveEndpoint(network, address string) (*endpoint, error) {
 	case "tcp", "tcp4", "tcp6":
 		a, err := net.ResolveTCPAddr(network, address)
 		if err != nil {
-			return nil, &AddrError{Addr: network + "://" + address, Err: err.Error()}
+			return nil, &AddrError{Addr: network + "://" + address, Err: err}
 		}
 		ep.sotype = sockStream
 		ep.setIP(network, a.IP, a.Port, a.Zone)
 	case "udp", "udp4", "udp6":
 		a, err := net.ResolveUDPAddr(network, address)
 		if err != nil {
-			return nil, &AddrError{Addr: network + "://" + address, Err: err.Error()}
+			return nil, &AddrError{Addr: network + "://" + address, Err: err}
 		}
 		ep.sotype = sockDgram
 		ep.setIP(network, a.IP, a.Port, a.Zone)
 	case "unix":
 		if address == "" {
-			return nil, &AddrError{Addr: "unix://", Err: "empty path"}
+			return nil, &AddrError{Addr: "unix://", Err: errors.New("empty path")}
 		}
 		ep.family, ep.sotype = afUnix, sockStream
 		ep.sa = &sockaddrUnix{Name: address}
 	default:
-		return nil, &AddrError{Addr: network + "://" + address, Err: "unknown network " + network}
+		return nil, &AddrError{Addr: network + "://" + address, Err: net.UnknownNetworkError(network)}
 	}
 	return ep, nil
 }

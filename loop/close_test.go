@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -208,5 +209,100 @@ func TestWriteDoesNotRetainCallerBuffers(t *testing.T) {
 	buf := make([]byte, len(want))
 	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != want {
 		t.Fatalf("read %q, %v; want %q", buf, err, want)
+	}
+}
+
+// TestNonReadingPeerHoldsBoundedMemory echoes to a peer that writes and
+// never reads, until its writes stall: the connection then holds, as queued
+// output and unconsumed input together, at most the high-water mark plus
+// one read, on every backend (a completion backend's receives must not run
+// ahead of the pause).
+func TestNonReadingPeerHoldsBoundedMemory(t *testing.T) {
+	const low, high, readBuf = 16 << 10, 64 << 10, 64 << 10
+	h := newEchoHandler()
+	e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"},
+		WithLoops(1), WithWriteWatermarks(low, high), WithReadBufferSize(readBuf))
+	c := dial(t, addrs[0])
+	chunk := pattern(64 << 10)
+	sent := 0
+	for sent < 256<<20 {
+		c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+		n, err := c.Write(chunk)
+		sent += n
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	l := e.Loops()[0]
+	held := make(chan [2]int, 1)
+	l.Submit(func() {
+		var in, out int
+		l.conns.each(func(sc *Conn) { in, out = len(sc.in), sc.out.Len() })
+		held <- [2]int{in, out}
+	})
+	got := <-held
+	if got[0]+got[1] > high+readBuf {
+		t.Fatalf("after %d bytes sent, the connection holds %d bytes of input and %d of output; want at most %d together (high-water mark plus one read)",
+			sent, got[0], got[1], high+readBuf)
+	}
+}
+
+// closeUnread returns Close from OnTraffic without consuming the input and
+// counts how often it is called.
+type closeUnread struct {
+	BaseHandler
+	calls atomic.Int32
+}
+
+func (h *closeUnread) OnTraffic(c *Conn) Action {
+	h.calls.Add(1)
+	return Close
+}
+
+// TestNoTrafficAfterHandlerClose: a handler that returned Close with input
+// still buffered is not called again with the same bytes.
+func TestNoTrafficAfterHandlerClose(t *testing.T) {
+	h := &closeUnread{}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1))
+	c := dial(t, addrs[0])
+	if _, err := c.Write([]byte("unread")); err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if _, err := io.ReadAll(c); err != nil {
+		t.Fatal(err)
+	}
+	if n := h.calls.Load(); n != 1 {
+		t.Fatalf("OnTraffic ran %d times; want once, none after it returned Close", n)
+	}
+}
+
+// TestDroppedOutputResetsPeer closes after a write larger than every buffer
+// on the way to a peer that does not read: once the linger period passes
+// the rest is dropped, the peer reads an error (a reset), not a clean end,
+// and OnClose learns how many bytes were dropped.
+func TestDroppedOutputResetsPeer(t *testing.T) {
+	const size = 8 << 20
+	h := &bigReplyHandler{reply: pattern(size), then: Close, closes: make(chan error, 1)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithCloseLinger(100*time.Millisecond))
+	c := dial(t, addrs[0])
+	if _, err := c.Write([]byte("go")); err != nil {
+		t.Fatal(err)
+	}
+	err := waitClose(t, h.closes)
+	var dropped *OutputDroppedError
+	if !errors.As(err, &dropped) || dropped.Bytes <= 0 || dropped.Bytes >= size || !errors.Is(err, ErrCloseLinger) {
+		t.Fatalf("OnClose err = %v; want an *OutputDroppedError of 1 to %d bytes wrapping ErrCloseLinger", err, size-1)
+	}
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	got, err := io.Copy(io.Discard, c)
+	if err == nil || got >= size {
+		t.Fatalf("the peer read %d of %d bytes and then %v; want fewer bytes and an error, never a clean end", got, size, err)
+	}
+	if !errors.Is(err, errConnReset) {
+		t.Fatalf("the peer's read failed with %v; want ECONNRESET", err)
 	}
 }

@@ -63,6 +63,7 @@ type Conn struct {
 	ringSend    bool // output leaves as send operations
 	recvArmed   bool // a multishot receive is in the kernel
 	recvCancel  bool // its cancellation was asked for
+	throttled   bool // reading paused once: receives are limited (recvLimit)
 	wantRecv    bool // the connection wants input
 	starving    bool // the receive ended for want of buffers; in l.starved
 	eofHeld     bool // the end of input arrived behind held input
@@ -148,9 +149,12 @@ func (c *Conn) RemoteAddr() net.Addr {
 	return x.raddr
 }
 
-// Close closes the connection once its queued output has been flushed (for
-// at most WithCloseLinger); OnClose then receives nil. It returns
-// net.ErrClosed if the connection is closed already.
+// Close closes the connection once its queued output has been flushed;
+// OnClose then receives nil. Output that has not drained after
+// WithCloseLinger is dropped and the connection reset, so that the peer sees
+// an error rather than a clean end, and OnClose receives an
+// *OutputDroppedError wrapping ErrCloseLinger. It returns net.ErrClosed if
+// the connection is closed already.
 func (c *Conn) Close() error { return c.CloseWithError(nil) }
 
 // CloseWithError is Close with err as the reason given to OnClose.
@@ -354,17 +358,28 @@ func (c *Conn) closeGracefully(err error) {
 
 // closeNow closes the socket at once, drops queued output and calls OnClose.
 // An orderly close (err nil) with input still buffered first gives the
-// handler one last OnTraffic for it: a relay that held input back while its
-// other side was full must not lose it.
+// handler one last OnTraffic for it, unless the handler asked for the close
+// itself: a relay that held input back while its other side was full must
+// not lose it.
 func (c *Conn) closeNow(err error) {
 	if c.state == stateClosed {
 		return
 	}
-	if err == nil && c.stream && len(c.in) > 0 && !c.final {
+	if err == nil && c.stream && len(c.in) > 0 && !c.final && !c.closeReq {
 		c.final = true
 		c.act(c.l.eng.h.OnTraffic(c))
 		if c.state == stateClosed {
 			return
+		}
+	}
+	if n := c.out.Len(); n > 0 && c.stream {
+		if err == nil {
+			err = ErrNotConnected
+		}
+		err = &OutputDroppedError{Bytes: n, Err: err}
+		setAbortOnClose(c.fd) // at worst a socket already reset, whose peer knows
+		if c.l.stopping {
+			c.l.eng.dropped.Add(1)
 		}
 	}
 	c.state = stateClosed
@@ -379,7 +394,7 @@ func (c *Conn) closeNow(err error) {
 	if c.x != nil && c.x.linger != nil {
 		c.x.linger.Stop()
 	}
-	dropped := err
+	dropped := err // what the dropped output's callbacks learn
 	if dropped == nil {
 		dropped = ErrNotConnected
 	}

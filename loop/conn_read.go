@@ -45,7 +45,7 @@ func (c *Conn) read() {
 		}
 		c.lastRead = l.now
 		if own {
-			c.in = c.stash.Extend(n)
+			c.in = c.stash.Extend(c.in, n)
 		} else {
 			c.in = buf[:n]
 		}
@@ -145,14 +145,18 @@ func (c *Conn) Discard(n int) (int, error) {
 	return n, nil
 }
 
-// Read copies buffered input into p and consumes it; with nothing buffered
-// it returns 0, io.EOF (more input arrives with the next OnTraffic).
+// Read copies buffered input into p and consumes it. With nothing buffered
+// it returns 0 and ErrNoInput while more input may arrive (with a later
+// OnTraffic), and io.EOF only once the peer has finished sending.
 func (c *Conn) Read(p []byte) (int, error) {
 	if len(c.in) == 0 {
-		if len(p) == 0 {
+		switch {
+		case len(p) == 0:
 			return 0, nil
+		case c.readEOF:
+			return 0, io.EOF
 		}
-		return 0, io.EOF
+		return 0, ErrNoInput
 	}
 	n := copy(p, c.in)
 	c.in = c.in[n:]

@@ -91,8 +91,15 @@ func (c *Conn) updateRing() {
 	c.interest = poll
 }
 
-// steerRecv arms the multishot receive while the connection wants input and
-// cancels it when it no longer does.
+// steerRecv arms a receive while the connection wants input and has none
+// held, and cancels it when it no longer wants input.
+//
+// A multishot receive goes on filling buffers until its cancellation takes
+// effect, and what it brings meanwhile is held in user space: so each
+// receive may bring at most one read's worth (recvLimit) before it ends and
+// is armed again, and held input is served before anything more is
+// received. A connection holds at most its high-water mark of output and
+// one read of input, as on the readiness path.
 func (c *Conn) steerRecv(want bool) {
 	c.wantRecv = want
 	l := c.l
@@ -101,20 +108,42 @@ func (c *Conn) steerRecv(want bool) {
 		l.redeliver = append(l.redeliver, c)
 	}
 	switch {
-	case want && !c.recvArmed && !c.starving && !c.eofHeld:
-		if err := l.ops.Recv(c.fd, c.token()); err != nil {
+	case want && !c.recvArmed && !c.starving && !c.eofHeld && c.heldN == 0:
+		if err := c.armRecv(); err != nil {
 			c.closeNow(err)
 			return
 		}
-		c.recvArmed, c.recvCancel = true, false
-		c.inflight++
 	case !want && c.recvArmed && !c.recvCancel:
 		if err := l.ops.Cancel(poller.OpRecv, c.token()); err != nil {
 			c.closeNow(err)
 			return
 		}
-		c.recvCancel = true
+		c.recvCancel, c.throttled = true, true
 	}
+}
+
+// armRecv arms a receive, limited to what recvLimit allows.
+func (c *Conn) armRecv() error {
+	if err := c.l.ops.Recv(c.fd, c.token(), c.recvLimit()); err != nil {
+		return err
+	}
+	c.recvArmed, c.recvCancel = true, false
+	c.inflight++
+	return nil
+}
+
+// recvLimit is the most a receive armed now may bring: one read's worth
+// where the poller can count bytes. Where it can only end a receive after
+// its first completion, that costs an operation per buffer, which only a
+// connection that has paused reading (throttled) pays: the others keep an
+// unlimited multishot receive, and their first pause may hold what it
+// brought before its cancellation took effect.
+func (c *Conn) recvLimit() int {
+	if c.l.boundsRecv || c.throttled {
+		// The last completion may pass the limit by less than a buffer.
+		return max(c.l.eng.cfg.readBuf-c.l.ringBufSize(), 1)
+	}
+	return 0
 }
 
 // complete serves one completion the poller reaped.
@@ -227,7 +256,7 @@ func (c *Conn) received(buf []byte, id uint16) {
 	} else {
 		var spare []byte
 		spare, c.in = c.stash.Spare(c.in, len(buf))
-		c.in = c.stash.Extend(copy(spare, buf))
+		c.in = c.stash.Extend(c.in, copy(spare, buf))
 	}
 	c.heldN += len(buf)
 	l.giveBack(id)
@@ -270,6 +299,9 @@ func (l *Loop) redeliverHeld() {
 		if c.eofHeld && c.heldN == 0 && c.state == stateOpen && c.wantInterest()&poller.Readable != 0 {
 			c.eofHeld = false
 			c.endOfInput()
+		}
+		if c.state == stateOpen {
+			c.updateInterest() // receives again once nothing is held
 		}
 	}
 	l.redeliver = l.redeliver[:0]

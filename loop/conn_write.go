@@ -108,7 +108,8 @@ func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
 // buffered, then done (if not nil); safe from any goroutine.
 func (c *Conn) Wake(done func(c *Conn, err error)) error {
 	return c.l.Submit(func() {
-		if c.state == stateClosed {
+		if c.state == stateClosed || c.closeReq {
+			// OnTraffic never runs once the handler asked for the close.
 			if done != nil {
 				done(c, ErrNotConnected)
 			}
@@ -127,7 +128,7 @@ func (c *Conn) OutboundBuffered() int { return c.out.Len() }
 
 func (c *Conn) writable() error {
 	if c.state == stateClosed || c.state == stateClosing || c.closeReq || c.shutWrite || c.final {
-		return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: net.ErrClosed}
+		return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: ErrNotConnected}
 	}
 	return nil
 }
@@ -186,6 +187,23 @@ func (c *Conn) flushNow() {
 // maxSendfile caps one sendfile call, as Go's internal/poll does.
 const maxSendfile = 1 << 30
 
+// sendfileHook is sendfile(2) for the loop; the tests put the emulation of
+// systems without one in its place.
+var sendfileHook = sysSendfile
+
+// fileScratchSize is the scratch an emulated sendfile reads a file into.
+const fileScratchSize = 64 << 10
+
+// fileScratch returns the memory an emulated sendfile reads the file into:
+// the loop's own, apart from its read buffer, whose bytes queued output may
+// still borrow.
+func (l *Loop) fileScratch() []byte {
+	if l.fileBuf == nil {
+		l.fileBuf = make([]byte, fileScratchSize)
+	}
+	return l.fileBuf
+}
+
 // flushFile sends from the queued file at the head and reports whether the
 // caller may go on writing.
 func (c *Conn) flushFile(span *buffer.FileSpan) bool {
@@ -193,7 +211,7 @@ func (c *Conn) flushFile(span *buffer.FileSpan) bool {
 		return c.flushPipe(span)
 	}
 	off := span.Offset
-	n, err := sysSendfile(c.fd, span.Fd, &off, int(min(span.Remaining, maxSendfile)), c.l.readBuf)
+	n, err := sendfileHook(c.fd, span.Fd, &off, int(min(span.Remaining, maxSendfile)), c.l.fileScratch())
 	switch classify(err) {
 	case stepAgain:
 		return true

@@ -1,12 +1,18 @@
 package loop
 
 import (
+	"errors"
 	"net"
 	"net/netip"
 	"os"
 	"syscall"
 
 	"github.com/sockloop/sockloop/poller"
+)
+
+var (
+	errNeedsNumeric = errors.New("Loop.Dial needs a numeric address; Engine.Dial resolves names")
+	errDialDatagram = errors.New("dialing needs a stream network")
 )
 
 // Dial connects to address from inside the engine, on the loop the balancing
@@ -41,10 +47,10 @@ func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
 	if network != "unix" {
 		host, _, err := net.SplitHostPort(address)
 		if err != nil {
-			return nil, &AddrError{Addr: address, Err: err.Error()}
+			return nil, &AddrError{Addr: address, Err: err}
 		}
 		if _, err := netip.ParseAddr(host); err != nil {
-			return nil, &AddrError{Addr: address, Err: "Loop.Dial needs a numeric address; Engine.Dial resolves names"}
+			return nil, &AddrError{Addr: address, Err: errNeedsNumeric}
 		}
 	}
 	ep, err := resolveEndpoint(network, address)
@@ -62,7 +68,7 @@ func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
 // connect creates a socket for a dialed connection and starts connect(2).
 func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 	if !ep.stream() {
-		return nil, &AddrError{Addr: ep.network + "://" + ep.address, Err: "dialing needs a stream network"}
+		return nil, &AddrError{Addr: ep.network + "://" + ep.address, Err: errDialDatagram}
 	}
 	fd, err := sysSocket(ep.family, ep.sotype)
 	if err != nil {

@@ -32,6 +32,7 @@ type Engine struct {
 	mu        sync.Mutex // guards listeners before Start and the stop sequence
 	stopOnce  sync.Once
 	done      chan struct{}
+	dropped   atomic.Int32 // connections that closed with output unsent while the engine stopped
 }
 
 // New returns an engine with its loops created but not running.
@@ -205,7 +206,9 @@ func (e *Engine) stopInBackground() {
 // Stop stops accepting, flushes what every connection has queued, closes the
 // connections and returns once every loop has ended and every descriptor of
 // the engine is closed. If ctx ends first, the remaining connections are
-// closed at once and Stop returns ctx's error after the loops end.
+// closed at once and Stop returns ctx's error after the loops end. Whenever
+// a connection had to be closed with output unsent (ctx ended, or its
+// WithCloseLinger ran out), the error is a *StopError that counts them.
 func (e *Engine) Stop(ctx context.Context) error {
 	if e.state.Load() == engineNew {
 		e.mu.Lock()
@@ -224,14 +227,28 @@ func (e *Engine) Stop(ctx context.Context) error {
 	})
 	select {
 	case <-e.done:
-		return nil
+		return e.stopError(nil)
 	case <-ctx.Done():
 	}
 	for _, l := range e.loops {
 		l.Submit(l.forceStop)
 	}
 	<-e.done
-	return ctx.Err()
+	return e.stopError(ctx.Err())
+}
+
+// stopError is what a stop that ended reports: nil when every connection
+// closed in order, a *StopError when some dropped output or cause (the
+// stop's context ending) cut it short.
+func (e *Engine) stopError(cause error) error {
+	n := int(e.dropped.Load())
+	if n == 0 && cause == nil {
+		return nil
+	}
+	if cause == nil {
+		cause = ErrCloseLinger
+	}
+	return &StopError{Dropped: n, Err: cause}
 }
 
 // Done is closed once the engine has stopped.
@@ -250,12 +267,15 @@ func (e *Engine) CountConnections() int {
 	return n
 }
 
+// errNoWorkerPool is the OptionError of Go on an engine without a pool.
+var errNoWorkerPool = errors.New("engine has no worker pool")
+
 // Go runs f on the engine's worker pool (WithWorkerPool), off the loops, for
 // handler work that would block a loop; f reports back with Conn.AsyncWrite,
 // Conn.Wake or Loop.Submit.
 func (e *Engine) Go(f func()) error {
 	if e.pool == nil {
-		return &OptionError{Option: "WithWorkerPool", Err: "engine has no worker pool"}
+		return &OptionError{Option: "WithWorkerPool", Err: errNoWorkerPool}
 	}
 	if e.state.Load() != engineRunning {
 		return ErrEngineStopped
@@ -281,7 +301,8 @@ func (e *Engine) pick(hash uint32) *Loop {
 }
 
 // Serve runs h on a new engine listening on addr until ctx ends or a handler
-// returns Shutdown, then stops it gracefully; it returns nil after a clean stop.
+// returns Shutdown, then stops it gracefully; it returns nil after a clean
+// stop, and a *StopError when connections had to close with output unsent.
 func Serve(ctx context.Context, h Handler, addr string, opts ...Option) error {
 	e, err := New(h, opts...)
 	if err != nil {
@@ -298,5 +319,5 @@ func Serve(ctx context.Context, h Handler, addr string, opts ...Option) error {
 		return err
 	}
 	<-e.done
-	return nil
+	return e.stopError(nil)
 }

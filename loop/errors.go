@@ -2,6 +2,8 @@ package loop
 
 import (
 	"errors"
+	"fmt"
+	"net"
 	"os"
 )
 
@@ -11,8 +13,13 @@ var (
 	ErrEngineStopped = errors.New("loop: engine stopped")
 	// ErrEngineRunning is returned by calls that must precede Start.
 	ErrEngineRunning = errors.New("loop: engine already started")
-	// ErrNotConnected is returned by writes on a connection that has closed.
-	ErrNotConnected = errors.New("loop: connection closed")
+	// ErrNoInput is returned by Conn.Read with nothing buffered before the
+	// peer has finished sending: more input arrives with a later OnTraffic.
+	ErrNoInput = errors.New("loop: no input buffered")
+	// ErrNotConnected is the error inside the *net.OpError of writes on a
+	// connection that has closed or is closing, and what callbacks of its
+	// dropped output receive; it matches net.ErrClosed too.
+	ErrNotConnected error = closedError{}
 	// ErrReadTimeout closes a connection that received nothing for its read timeout.
 	ErrReadTimeout error = &timeoutError{"read"}
 	// ErrWriteTimeout closes a connection whose output made no progress for its write timeout.
@@ -24,6 +31,13 @@ var (
 	ErrCloseLinger error = &timeoutError{"close linger"}
 )
 
+// closedError is ErrNotConnected.
+type closedError struct{}
+
+func (closedError) Error() string { return "loop: connection closed" }
+
+func (closedError) Is(target error) bool { return target == net.ErrClosed }
+
 // timeoutError is a deadline that passed; it matches os.ErrDeadlineExceeded
 // so that callers need not know which of the loop's timeouts fired.
 type timeoutError struct{ what string }
@@ -34,18 +48,53 @@ func (e *timeoutError) Temporary() bool { return false }
 
 func (e *timeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
 
-// AddrError reports an address the engine cannot listen on or dial.
-type AddrError struct {
-	Addr string
-	Err  string
+// OutputDroppedError is the reason given to OnClose when a connection
+// closed with output it had not sent: Bytes were dropped, and the socket was
+// reset rather than closed in order, so that the peer sees an error and not
+// a clean end of a stream that lost its tail. It unwraps to the cause of
+// the close (ErrCloseLinger, ErrWriteTimeout, ErrEngineStopped, ...).
+type OutputDroppedError struct {
+	Bytes int
+	Err   error
 }
 
-func (e *AddrError) Error() string { return "loop: address " + e.Addr + ": " + e.Err }
+func (e *OutputDroppedError) Error() string {
+	return fmt.Sprintf("loop: %d bytes of output dropped: %v", e.Bytes, e.Err)
+}
+
+func (e *OutputDroppedError) Unwrap() error { return e.Err }
+
+// StopError reports a stop that could not close every connection in order:
+// Dropped connections were closed with output they had not sent (and were
+// reset). Err is why: the stop's context ending, or ErrCloseLinger.
+type StopError struct {
+	Dropped int
+	Err     error
+}
+
+func (e *StopError) Error() string {
+	return fmt.Sprintf("loop: stop: %d connections closed with output unsent: %v", e.Dropped, e.Err)
+}
+
+func (e *StopError) Unwrap() error { return e.Err }
+
+// AddrError reports an address the engine cannot listen on or dial; Err is
+// the cause, such as the resolver's *net.DNSError.
+type AddrError struct {
+	Addr string
+	Err  error
+}
+
+func (e *AddrError) Error() string { return "loop: address " + e.Addr + ": " + e.Err.Error() }
+
+func (e *AddrError) Unwrap() error { return e.Err }
 
 // OptionError reports an option value that cannot be used.
 type OptionError struct {
 	Option string
-	Err    string
+	Err    error
 }
 
-func (e *OptionError) Error() string { return "loop: option " + e.Option + ": " + e.Err }
+func (e *OptionError) Error() string { return "loop: option " + e.Option + ": " + e.Err.Error() }
+
+func (e *OptionError) Unwrap() error { return e.Err }

@@ -22,10 +22,14 @@ type Handler interface {
 	// OnOpen runs when a connection is accepted, dialed or adopted; out is
 	// queued before anything else is written.
 	OnOpen(c *Conn) (out []byte, action Action)
-	// OnTraffic runs when bytes arrive (for datagram sockets: once per datagram).
+	// OnTraffic runs when bytes arrive (for datagram sockets: once per
+	// datagram), and never again once it, or anything else, asked for the
+	// connection's close.
 	OnTraffic(c *Conn) Action
 	// OnClose runs once when a connection closes; err is nil after an orderly
-	// close by either side and the cause otherwise.
+	// close by either side and the cause otherwise: an *OutputDroppedError,
+	// wrapping the cause, when output had to be dropped (the peer then saw
+	// a reset).
 	OnClose(c *Conn, err error) Action
 	// OnTick runs on the first loop when WithTicker is set; it returns the
 	// delay before the next tick, and a delay <= 0 stops ticking.

@@ -35,17 +35,19 @@ type Loop struct {
 	running []func()
 	hasTask atomic.Bool
 
-	dirty  []*Conn  // connections touched during the current callback
-	gath   [][]byte // scratch for gather writes
-	iov    []iovec  // scratch for gather writes
-	oob    []byte   // scratch for received control data (WithAncillary)
-	oobOut []byte   // scratch for control data sent with replies
-	ticker *Timer
-	segs   buffer.SegCache // output queues' segment arrays, for connections with output
+	dirty   []*Conn  // connections touched during the current callback
+	gath    [][]byte // scratch for gather writes
+	iov     []iovec  // scratch for gather writes
+	oob     []byte   // scratch for received control data (WithAncillary)
+	oobOut  []byte   // scratch for control data sent with replies
+	fileBuf []byte   // scratch for emulated sendfile (fileScratch)
+	ticker  *Timer
+	segs    buffer.SegCache // output queues' segment arrays, for connections with output
 
 	// The completion path (conn_ring.go); ops is nil without one.
 	ops         poller.Completer
 	connector   poller.Connector // ops' connect, where it has one
+	boundsRecv  bool             // ops' receives count the bytes they may bring
 	gen         uint32           // last generation given to a connection
 	bufRefs     []int32          // counts of each provided buffer in use
 	bufDone     []func(error)    // per provided buffer: drop one count
@@ -70,19 +72,20 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 	ops := poller.CompleterOf(p)
 	connector, _ := ops.(poller.Connector)
 	return &Loop{
-		eng:       e,
-		index:     index,
-		poll:      p,
-		ready:     make([]poller.Ready, 256),
-		listeners: make(map[int]*listenSocket),
-		readBuf:   make([]byte, e.cfg.readBuf),
-		epoch:     time.Now(),
-		gath:      make([][]byte, 0, maxIovecs),
-		iov:       make([]iovec, maxIovecs),
-		ops:       ops,
-		connector: connector,
-		curID:     -1,
-		zombies:   make(map[uint64]*Conn),
+		eng:        e,
+		index:      index,
+		poll:       p,
+		ready:      make([]poller.Ready, 256),
+		listeners:  make(map[int]*listenSocket),
+		readBuf:    make([]byte, e.cfg.readBuf),
+		epoch:      time.Now(),
+		gath:       make([][]byte, 0, maxIovecs),
+		iov:        make([]iovec, maxIovecs),
+		ops:        ops,
+		connector:  connector,
+		boundsRecv: ops != nil && ops.BoundsRecv(),
+		curID:      -1,
+		zombies:    make(map[uint64]*Conn),
 	}
 }
 

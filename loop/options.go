@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"log/slog"
 	"runtime"
 	"time"
@@ -67,7 +68,7 @@ func defaultConfig() config {
 
 func (c *config) fail(option, msg string) {
 	if c.err == nil {
-		c.err = &OptionError{Option: option, Err: msg}
+		c.err = &OptionError{Option: option, Err: errors.New(msg)}
 	}
 }
 

@@ -150,7 +150,8 @@ func TestRingCompletionQueueOverflow(t *testing.T) {
 
 // TestRingStopCancelsOperations stops an engine while every connection has a
 // receive armed and a send blocked on a peer that does not read: Stop
-// cancels them, waits for their completions, and leaves no descriptor open.
+// cancels them, waits for their completions, and leaves no descriptor open;
+// the output each had to drop is reported, and each peer is reset.
 func TestRingStopCancelsOperations(t *testing.T) {
 	fds := leaktest.OpenFDs()
 	h := &floodHandler{opened: make(chan *Conn, 16), closes: make(chan error, 16)}
@@ -187,12 +188,14 @@ func TestRingStopCancelsOperations(t *testing.T) {
 	waitFor(t, func() bool { return h.flooded.Load() == int32(len(clients)) })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := e.Stop(ctx); err != nil {
-		t.Fatalf("Stop = %v", err)
+	var se *StopError
+	if err := e.Stop(ctx); !errors.As(err, &se) || se.Dropped != len(clients) || !errors.Is(err, ErrCloseLinger) {
+		t.Fatalf("Stop = %v; want a *StopError of %d connections wrapping ErrCloseLinger", err, len(clients))
 	}
 	for range clients {
-		if err := <-h.closes; err == nil {
-			t.Error("OnClose err = nil, want the reason the output was dropped")
+		var dropped *OutputDroppedError
+		if err := <-h.closes; !errors.As(err, &dropped) {
+			t.Errorf("OnClose err = %v, want an *OutputDroppedError", err)
 		}
 	}
 	if h.zombies.Load() == 0 {
@@ -203,8 +206,8 @@ func TestRingStopCancelsOperations(t *testing.T) {
 	}
 	for _, c := range clients {
 		c.SetReadDeadline(time.Now().Add(5 * time.Second))
-		if _, err := io.Copy(io.Discard, c); err != nil {
-			t.Errorf("client: %v, want the server's close", err)
+		if _, err := io.Copy(io.Discard, c); !errors.Is(err, errConnReset) {
+			t.Errorf("client: %v, want a reset: the server dropped output", err)
 		}
 	}
 }

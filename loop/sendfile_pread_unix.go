@@ -1,13 +1,15 @@
-//go:build netbsd || openbsd
+//go:build unix
 
 package loop
 
 import "golang.org/x/sys/unix"
 
-// sysSendfile emulates sendfile(2) where the system has none: it reads the
-// file into scratch and writes what the socket takes; the next call reads
-// again from the advanced offset, so nothing unsent is kept.
-func sysSendfile(fd, infd int, off *int64, count int, scratch []byte) (int, error) {
+// preadSendfile emulates sendfile(2) where the system has none (netbsd,
+// openbsd), and on Linux for the tests of that path: it reads the file into
+// scratch and writes what the socket takes; the next call reads again from
+// the advanced offset, so nothing unsent is kept. scratch must be memory no
+// queued output borrows (Loop.fileScratch), never the loop's read buffer.
+func preadSendfile(fd, infd int, off *int64, count int, scratch []byte) (int, error) {
 	n, err := unix.Pread(infd, scratch[:min(count, len(scratch))], *off)
 	if err != nil || n == 0 {
 		return 0, err

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -171,5 +172,41 @@ func TestNoDescriptorClosedTwice(t *testing.T) {
 	defer r.mu.Unlock()
 	for _, err := range r.failed {
 		t.Error(err)
+	}
+}
+
+// TestStopReportsDroppedOutput stops an engine whose connection cannot
+// flush to a peer that does not read: the stop's context ends first, and
+// Stop says how many connections closed with output unsent.
+func TestStopReportsDroppedOutput(t *testing.T) {
+	h := &bigReplyHandler{reply: pattern(32 << 20), then: None, closes: make(chan error, 1)}
+	e, err := New(h, WithLoops(1), WithBackend(testBackend), WithEdgeTriggered(testEdge), WithLogger(quietLogger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := e.Listen("tcp://127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := dial(t, addr)
+	if _, err := c.Write([]byte("go")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadFull(c, make([]byte, 1)); err != nil { // the reply is under way
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	err = e.Stop(ctx)
+	var se *StopError
+	if !errors.As(err, &se) || se.Dropped != 1 || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Stop = %v; want a *StopError of 1 connection wrapping context.DeadlineExceeded", err)
+	}
+	var dropped *OutputDroppedError
+	if err := waitClose(t, h.closes); !errors.As(err, &dropped) || !errors.Is(err, ErrEngineStopped) {
+		t.Fatalf("OnClose err = %v; want an *OutputDroppedError wrapping ErrEngineStopped", err)
 	}
 }

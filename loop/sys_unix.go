@@ -48,6 +48,10 @@ func setV6Only(fd int, on bool) error      { return sockopt.SetV6Only(fd, on) }
 func setNoDelay(fd int) error              { return sockopt.SetNoDelay(fd, true) }
 func setNoSigpipe(fd int) error            { return sockopt.SetNoSigpipe(fd, true) }
 
+// setAbortOnClose makes the socket's close send a reset (SO_LINGER with a
+// zero timeout), so that a peer never reads a clean end after lost bytes.
+func setAbortOnClose(fd int) error { return sockopt.SetLinger(fd, true, 0) }
+
 // socketError returns the socket's pending error (SO_ERROR), nil if none.
 func socketError(fd int) error {
 	errno, err := sockopt.SocketError(fd)

@@ -73,6 +73,13 @@ func setNoDelay(fd int) error {
 	return sockoptError("setsockopt", windows.SetsockoptInt(handle(fd), windows.IPPROTO_TCP, windows.TCP_NODELAY, 1))
 }
 
+// setAbortOnClose makes the socket's close send a reset (SO_LINGER with a
+// zero timeout), so that a peer never reads a clean end after lost bytes.
+func setAbortOnClose(fd int) error {
+	l := windows.Linger{Onoff: 1, Linger: 0}
+	return sockoptError("setsockopt", windows.SetsockoptLinger(handle(fd), windows.SOL_SOCKET, windows.SO_LINGER, &l))
+}
+
 func socketType(fd int) (int, error) {
 	t, err := windows.GetsockoptInt(handle(fd), windows.SOL_SOCKET, soType)
 	return t, sockoptError("getsockopt", err)

@@ -63,8 +63,16 @@ type Completer interface {
 	Accept(fd int, token uint64) error
 	// Recv arms a multishot receive on fd into the provided buffers. When
 	// they run out the receive ends with ENOBUFS and may be armed again once
-	// buffers are released; the socket keeps the data meanwhile.
-	Recv(fd int, token uint64) error
+	// buffers are released; the socket keeps the data meanwhile. With limit
+	// > 0 it ends (More clear) once it has brought limit bytes (its last
+	// completion may pass them by less than a buffer) where BoundsRecv says
+	// so, and after its first completion elsewhere: what a receive brings
+	// after its caller stopped wanting input stays bounded.
+	Recv(fd int, token uint64, limit int) error
+	// BoundsRecv reports whether Recv's limit counts bytes (io_uring on
+	// Linux 6.16 and later, IOCP) rather than ending a limited receive after
+	// its first completion.
+	BoundsRecv() bool
 	// Send writes bufs to fd as one gathered sendmsg without SIGPIPE; bufs
 	// and the memory they refer to must stay unchanged until its completion.
 	Send(fd int, bufs [][]byte, token uint64) error

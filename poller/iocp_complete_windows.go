@@ -71,6 +71,9 @@ var (
 
 func (p *iocp) completer() Completer { return p }
 
+// BoundsRecv is true: see Recv.
+func (p *iocp) BoundsRecv() bool { return true }
+
 // multiKey names an armed multishot operation in p.multi.
 func multiKey(op Op, token uint64) uint64 { return token<<8 | uint64(op) }
 
@@ -156,8 +159,10 @@ func (p *iocp) postAccept(c *cop) error {
 	return nil
 }
 
-// Recv arms a multishot receive on fd into the poller's buffers.
-func (p *iocp) Recv(fd int, token uint64) error {
+// Recv arms a multishot receive on fd into the poller's buffers. Each
+// completion brings one buffer, read after the zero-byte receive before it
+// completed, and a cancellation stops the next: the limit holds by itself.
+func (p *iocp) Recv(fd int, token uint64, limit int) error {
 	if err := p.check("recv", token); err != nil {
 		return err
 	}

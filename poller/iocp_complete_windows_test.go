@@ -157,7 +157,7 @@ func TestCompleterRecvSendEcho(t *testing.T) {
 	p, c := completer(t, poller.Options{})
 	client, server := tcpPair(t)
 	setNonblock(t, server)
-	if err := c.Recv(int(server), 1); err != nil {
+	if err := c.Recv(int(server), 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	r := newReaper(t, p, c)
@@ -211,7 +211,7 @@ func TestCompleterRecvRunsOutOfBuffers(t *testing.T) {
 	c2, s2 := tcpPair(t)
 	setNonblock(t, s1)
 	setNonblock(t, s2)
-	if err := c.Recv(int(s1), 1); err != nil {
+	if err := c.Recv(int(s1), 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	r := newReaper(t, p, c)
@@ -219,7 +219,7 @@ func TestCompleterRecvRunsOutOfBuffers(t *testing.T) {
 	send(t, c1, []byte("first"))
 	r.until("first chunk", func() bool { return len(r.data[1]) == 5 })
 	held, _ := r.last(poller.OpRecv, 1)
-	if err := c.Recv(int(s2), 2); err != nil {
+	if err := c.Recv(int(s2), 2, 0); err != nil {
 		t.Fatal(err)
 	}
 	send(t, c2, []byte("second"))
@@ -231,7 +231,7 @@ func TestCompleterRecvRunsOutOfBuffers(t *testing.T) {
 	// brings it.
 	c.ReleaseBuffer(held.BufID)
 	r.keep = false
-	if err := c.Recv(int(s2), 2); err != nil {
+	if err := c.Recv(int(s2), 2, 0); err != nil {
 		t.Fatal(err)
 	}
 	r.until("second chunk", func() bool { return len(r.data[2]) == 6 })
@@ -245,7 +245,7 @@ func TestCompleterCancelRecvAndCancelFd(t *testing.T) {
 	client, server := tcpPair(t)
 	setNonblock(t, server)
 	r := newReaper(t, p, c)
-	if err := c.Recv(int(server), 5); err != nil {
+	if err := c.Recv(int(server), 5, 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Cancel(poller.OpRecv, 5); err != nil {
@@ -257,7 +257,7 @@ func TestCompleterCancelRecvAndCancelFd(t *testing.T) {
 	}
 	// Bytes sent meanwhile stayed in the socket for the next receive.
 	send(t, client, []byte("kept"))
-	if err := c.Recv(int(server), 6); err != nil {
+	if err := c.Recv(int(server), 6, 0); err != nil {
 		t.Fatal(err)
 	}
 	r.until("kept bytes", func() bool { return string(r.data[6]) == "kept" })
@@ -317,7 +317,7 @@ func TestCompleterWakeWithOperationsArmed(t *testing.T) {
 	c := poller.CompleterOf(p)
 	_, server := tcpPair(t)
 	setNonblock(t, server)
-	if err := c.Recv(int(server), 1); err != nil {
+	if err := c.Recv(int(server), 1, 0); err != nil {
 		t.Fatal(err)
 	}
 	go func() {

@@ -140,7 +140,7 @@ func (d *echoDriver) turn(ready []Ready) {
 }
 
 func (d *echoDriver) arm(fd int) {
-	if err := d.p.Recv(fd, uint64(fd)); err != nil {
+	if err := d.p.Recv(fd, uint64(fd), 0); err != nil {
 		d.t.Fatal(err)
 	}
 	d.inflight++
@@ -274,7 +274,7 @@ func TestURingOpsCancelFd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer unix.Close(pair[1])
-	if err := p.Recv(pair[0], 7); err != nil {
+	if err := p.Recv(pair[0], 7, 0); err != nil {
 		t.Fatal(err)
 	}
 	big := make([]byte, 8<<20) // more than the socket buffers hold
@@ -322,5 +322,70 @@ func TestURingOpsCancelFd(t *testing.T) {
 	unix.Close(pair[0])
 	if n := len(p.free); n != len(p.sends) {
 		t.Errorf("%d of %d send slots free after the send ended", n, len(p.sends))
+	}
+}
+
+// TestURingOpsRecvLimit arms a limited receive on a socket holding far more
+// than the limit: it ends (More clear) once it has brought the limit, passed
+// by less than a buffer, where the kernel counts bytes, and after its first
+// completion elsewhere, and the rest stays in the socket.
+func TestURingOpsRecvLimit(t *testing.T) {
+	kernel := boundedRecv()
+	defer func() { bounded = kernel }()
+	t.Run("kernel", func(t *testing.T) { testRecvLimit(t) })
+	if kernel {
+		// What kernels before 6.16 get: one completion.
+		bounded = false
+		t.Run("one completion", func(t *testing.T) { testRecvLimit(t) })
+	}
+}
+
+func testRecvLimit(t *testing.T) {
+	runtime.LockOSThread()
+	const bufSize, limit = 1024, 4096
+	p := newTestOps(t, Options{RecvBufferSize: bufSize}, 64, 256)
+	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(pair[0])
+	defer unix.Close(pair[1])
+	held := make([]byte, 64<<10)
+	if _, err := unix.Write(pair[1], held); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Recv(pair[0], 3, limit); err != nil {
+		t.Fatal(err)
+	}
+	ready := make([]Ready, 4)
+	got, completions, ended := 0, 0, false
+	for i := 0; !ended; i++ {
+		if i > 100 {
+			t.Fatalf("the limited receive did not end; %d bytes in %d completions", got, completions)
+		}
+		if _, err := p.Wait(ready, 50*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Completions() {
+			if c.Res < 0 {
+				t.Fatalf("receive failed: %v", c.Err())
+			}
+			got += int(c.Res)
+			completions++
+			if c.Buf != nil {
+				p.ReleaseBuffer(c.BufID)
+			}
+			ended = ended || !c.More
+		}
+	}
+	want := limit + bufSize - 1
+	if !p.BoundsRecv() {
+		want = bufSize // one completion
+	}
+	if got == 0 || got > want {
+		t.Fatalf("the limited receive brought %d bytes in %d completions; want 1 to %d (bounded: %v)", got, completions, want, p.BoundsRecv())
+	}
+	if left, err := unix.Read(pair[0], held); err != nil || left == 0 {
+		t.Fatalf("after the receive ended the socket gave %d, %v; want the rest left there", left, err)
 	}
 }

@@ -117,7 +117,7 @@ func (p *uringPoller) Accept(fd int, token uint64) error {
 	return nil
 }
 
-func (p *uringPoller) Recv(fd int, token uint64) error {
+func (p *uringPoller) Recv(fd int, token uint64, limit int) error {
 	if err := p.start(); err != nil {
 		return err
 	}
@@ -130,7 +130,15 @@ func (p *uringPoller) Recv(fd int, token uint64) error {
 	if err != nil {
 		return err
 	}
-	sqe.PrepRecvMultishot(fd, bufGroup, 0)
+	switch {
+	case limit <= 0:
+		sqe.PrepRecvMultishot(fd, bufGroup, 0)
+	case boundedRecv():
+		sqe.PrepRecvMultishot(fd, bufGroup, 0)
+		sqe.SpliceFdIn = int32(min(limit, 1<<31-1)) // optlen: the bytes it may bring
+	default:
+		sqe.PrepRecvSelect(fd, bufGroup, 0)
+	}
 	sqe.UserData = opData(OpRecv, token)
 	return nil
 }
@@ -233,6 +241,8 @@ func (p *uringPoller) CancelFd(fd int) error {
 	sqe.Flags |= uring.IOSQE_CQE_SKIP_SUCCESS
 	return nil
 }
+
+func (p *uringPoller) BoundsRecv() bool { return boundedRecv() }
 
 func (p *uringPoller) ReleaseBuffer(id uint16) {
 	p.bufs.Recycle(id)

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/sys/unix"
 
@@ -80,7 +81,38 @@ func probeURing() error {
 			return unsupported(IOURing, "kernel lacks "+o.name)
 		}
 	}
+	bounded = probeBoundedRecv(r)
 	return nil
+}
+
+// bounded is whether the kernel ends a multishot receive after the bytes
+// its optlen gives (Linux 6.16), as probeURing found.
+var bounded bool
+
+// boundedRecv reports whether multishot receives take a byte limit.
+func boundedRecv() bool { return uringUsable() == nil && bounded }
+
+// probeBoundedRecv asks r whether a multishot receive takes a byte limit.
+// The receive names no descriptor: a kernel that reads the limit checks the
+// descriptor next and answers EBADF, an older one refuses the nonzero field
+// when it prepares the request, with EINVAL.
+func probeBoundedRecv(r *uring.Ring) bool {
+	sqe := r.GetSQE()
+	if sqe == nil {
+		return false
+	}
+	sqe.PrepRecvMultishot(-1, 0, 0)
+	sqe.SpliceFdIn = 1 << 16
+	if _, err := r.SubmitAndWait(1, time.Second); err != nil {
+		return false
+	}
+	cqe := r.PeekCQE()
+	if cqe == nil {
+		return false
+	}
+	res := cqe.Res
+	r.AdvanceCQ(1)
+	return res == -int32(unix.EBADF)
 }
 
 // setupFailure explains why io_uring_setup failed.

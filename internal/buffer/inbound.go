@@ -24,27 +24,33 @@ func (in *Inbound) Keep(b []byte) []byte {
 	return in.bb.B
 }
 
-// Spare moves the unconsumed tail rest (a suffix of the stored bytes) to the
-// front, makes room for at least min more bytes, and returns the free space
-// to read into, along with the moved tail.
+// Spare returns room for at least min more bytes after the unconsumed tail
+// rest (a suffix of the stored bytes), and rest where it lies then. Only a
+// short room moves rest to the front, or into memory twice its size: bytes
+// that keep arriving behind a tail nobody consumes are copied a bounded
+// number of times each, not once per arrival.
 func (in *Inbound) Spare(rest []byte, min int) (free, moved []byte) {
 	b := in.bb.B
-	n := copy(b, rest)
-	b = b[:n]
-	if cap(b)-n < min {
-		grown := make([]byte, n, n+max(min, n))
-		copy(grown, b)
-		b = grown
+	if cap(b)-len(b) < min {
+		n := copy(b, rest)
+		b = b[:n]
+		if cap(b)-n < min {
+			grown := make([]byte, n, n+max(min, n))
+			copy(grown, b)
+			b = grown
+		}
+		in.bb.B = b
+		rest = b
 	}
-	in.bb.B = b
-	return b[n:cap(b)], b
+	return b[len(b):cap(b)], rest
 }
 
-// Extend records that n bytes were read into the free space Spare returned
-// and returns all unconsumed bytes.
-func (in *Inbound) Extend(n int) []byte {
-	in.bb.B = in.bb.B[:len(in.bb.B)+n]
-	return in.bb.B
+// Extend records that n bytes were read into the room Spare returned and
+// returns the unconsumed bytes: rest, as Spare returned it, and the n new.
+func (in *Inbound) Extend(rest []byte, n int) []byte {
+	b := in.bb.B[:len(in.bb.B)+n]
+	in.bb.B = b
+	return b[len(b)-len(rest)-n:]
 }
 
 // Release returns the pool memory.

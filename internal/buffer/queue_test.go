@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"testing"
+	"unsafe"
 )
 
 func gather(q *Queue) []byte {
@@ -94,12 +95,36 @@ func TestInboundSpareKeepsTail(t *testing.T) {
 		t.Fatalf("Spare: moved %q, %d free", moved, len(free))
 	}
 	copy(free, "abc")
-	if got := string(in.Extend(3)); got != "6789abc" {
+	if got := string(in.Extend(moved, 3)); got != "6789abc" {
 		t.Fatalf("Extend: %q", got)
 	}
 	in.Release()
 	if !in.Empty() {
 		t.Fatal("Release left memory")
+	}
+}
+
+// TestInboundSpareMovesRarely holds 4 MiB that arrive in 16 KiB pieces and
+// are never consumed: each arrival must not copy everything held before it.
+func TestInboundSpareMovesRarely(t *testing.T) {
+	var in Inbound
+	defer in.Release()
+	piece := bytes.Repeat([]byte{'x'}, 16<<10)
+	held := in.Keep(piece)
+	moves := 0
+	for len(held) < 4<<20 {
+		free, moved := in.Spare(held, len(piece))
+		if unsafe.SliceData(moved) != unsafe.SliceData(held) {
+			moves++
+		}
+		held = in.Extend(moved, copy(free, piece))
+	}
+	// Doubling from 16 KiB to 4 MiB: eight moves, one for each growth.
+	if moves > 9 {
+		t.Fatalf("the held bytes moved %d times while growing to 4 MiB; want at most 9", moves)
+	}
+	if len(held) != 4<<20 || bytes.Count(held, []byte{'x'}) != len(held) {
+		t.Fatalf("held %d bytes, not the 4 MiB of x that arrived", len(held))
 	}
 }
 

@@ -74,6 +74,16 @@ func (s *SQE) PrepRecvMultishot(fd int, bgid uint16, flags int) {
 	s.BufIndex = bgid
 }
 
+// PrepRecvSelect prepares one receive into a buffer taken from group bgid
+// when data arrives; the completion carries IORING_CQE_F_BUFFER with the
+// buffer id.
+func (s *SQE) PrepRecvSelect(fd int, bgid uint16, flags int) {
+	s.prepRW(IORING_OP_RECV, fd, 0, 0, 0)
+	s.OpFlags = uint32(flags)
+	s.Flags |= IOSQE_BUFFER_SELECT
+	s.BufIndex = bgid
+}
+
 // PrepRead prepares read(2) of fd into buf at the file's position, as for an
 // eventfd's counter.
 func (s *SQE) PrepRead(fd int, buf []byte) {
