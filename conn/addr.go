@@ -39,8 +39,13 @@ type Inet6Addr struct {
 }
 
 // UnixAddr is an AF_UNIX address: a file system path, or a Linux abstract
-// name (Abstract true; the name without its leading NUL). The zero value is
-// the unnamed address. A path beginning with '@' is taken as abstract.
+// name (Abstract true; the name without its leading NUL). A Path that
+// begins with a NUL byte is abstract too, as in CPython; one that begins
+// with '@' is a path like any other (refused on Windows, where x/sys would
+// send it as abstract). The zero value is the unnamed address: unbound
+// sockets and either end of a Socketpair report it. A path may take 107
+// bytes (sun_path less its NUL; 103 on the BSDs), an abstract name all 108
+// with its NUL.
 type UnixAddr struct {
 	Path     string
 	Abstract bool
@@ -120,7 +125,8 @@ func (a UnixAddr) Family() Family { return AF_UNIX }
 // Network returns "unix".
 func (a UnixAddr) Network() string { return "unix" }
 
-// String returns the path, or "@name" for an abstract name.
+// String returns the path, or "@name" for an abstract name (a spelling
+// for display, as Go's net uses; UnixAddr itself never reads '@').
 func (a UnixAddr) String() string {
 	if a.Abstract {
 		return "@" + a.Path
@@ -129,17 +135,38 @@ func (a UnixAddr) String() string {
 }
 
 func (a UnixAddr) sockaddr() (sysSockaddr, error) {
-	name := a.Path
-	if a.Abstract {
-		name = "@" + name
-	} else if strings.IndexByte(name, 0) == 0 {
-		name = "@" + name[1:]
-	}
-	if len(name) > 107 && !(a.Abstract && len(name) == 108) {
-		return nil, addrErr("AF_UNIX path too long", a.Path)
+	name, err := a.sunPath()
+	switch {
+	case err != nil:
+		return nil, err
+	case name != "" && name[0] == 0:
+		name = "@" + name[1:] // x/sys's spelling of the NUL
+	case strings.HasPrefix(name, "@") && !rawUnixNames:
+		return nil, addrErr("x/sys takes a path beginning with '@' as abstract here", a.Path)
 	}
 	return &sysSockaddrUnix{Name: name}, nil
 }
+
+// sunPath returns the bytes of sun_path for a: the path, or a NUL and the
+// abstract name. As CPython does, it refuses a path that leaves no room for
+// its NUL and an abstract name longer than sun_path.
+func (a UnixAddr) sunPath() (string, error) {
+	name := a.Path
+	if a.Abstract {
+		name = "\x00" + name
+	}
+	abstract := name != "" && name[0] == 0
+	if abstract && !abstractNames {
+		return "", addrErr("abstract AF_UNIX names are Linux-only", a.String())
+	}
+	if len(name) > sunPathLen || !abstract && len(name) == sunPathLen {
+		return "", addrErr("AF_UNIX path too long", a.String())
+	}
+	return name, nil
+}
+
+// sunPathLen is the size of sun_path.
+const sunPathLen = len(sysRawSockaddrUnix{}.Path)
 
 // Family returns the family the host is resolved for.
 func (a HostAddr) Family() Family { return a.Fam }
@@ -248,12 +275,19 @@ func decodeAddr(sa sysSockaddr) Addr {
 	case *sysSockaddrInet6:
 		return Inet6Addr{IP: netip.AddrFrom16(sa.Addr), Port: sa.Port, ScopeID: sa.ZoneId}
 	case *sysSockaddrUnix:
-		if strings.HasPrefix(sa.Name, "@") {
-			return UnixAddr{Path: sa.Name[1:], Abstract: true}
-		}
-		return UnixAddr{Path: sa.Name}
+		return unixFromGo(sa.Name)
 	}
 	return decodeOSAddr(sa)
+}
+
+// unixFromGo reads an AF_UNIX name as x/sys and Go's net spell it, where a
+// leading '@' stands for the NUL of an abstract name (where there are
+// abstract names).
+func unixFromGo(name string) UnixAddr {
+	if abstractNames && strings.HasPrefix(name, "@") {
+		return UnixAddr{Path: name[1:], Abstract: true}
+	}
+	return UnixAddr{Path: name}
 }
 
 // encodeAddr checks that addr belongs to the socket's family and encodes it.

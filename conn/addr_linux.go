@@ -8,6 +8,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// abstractNames: Linux has abstract AF_UNIX names, whose sun_path begins
+// with a NUL.
+const abstractNames = true
+
 // PacketAddr is an AF_PACKET (link-layer) address.
 type PacketAddr struct {
 	Protocol uint16 // Ethernet protocol, host byte order (ETH_P_*)

@@ -10,4 +10,10 @@ type (
 	sysSockaddrInet4 = unix.SockaddrInet4
 	sysSockaddrInet6 = unix.SockaddrInet6
 	sysSockaddrUnix  = unix.SockaddrUnix
+
+	sysRawSockaddrUnix = unix.RawSockaddrUnix
 )
+
+// rawUnixNames: bind, connect and sends encode AF_UNIX names themselves
+// (rawUnix), byte for byte, and never in x/sys's spelling.
+const rawUnixNames = true

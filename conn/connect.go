@@ -13,7 +13,7 @@ func (s *Socket) Bind(addr Addr) error {
 	if err != nil {
 		return &OpError{Op: "bind", Family: s.family, Addr: addr, Err: err}
 	}
-	raw := flowSockaddr(addr, sa)
+	raw := rawSockaddr(addr, sa)
 	perr, serr := s.control(func(fd int) error {
 		if raw != nil {
 			return rawBind(fd, raw)
@@ -47,11 +47,11 @@ func (s *Socket) Accept() (*Socket, Addr, error) {
 		return nil, nil, err
 	}
 	var nfd int
-	var sa unix.Sockaddr
+	var peer Addr
 	perr, serr := s.doRead(once, func(fd int) error {
 		for {
 			var err error
-			nfd, sa, err = sysAccept(fd, s.family)
+			nfd, peer, err = sysAccept(fd, s.family)
 			if err != unix.ECONNABORTED {
 				return err
 			}
@@ -64,7 +64,7 @@ func (s *Socket) Accept() (*Socket, Addr, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return c, decodeAddr(sa), nil
+	return c, peer, nil
 }
 
 // Connect wraps connect(2). In blocking and timeout modes it waits for the
@@ -88,7 +88,7 @@ func (s *Socket) Connect(addr Addr) error {
 	if err != nil {
 		return err
 	}
-	raw := flowSockaddr(addr, sa)
+	raw := rawSockaddr(addr, sa)
 	var serr error
 	perr := s.rc.Control(func(fd uintptr) {
 		if raw != nil {
@@ -116,7 +116,7 @@ func (s *Socket) Connect(addr Addr) error {
 // blocking mode has completed in the background: the kernel then marks the
 // socket connected, as a blocking connect(2) (CPython's) would have, so
 // that the next Connect fails with EISCONN. Its result says nothing new.
-func (s *Socket) settleConnect(sa unix.Sockaddr, raw *unix.RawSockaddrInet6) {
+func (s *Socket) settleConnect(sa unix.Sockaddr, raw *rawSA) {
 	s.rc.Control(func(fd uintptr) {
 		if raw != nil {
 			rawConnect(int(fd), raw)
@@ -181,22 +181,24 @@ func (s *Socket) Shutdown(how ShutHow) error {
 	return s.wrapErr("shutdown", "shutdown", perr, serr, nil)
 }
 
-// SockName wraps getsockname(2): the socket's own address.
+// SockName wraps getsockname(2): the socket's own address. An unbound or
+// unnamed AF_UNIX socket reports UnixAddr{}, CPython's empty name.
 func (s *Socket) SockName() (Addr, error) {
-	var sa unix.Sockaddr
-	perr, serr := s.control(func(fd int) (err error) { sa, err = unix.Getsockname(fd); return })
+	var a Addr
+	perr, serr := s.control(func(fd int) (err error) { a, err = sysName(fd, s.family, false); return })
 	if err := s.wrapErr("getsockname", "getsockname", perr, serr, nil); err != nil {
 		return nil, err
 	}
-	return decodeAddr(sa), nil
+	return a, nil
 }
 
-// PeerName wraps getpeername(2): the connected peer's address.
+// PeerName wraps getpeername(2): the connected peer's address, the
+// unnamed UnixAddr{} for an AF_UNIX peer without a name.
 func (s *Socket) PeerName() (Addr, error) {
-	var sa unix.Sockaddr
-	perr, serr := s.control(func(fd int) (err error) { sa, err = unix.Getpeername(fd); return })
+	var a Addr
+	perr, serr := s.control(func(fd int) (err error) { a, err = sysName(fd, s.family, true); return })
 	if err := s.wrapErr("getpeername", "getpeername", perr, serr, nil); err != nil {
 		return nil, err
 	}
-	return decodeAddr(sa), nil
+	return a, nil
 }

@@ -54,7 +54,11 @@
 //
 // Addresses are typed per family: Inet4Addr, Inet6Addr (flow information
 // and scope id), UnixAddr (paths and Linux abstract names), and on Linux
-// PacketAddr, NetlinkAddr, VSockAddr, CANAddr and ALGAddr. Inet4 and Inet6
+// PacketAddr, NetlinkAddr, VSockAddr, CANAddr and ALGAddr. An abstract
+// name is given as UnixAddr{Path: name, Abstract: true}, or as CPython
+// takes it, a Path that begins with a NUL byte; a path that begins with
+// '@' is a file like any other (Windows refuses it, as x/sys would send it
+// as abstract). Unnamed AF_UNIX sockets report UnixAddr{}. Inet4 and Inet6
 // build unresolved (host, port) addresses as Python's tuples are; host names
 // are resolved with Go's resolver when the address is used.
 //

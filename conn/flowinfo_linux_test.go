@@ -31,17 +31,18 @@ func TestFlowSockaddr(t *testing.T) {
 	a := Inet6Addr{IP: netip.MustParseAddr("2001:db8::1"), Port: 0x1234, FlowInfo: 0xabcde, ScopeID: 3}
 	sa, err := a.sockaddr()
 	must(t, err)
-	raw := flowSockaddr(a, sa)
-	if raw == nil {
+	r := rawSockaddr(a, sa)
+	if r == nil || r.len != unix.SizeofSockaddrInet6 {
 		t.Fatal("no raw sockaddr for a flow label")
 	}
+	raw := (*unix.RawSockaddrInet6)(unsafePointer(&r.rsa))
 	port := (*[2]byte)(unsafePointer(&raw.Port))
 	if raw.Family != unix.AF_INET6 || port[0] != 0x12 || port[1] != 0x34 || raw.Flowinfo != Htonl(0xabcde) ||
 		raw.Scope_id != 3 || raw.Addr != a.IP.As16() {
 		t.Errorf("raw = %+v", raw)
 	}
 	a.FlowInfo = 0
-	if flowSockaddr(a, sa) != nil {
+	if rawSockaddr(a, sa) != nil {
 		t.Error("raw sockaddr without a flow label")
 	}
 }

@@ -132,7 +132,7 @@ func (s *Socket) recvmsgSlow(once bool, flags int, buffers [][]byte, oob []byte)
 // sendmsgTo is SendMsg with a destination, through x/sys or, for an IPv6
 // flow label, a raw sockaddr_in6; it allocates.
 func (s *Socket) sendmsgTo(once bool, flags int, buffers [][]byte, oob []byte, addr Addr, sa unix.Sockaddr) (n int, perr, serr error) {
-	raw := flowSockaddr(addr, sa)
+	raw := rawSockaddr(addr, sa)
 	perr, serr = s.doWrite(once, func(fd int) (err error) {
 		if raw != nil {
 			n, err = rawSendmsg(fd, buffers, oob, raw, flags)

@@ -113,7 +113,7 @@ func fromNetAddr(a net.Addr, family Family) (Addr, error) {
 	case *net.TCPAddr:
 		ap = a.AddrPort()
 	case *net.UnixAddr:
-		return UnixAddr{Path: a.Name}, nil
+		return unixFromGo(a.Name), nil // Go's net spells an abstract name '@name'
 	default:
 		return nil, addrErr("unsupported address type", a.String())
 	}
@@ -145,7 +145,9 @@ func (p *PacketConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	return n, toNetAddr(a, p.typ), nil
 }
 
-// WriteTo is net.PacketConn's WriteTo: SendTo with a net address.
+// WriteTo is net.PacketConn's WriteTo: SendTo with a net address. A
+// *net.UnixAddr is read as Go's net reads it: on Linux a name beginning
+// with '@' is abstract.
 func (p *PacketConn) WriteTo(b []byte, addr net.Addr) (int, error) {
 	a, err := fromNetAddr(addr, p.family)
 	if err != nil {

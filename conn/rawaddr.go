@@ -34,7 +34,10 @@ func decodeRaw(rsa *unix.RawSockaddrAny, namelen int) Addr {
 		}
 		path := unsafe.Slice((*byte)(unsafe.Pointer(&p.Path[0])), n)
 		if path[0] == 0 {
-			return UnixAddr{Path: string(path[1:]), Abstract: true} // Linux
+			if !abstractNames {
+				return UnixAddr{}
+			}
+			return UnixAddr{Path: string(path[1:]), Abstract: true}
 		}
 		for i, c := range path {
 			if c == 0 {

@@ -28,15 +28,23 @@ func encodeRaw(sa windows.Sockaddr, rsa *windows.RawSockaddrAny) (int32, error) 
 		r.Scope_id = sa.ZoneId
 		return int32(unsafe.Sizeof(*r)), nil
 	case *windows.SockaddrUnix:
+		// x/sys's spelling, as its Bind and Connect read it: a leading
+		// '@' is the NUL of an abstract name, which has no NUL after it.
 		r := (*windows.RawSockaddrUnix)(unsafe.Pointer(rsa))
-		if len(sa.Name) >= len(r.Path) {
+		n := len(sa.Name)
+		abstract := n > 0 && sa.Name[0] == '@'
+		if n > len(r.Path) || n == len(r.Path) && !abstract {
 			return 0, windows.WSAEINVAL
 		}
 		r.Family = windows.AF_UNIX
-		for i := 0; i < len(sa.Name); i++ {
+		for i := 0; i < n; i++ {
 			r.Path[i] = int8(sa.Name[i])
 		}
-		return int32(unsafe.Sizeof(r.Family)) + int32(len(sa.Name)) + 1, nil
+		if abstract {
+			r.Path[0] = 0
+			return int32(unsafe.Sizeof(r.Family)) + int32(n), nil
+		}
+		return int32(unsafe.Sizeof(r.Family)) + int32(n) + 1, nil
 	}
 	return 0, windows.WSAEAFNOSUPPORT
 }

@@ -2,10 +2,6 @@
 
 package conn
 
-import (
-	"golang.org/x/sys/unix"
-)
-
 // Recv wraps recv(2): it returns up to bufsize bytes in a new slice; an
 // empty slice with a nil error means the peer closed a stream. Flags
 // (MSG_PEEK, ...) are ORed together.
@@ -50,7 +46,8 @@ func (s *Socket) RecvInto(buf []byte, flags ...MsgFlag) (int, error) {
 }
 
 // RecvFrom wraps recvfrom(2): up to bufsize bytes in a new slice and the
-// sender's address (nil for a connected stream).
+// sender's address (nil for a connected stream or an unnamed AF_UNIX
+// sender, as CPython's None).
 func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Addr, error) {
 	if bufsize < 0 || bufsize > maxBufsize {
 		return nil, nil, valueErr("recvfrom", "buffersize out of range")
@@ -70,13 +67,13 @@ func (s *Socket) RecvFromInto(buf []byte, flags ...MsgFlag) (int, Addr, error) {
 		return 0, nil, err
 	}
 	var n int
-	var sa unix.Sockaddr
+	var from Addr
 	perr, serr := s.doRead(once, func(fd int) (err error) {
-		n, sa, err = unix.Recvfrom(fd, buf, int(fl))
+		n, from, err = recvFrom(fd, buf, int(fl), s.family)
 		return err
 	})
 	if err := s.wrapErr("recvfrom", "recvfrom", perr, serr, nil); err != nil {
 		return 0, nil, err
 	}
-	return n, decodeAddr(sa), nil
+	return n, from, nil
 }

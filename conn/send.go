@@ -34,7 +34,7 @@ func (s *Socket) SendTo(p []byte, addr Addr, flags ...MsgFlag) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	raw := flowSockaddr(addr, sa)
+	raw := rawSockaddr(addr, sa)
 	var n int
 	perr, serr := s.doWrite(once, func(fd int) (err error) {
 		if raw != nil {

@@ -51,7 +51,7 @@ func sysSocketpair(family, typ, proto int) ([2]int, error) {
 }
 
 // sysAccept wraps accept(2), then sets close-on-exec and non-blocking mode.
-func sysAccept(fd int, _ Family) (int, unix.Sockaddr, error) {
+func sysAccept(fd int, _ Family) (int, Addr, error) {
 	syscall.ForkLock.RLock()
 	nfd, sa, err := unix.Accept(fd)
 	if err == nil {
@@ -61,7 +61,7 @@ func sysAccept(fd int, _ Family) (int, unix.Sockaddr, error) {
 	if err != nil {
 		return -1, nil, err
 	}
-	return nfd, sa, prepareFD(nfd)
+	return nfd, decodeAddr(sa), prepareFD(nfd)
 }
 
 func prepareFD(fd int) error {
@@ -115,6 +115,15 @@ func setFamily6(raw *unix.RawSockaddrInet6) {
 func setFamily4(raw *unix.RawSockaddrInet4) {
 	raw.Len = unix.SizeofSockaddrInet4
 	raw.Family = unix.AF_INET
+}
+
+// setFamilyUnix sets the family and length of a sockaddr_un whose sun_path
+// holds n bytes, counting the NUL after them as x/sys does, and returns
+// the length.
+func setFamilyUnix(raw *unix.RawSockaddrUnix, n int) uint32 {
+	raw.Len = uint8(3 + n)
+	raw.Family = unix.AF_UNIX
+	return uint32(raw.Len)
 }
 
 // recvNoAddr wraps recvfrom(2) and drops the sender's address.

@@ -26,21 +26,27 @@ func sysSocketpair(family, typ, proto int) ([2]int, error) {
 }
 
 // sysAccept wraps accept4(2), returning a non-blocking close-on-exec
-// descriptor. x/sys decodes only the families it knows and closes the new
-// descriptor otherwise (AF_ALG), so other families accept without an
-// address and ask getpeername(2) for it.
-func sysAccept(fd int, family Family) (int, unix.Sockaddr, error) {
+// descriptor and the peer's address, decoded as sysName does for the
+// families decodeRaw reads. x/sys decodes only the families it knows and
+// closes the new descriptor otherwise (AF_ALG), so other families accept
+// without an address and ask getpeername(2) for it.
+func sysAccept(fd int, family Family) (int, Addr, error) {
 	const flags = unix.SOCK_NONBLOCK | unix.SOCK_CLOEXEC
-	switch family {
-	case AF_INET, AF_INET6, AF_UNIX:
-		return unix.Accept4(fd, flags)
+	if rawFamily(family) {
+		var rsa unix.RawSockaddrAny
+		n := uint32(unix.SizeofSockaddrAny)
+		nfd, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(fd), uintptr(unsafe.Pointer(&rsa)), uintptr(unsafe.Pointer(&n)), flags, 0, 0)
+		if e != 0 {
+			return -1, nil, e
+		}
+		return int(nfd), decodeRaw(&rsa, int(n)), nil
 	}
 	nfd, _, e := unix.Syscall6(unix.SYS_ACCEPT4, uintptr(fd), 0, 0, flags, 0, 0)
 	if e != 0 {
 		return -1, nil, e
 	}
-	sa, _ := unix.Getpeername(int(nfd))
-	return int(nfd), sa, nil
+	peer, _ := sysName(int(nfd), family, true)
+	return int(nfd), peer, nil
 }
 
 // sysDetect reads the family, type and protocol of a socket descriptor;
@@ -83,6 +89,13 @@ func closeFD(fd int) error {
 func setFamily6(raw *unix.RawSockaddrInet6) { raw.Family = unix.AF_INET6 }
 
 func setFamily4(raw *unix.RawSockaddrInet4) { raw.Family = unix.AF_INET }
+
+// setFamilyUnix sets the family of a sockaddr_un whose sun_path holds n
+// bytes and returns its length.
+func setFamilyUnix(raw *unix.RawSockaddrUnix, n int) uint32 {
+	raw.Family = unix.AF_UNIX
+	return uint32(2 + n)
+}
 
 // recvNoAddr wraps recvfrom(2) without asking for the sender's address,
 // which x/sys would decode (and allocate) on every call.
