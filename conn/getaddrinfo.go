@@ -24,13 +24,20 @@ type AddrInfo struct {
 // getaddrinfo(3), with Go's resolver (no cgo): /etc/hosts, then DNS.
 // host "" is Python's None (the loopback addresses, or the any addresses
 // with AI_PASSIVE); port "" is None (port 0), else a number or a service
-// name from /etc/services. Family 0 means both families, type 0 means one
-// result each for SOCK_STREAM, SOCK_DGRAM and SOCK_RAW.
+// name from /etc/services. Family 0 means both families. The socket kinds
+// are glibc's: with type and protocol 0, a number (or no port) gives one
+// result each for SOCK_STREAM/IPPROTO_TCP, SOCK_DGRAM/IPPROTO_UDP and
+// SOCK_RAW/0, and a service name one for each protocol (TCP, UDP, DCCP,
+// UDP-Lite, SCTP) that the services file lists it for; a type or protocol
+// picks the first kind that fits (SOCK_SEQPACKET is SCTP's, protocol
+// 132); SOCK_RAW takes no service.
 //
 // Where results can differ from glibc's: the order is the resolver's (no
 // RFC 6724 sorting by gai.conf); AI_CANONNAME gives the DNS CNAME target or
 // the host itself, not the first name of an /etc/hosts line; AI_ADDRCONFIG
-// counts loopback addresses, so hosts with only loopback still resolve.
+// counts loopback addresses, so hosts with only loopback still resolve; a
+// port number above 65535 is refused with EAI_SERVICE, where glibc keeps
+// its low 16 bits.
 func GetAddrInfo(ctx context.Context, host, port string, family Family, typ Type, proto Proto, flags AIFlag) ([]AddrInfo, error) {
 	if flags&^(AI_PASSIVE|AI_CANONNAME|AI_NUMERICHOST|AI_V4MAPPED|AI_ALL|AI_ADDRCONFIG|AI_NUMERICSERV) != 0 {
 		return nil, &GAIError{Code: EAI_BADFLAGS}
@@ -41,11 +48,7 @@ func GetAddrInfo(ctx context.Context, host, port string, family Family, typ Type
 	if host == "" && port == "" {
 		return nil, &GAIError{Code: EAI_NONAME}
 	}
-	kinds, err := aiKinds(typ, proto)
-	if err != nil {
-		return nil, err
-	}
-	portNum, err := aiPort(port, kinds[0].typ, flags)
+	kinds, err := aiKinds(port, typ, proto, flags)
 	if err != nil {
 		return nil, err
 	}
@@ -58,10 +61,10 @@ func GetAddrInfo(ctx context.Context, host, port string, family Family, typ Type
 		for _, k := range kinds {
 			ai := AddrInfo{Family: AF_INET, Type: k.typ, Proto: k.proto}
 			if ip.Is4() {
-				ai.Addr = Inet4Addr{IP: ip, Port: portNum}
+				ai.Addr = Inet4Addr{IP: ip, Port: k.port}
 			} else {
 				ai.Family = AF_INET6
-				a := Inet6Addr{IP: ip.WithZone(""), Port: portNum}
+				a := Inet6Addr{IP: ip.WithZone(""), Port: k.port}
 				if z := ip.Zone(); z != "" {
 					a.ScopeID, _ = zoneIndex(z)
 				}
@@ -76,64 +79,129 @@ func GetAddrInfo(ctx context.Context, host, port string, family Family, typ Type
 	return out, nil
 }
 
+// aiRow is one row of glibc's table of the socket types and protocols
+// getaddrinfo knows (gaih_inet_typeproto): the type, the protocol, the
+// protocol name a named service is looked up with in the services file,
+// whether a request with neither type nor protocol gets the row, and
+// whether the row is SOCK_RAW, which takes any protocol and no service.
+type aiRow struct {
+	typ   Type
+	proto Proto
+	name  string
+	dflt  bool
+	raw   bool
+}
+
+// The kinds glibc knows beyond the portable constants (Linux numbers).
+const (
+	sockDCCP       Type  = 6
+	ipprotoDCCP    Proto = 33
+	ipprotoSCTP    Proto = 132
+	ipprotoUDPLite Proto = 136
+)
+
+var aiRows = []aiRow{
+	{typ: SOCK_STREAM, proto: IPPROTO_TCP, name: "tcp", dflt: true},
+	{typ: SOCK_DGRAM, proto: IPPROTO_UDP, name: "udp", dflt: true},
+	{typ: sockDCCP, proto: ipprotoDCCP, name: "dccp"},
+	{typ: SOCK_DGRAM, proto: ipprotoUDPLite, name: "udplite"},
+	{typ: SOCK_STREAM, proto: ipprotoSCTP, name: "sctp"},
+	{typ: SOCK_SEQPACKET, proto: ipprotoSCTP, name: "sctp"},
+	{typ: SOCK_RAW, name: "raw", dflt: true, raw: true},
+}
+
+// fits reports whether the row answers a request for typ and proto (0 for
+// any).
+func (r aiRow) fits(typ Type, proto Proto) bool {
+	return (typ == 0 || typ == r.typ) && (proto == 0 || r.raw || proto == r.proto)
+}
+
+// aiKind is one socket kind of the results, with its port.
 type aiKind struct {
 	typ   Type
 	proto Proto
+	port  int
 }
 
-func aiKinds(typ Type, proto Proto) ([]aiKind, error) {
-	switch typ {
-	case 0:
-		all := []aiKind{{SOCK_STREAM, IPPROTO_TCP}, {SOCK_DGRAM, IPPROTO_UDP}, {SOCK_RAW, 0}}
-		if proto == 0 {
-			return all, nil
-		}
-		var out []aiKind
-		for _, k := range all {
-			if k.proto == proto || k.typ == SOCK_RAW {
-				out = append(out, aiKind{k.typ, proto})
+// aiKinds picks the socket kinds and ports of the results as glibc does.
+// Type or protocol given: the first row that fits, else EAI_SOCKTYPE (a
+// type was given) or EAI_SERVICE; SOCK_RAW takes the protocol asked for
+// and no service. Neither given: a number or no service gives the default
+// rows (TCP, UDP, raw), a name every row whose protocol the services file
+// has it for.
+func aiKinds(service string, typ Type, proto Proto, flags AIFlag) ([]aiKind, error) {
+	port, named, err := aiPort(service, flags)
+	if err != nil {
+		return nil, err
+	}
+	var first *aiRow
+	if typ != 0 || proto != 0 {
+		for i := range aiRows {
+			if aiRows[i].fits(typ, proto) {
+				first = &aiRows[i]
+				break
 			}
 		}
-		return out, nil
-	case SOCK_STREAM:
-		return []aiKind{{SOCK_STREAM, cmpOr(proto, IPPROTO_TCP)}}, nil
-	case SOCK_DGRAM:
-		return []aiKind{{SOCK_DGRAM, cmpOr(proto, IPPROTO_UDP)}}, nil
-	case SOCK_RAW, SOCK_SEQPACKET:
-		return []aiKind{{typ, proto}}, nil
-	}
-	return nil, &GAIError{Code: EAI_SOCKTYPE}
-}
-
-func cmpOr(p, def Proto) Proto {
-	if p == 0 {
-		return def
-	}
-	return p
-}
-
-func aiPort(port string, typ Type, flags AIFlag) (int, error) {
-	if port == "" {
-		return 0, nil
-	}
-	if n, err := strconv.Atoi(port); err == nil {
-		if n < 0 || n > 65535 {
-			return 0, &GAIError{Code: EAI_SERVICE, Name: port}
+		switch {
+		case first == nil && typ != 0:
+			return nil, &GAIError{Code: EAI_SOCKTYPE}
+		case first == nil:
+			return nil, &GAIError{Code: EAI_SERVICE, Name: service}
+		case first.raw && service != "":
+			return nil, &GAIError{Code: EAI_SERVICE, Name: service}
 		}
-		return n, nil
+	}
+	kind := func(r *aiRow, port int) aiKind {
+		k := aiKind{typ: r.typ, proto: r.proto, port: port}
+		if r.raw {
+			k.proto = proto
+		}
+		return k
+	}
+	switch {
+	case first != nil && named:
+		n, err := GetServByName(service, first.name)
+		if err != nil {
+			return nil, &GAIError{Code: EAI_SERVICE, Name: service, Err: err}
+		}
+		return []aiKind{kind(first, n)}, nil
+	case first != nil:
+		return []aiKind{kind(first, port)}, nil
+	}
+	var out []aiKind
+	for i := range aiRows {
+		r := &aiRows[i]
+		switch {
+		case !named && r.dflt:
+			out = append(out, kind(r, port))
+		case named && !r.raw:
+			if n, err := GetServByName(service, r.name); err == nil {
+				out = append(out, kind(r, n))
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, &GAIError{Code: EAI_SERVICE, Name: service}
+	}
+	return out, nil
+}
+
+// aiPort reads a numeric service; named reports a service to look up by
+// name. A number outside 0-65535 is refused (glibc keeps its low 16 bits).
+func aiPort(service string, flags AIFlag) (port int, named bool, err error) {
+	if service == "" {
+		return 0, false, nil
+	}
+	if n, err := strconv.Atoi(service); err == nil {
+		if n < 0 || n > 65535 {
+			return 0, false, &GAIError{Code: EAI_SERVICE, Name: service}
+		}
+		return n, false, nil
 	}
 	if flags&AI_NUMERICSERV != 0 {
-		return 0, &GAIError{Code: EAI_NONAME, Name: port}
+		return 0, false, &GAIError{Code: EAI_NONAME, Name: service}
 	}
-	proto := "tcp"
-	if typ == SOCK_DGRAM {
-		proto = "udp"
-	}
-	n, err := GetServByName(port, proto)
-	if err != nil {
-		return 0, &GAIError{Code: EAI_SERVICE, Name: port, Err: err}
-	}
-	return n, nil
+	return 0, true, nil
 }
 
 // aiHosts returns the addresses of host for family, and its canonical name.
