@@ -27,8 +27,9 @@ type Inet4Addr struct {
 }
 
 // Inet6Addr is an AF_INET6 address with its flow information (host byte
-// order) and scope id. A non-zero FlowInfo reaches bind, connect, sendto
-// and sendmsg (the kernel uses it with IPV6_FLOWINFO_SEND). Addresses the
+// order; the 20-bit flow label, so at most 0xfffff, as CPython checks) and
+// scope id. A non-zero FlowInfo reaches bind, connect, sendto and sendmsg
+// (the kernel uses it with IPV6_FLOWINFO_SEND). Addresses the
 // kernel reports come back with FlowInfo 0: x/sys drops the field, and
 // Linux reports 0 there unless flow labels are in use.
 type Inet6Addr struct {
@@ -106,6 +107,9 @@ func (a Inet6Addr) sockaddr() (sysSockaddr, error) {
 		return nil, addrErr("AF_INET6 address must be IPv6", a.IP.String())
 	}
 	if err := checkPort(a.Port); err != nil {
+		return nil, err
+	}
+	if err := checkFlowInfo(a.FlowInfo); err != nil {
 		return nil, err
 	}
 	scope := a.ScopeID
@@ -249,6 +253,16 @@ func (a HostAddr) Resolve() (Addr, error) {
 func checkPort(port int) error {
 	if port < 0 || port > 65535 {
 		return addrErr("port must be 0-65535", strconv.Itoa(port))
+	}
+	return nil
+}
+
+// maxFlowInfo is the largest flow label, 20 bits.
+const maxFlowInfo = 1<<20 - 1
+
+func checkFlowInfo(flow uint32) error {
+	if flow > maxFlowInfo {
+		return addrErr("flowinfo must be 0-1048575", strconv.FormatUint(uint64(flow), 10))
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ func CreateConnection(ctx context.Context, address string, timeout time.Duration
 	if err != nil {
 		return nil, &AddrError{Reason: "address must be host:port", Addr: address}
 	}
-	if _, err := checkTimeout("create_connection", timeout); err != nil {
+	if err := checkTimeout("create_connection", timeout); err != nil {
 		return nil, err
 	}
 	infos, err := GetAddrInfo(ctx, host, port, AF_UNSPEC, SOCK_STREAM, 0, 0)

@@ -11,9 +11,6 @@ import (
 // NoTimeout is the timeout of blocking mode (Python's None).
 const NoTimeout time.Duration = math.MinInt64
 
-// maxTimeout is where huge timeouts are clamped (about 100 years).
-const maxTimeout = 100 * 365 * 24 * time.Hour
-
 var defaultTimeout atomic.Int64
 
 func init() { defaultTimeout.Store(int64(NoTimeout)) }
@@ -23,11 +20,9 @@ func init() { defaultTimeout.Store(int64(NoTimeout)) }
 func DefaultTimeout() time.Duration { return time.Duration(defaultTimeout.Load()) }
 
 // SetDefaultTimeout sets the timeout new sockets start with, process-wide.
-// NoTimeout means blocking; other negative values are an error; huge values
-// are clamped.
+// NoTimeout means blocking; other negative values are an error.
 func SetDefaultTimeout(d time.Duration) error {
-	d, err := checkTimeout("setdefaulttimeout", d)
-	if err != nil {
+	if err := checkTimeout("setdefaulttimeout", d); err != nil {
 		return err
 	}
 	defaultTimeout.Store(int64(d))
@@ -35,30 +30,29 @@ func SetDefaultTimeout(d time.Duration) error {
 }
 
 // TimeoutSeconds converts a timeout in seconds, as Python takes it, to a
-// Duration: NaN and negative values are an error, huge ones are clamped.
+// Duration, rounding a fraction of a nanosecond up as CPython does (so a
+// tiny positive timeout does not become non-blocking mode). NaN, negative
+// values and values a Duration cannot hold (about 292 years and more,
+// infinity) are an error, as CPython refuses them.
 func TimeoutSeconds(sec float64) (time.Duration, error) {
-	if math.IsNaN(sec) {
+	ns := math.Ceil(sec * float64(time.Second))
+	switch {
+	case math.IsNaN(sec):
 		return 0, valueErr("settimeout", "timeout is NaN")
-	}
-	if sec < 0 {
+	case sec < 0:
 		return 0, valueErr("settimeout", "timeout value out of range")
+	case ns >= 1<<63:
+		return 0, valueErr("settimeout", "timeout too large for a time.Duration")
 	}
-	if sec >= maxTimeout.Seconds() {
-		return maxTimeout, nil
-	}
-	return time.Duration(sec * float64(time.Second)), nil
+	return time.Duration(ns), nil
 }
 
-func checkTimeout(op string, d time.Duration) (time.Duration, error) {
-	switch {
-	case d == NoTimeout:
-		return d, nil
-	case d < 0:
-		return 0, valueErr(op, "timeout value out of range")
-	case d > maxTimeout:
-		return maxTimeout, nil
+// checkTimeout refuses negative timeouts other than NoTimeout.
+func checkTimeout(op string, d time.Duration) error {
+	if d < 0 && d != NoTimeout {
+		return valueErr(op, "timeout value out of range")
 	}
-	return d, nil
+	return nil
 }
 
 // Timeout returns the socket's timeout: NoTimeout (blocking), 0
@@ -70,11 +64,11 @@ func (s *Socket) Timeout() time.Duration {
 }
 
 // SetTimeout sets the socket's mode: NoTimeout blocks, 0 never waits, d > 0
-// waits at most d per call. Other negative values are an error. A call
-// already waiting continues under the new mode's deadline.
+// waits at most d per call, however large d is (Timeout reports it as
+// given). Other negative values are an error. A call already waiting
+// continues under the new mode's deadline.
 func (s *Socket) SetTimeout(d time.Duration) error {
-	d, err := checkTimeout("settimeout", d)
-	if err != nil {
+	if err := checkTimeout("settimeout", d); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -29,7 +29,7 @@ func TestSetTimeoutValues(t *testing.T) {
 		{name: "blocking", set: func() error { return s.SetBlocking(true) }, wantTimeout: NoTimeout, wantBlocking: true},
 		{name: "timeout", set: func() error { return s.SetTimeout(time.Second) }, wantTimeout: time.Second, wantBlocking: true},
 		{name: "zero", set: func() error { return s.SetTimeout(0) }, wantTimeout: 0, wantBlocking: false},
-		{name: "huge clamps", set: func() error { return s.SetTimeout(math.MaxInt64) }, wantTimeout: maxTimeout, wantBlocking: true},
+		{name: "huge kept", set: func() error { return s.SetTimeout(math.MaxInt64) }, wantTimeout: math.MaxInt64, wantBlocking: true},
 	}
 	for _, tt := range tests {
 		must(t, tt.set())
@@ -40,13 +40,25 @@ func TestSetTimeoutValues(t *testing.T) {
 	if err := s.SetTimeout(-time.Second); !errors.Is(err, unix.EINVAL) {
 		t.Errorf("negative timeout: %v, want EINVAL", err)
 	}
-	for _, sec := range []float64{math.NaN(), -1} {
-		if _, err := TimeoutSeconds(sec); err == nil {
-			t.Errorf("TimeoutSeconds(%v) succeeded", sec)
+	for _, sec := range []float64{math.NaN(), -1, 1e300, math.Inf(1), math.Inf(-1)} {
+		if d, err := TimeoutSeconds(sec); !errors.Is(err, unix.EINVAL) {
+			t.Errorf("TimeoutSeconds(%v) = %v, %v; want an error", sec, d, err)
 		}
 	}
-	if d, err := TimeoutSeconds(1e300); err != nil || d != maxTimeout {
-		t.Errorf("TimeoutSeconds(1e300) = %v, %v; want clamped", d, err)
+}
+
+// TestHugeTimeoutWaits: the largest timeout is kept and arms a deadline
+// that has not passed, so a call with data waiting succeeds.
+func TestHugeTimeoutWaits(t *testing.T) {
+	a, b := mustPair(t, AF_UNIX, SOCK_STREAM)
+	must(t, b.SetTimeout(math.MaxInt64))
+	_, err := a.Send([]byte("x"))
+	must(t, err)
+	if got, err := b.Recv(1); err != nil || string(got) != "x" {
+		t.Fatalf("Recv = %q, %v", got, err)
+	}
+	if got := b.Timeout(); got != math.MaxInt64 {
+		t.Errorf("Timeout = %v", got)
 	}
 }
 

@@ -14,7 +14,10 @@ import (
 // GetNameInfo turns an Inet4Addr or Inet6Addr into a host and a service,
 // as getnameinfo(3), with Go's resolver: reverse lookups go through
 // /etc/hosts, then DNS; service names come from /etc/services. A scoped
-// IPv6 address gets its "%scope" (interface name, else number).
+// IPv6 address gets its "%scope" (interface name, else number). A port
+// outside 0-65535 or a flow label beyond 20 bits is an *AddrError, where
+// CPython refuses the flow label and passes the port on to be cut to 16
+// bits.
 func GetNameInfo(ctx context.Context, addr Addr, flags NIFlag) (host, service string, err error) {
 	var ip netip.Addr
 	var port int
@@ -23,6 +26,9 @@ func GetNameInfo(ctx context.Context, addr Addr, flags NIFlag) (host, service st
 	case Inet4Addr:
 		ip, port = a.IP, a.Port
 	case Inet6Addr:
+		if err := checkFlowInfo(a.FlowInfo); err != nil {
+			return "", "", err
+		}
 		ip, port, scope = a.IP.WithZone(""), a.Port, a.ScopeID
 	case HostAddr:
 		r, err := a.Resolve()
@@ -35,6 +41,9 @@ func GetNameInfo(ctx context.Context, addr Addr, flags NIFlag) (host, service st
 	}
 	if !ip.IsValid() {
 		return "", "", &GAIError{Code: EAI_NONAME}
+	}
+	if err := checkPort(port); err != nil {
+		return "", "", err
 	}
 	host = ip.String()
 	if flags&NI_NUMERICHOST == 0 {

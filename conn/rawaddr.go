@@ -65,7 +65,8 @@ func rawDest(addr Addr, f Family) bool {
 	case Inet4Addr:
 		return f == AF_INET && a.IP.Is4() && a.Port >= 0 && a.Port <= 65535
 	case Inet6Addr:
-		return f == AF_INET6 && a.IP.Is6() && a.Port >= 0 && a.Port <= 65535 && (a.ScopeID != 0 || a.IP.Zone() == "")
+		return f == AF_INET6 && a.IP.Is6() && a.Port >= 0 && a.Port <= 65535 && a.FlowInfo <= maxFlowInfo &&
+			(a.ScopeID != 0 || a.IP.Zone() == "")
 	}
 	return false
 }
