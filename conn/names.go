@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // GetNameInfo turns an Inet4Addr or Inet6Addr into a host and a service,
@@ -203,23 +204,43 @@ func IfNameIndex() ([]Interface, error) {
 	return out, nil
 }
 
-// IfNameToIndex returns the index of the named interface.
+// IfNameToIndex returns the index of the named interface. No interface of
+// that name is an *OpError matching syscall.ENODEV, the errno
+// if_nametoindex(3) sets (CPython's OSError leaves it out).
 func IfNameToIndex(name string) (int, error) {
-	ifi, err := net.InterfaceByName(name)
+	ifi, err := findInterface("if_nametoindex", syscall.ENODEV, func(ifi net.Interface) bool { return ifi.Name == name })
 	if err != nil {
-		return 0, &OpError{Op: "if_nametoindex", Err: err}
+		return 0, err
 	}
 	return ifi.Index, nil
 }
 
-// IfIndexToName returns the name of the interface with the index.
+// IfIndexToName returns the name of the interface with the index. Index 0,
+// or one no interface has, is an *OpError matching syscall.ENXIO, as
+// if_indextoname(3) and CPython report it; a negative index is a
+// *ValueError.
 func IfIndexToName(index int) (string, error) {
-	if index <= 0 {
-		return "", valueErr("if_indextoname", "interface index must be positive")
+	if index < 0 {
+		return "", valueErr("if_indextoname", "interface index must not be negative")
 	}
-	ifi, err := net.InterfaceByIndex(index)
+	ifi, err := findInterface("if_indextoname", syscall.ENXIO, func(ifi net.Interface) bool { return ifi.Index == index })
 	if err != nil {
-		return "", &OpError{Op: "if_indextoname", Err: err}
+		return "", err
 	}
 	return ifi.Name, nil
+}
+
+// findInterface returns the first interface that match accepts; none is
+// an error matching the errno the C library sets for op.
+func findInterface(op string, none syscall.Errno, match func(net.Interface) bool) (net.Interface, error) {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return net.Interface{}, &OpError{Op: op, Err: err}
+	}
+	for _, ifi := range ifs {
+		if match(ifi) {
+			return ifi, nil
+		}
+	}
+	return net.Interface{}, &OpError{Op: op, Err: os.NewSyscallError(op, none)}
 }
