@@ -49,7 +49,8 @@ func (e *timeoutError) Temporary() bool { return false }
 func (e *timeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
 
 // OutputDroppedError is the reason given to OnClose when a connection
-// closed with output it had not sent: Bytes were dropped, and the socket was
+// closed with output it had not sent: Bytes not confirmed sent were dropped
+// (a send operation in flight counts all it carries), and the socket was
 // reset rather than closed in order, so that the peer sees an error and not
 // a clean end of a stream that lost its tail. It unwraps to the cause of
 // the close (ErrCloseLinger, ErrWriteTimeout, ErrEngineStopped, ...).
