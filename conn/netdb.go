@@ -129,7 +129,7 @@ func (e *GAIError) Timeout() bool { return e.Code == EAI_AGAIN }
 func (e *GAIError) Temporary() bool { return e.Code == EAI_AGAIN }
 
 // HostError is a host-lookup failure (Python's socket.herror) with an
-// h_errno code.
+// h_errno code; service and protocol lookups fail with a *NetDBError.
 type HostError struct {
 	Code int // HOST_NOT_FOUND, TRY_AGAIN, NO_RECOVERY, NO_DATA
 	Name string
@@ -153,3 +153,26 @@ func (e *HostError) Error() string {
 
 // Unwrap returns the resolver's error.
 func (e *HostError) Unwrap() error { return e.Err }
+
+// NetDBError is a service or protocol lookup that found nothing
+// (GetServByName, GetServByPort, GetProtoByName), as CPython's OSError from
+// getservbyname, getservbyport and getprotobyname, which carries no errno.
+// Err is the error that kept the database from being read, if any.
+type NetDBError struct {
+	Op     string // "getservbyname", "getservbyport", "getprotobyname"
+	Name   string // what was looked up, as "http/udp"
+	Reason string // CPython's words, as "service/proto not found"
+	Err    error
+}
+
+// Error returns the call, CPython's reason and what was looked up.
+func (e *NetDBError) Error() string {
+	s := "conn: " + e.Op + ": " + e.Reason + ": " + e.Name
+	if e.Err != nil {
+		s += " (" + e.Err.Error() + ")"
+	}
+	return s
+}
+
+// Unwrap returns the error reading the database, if any.
+func (e *NetDBError) Unwrap() error { return e.Err }

@@ -31,7 +31,7 @@ func scanDB(path string, fn func(fields []string) bool) error {
 }
 
 // GetServByName returns the port of a service from /etc/services; proto
-// ("tcp", "udp") may be empty for any.
+// ("tcp", "udp") may be empty for any. Nothing found is a *NetDBError.
 func GetServByName(service, proto string) (int, error) {
 	port := -1
 	err := scanDB(servicesPath, func(f []string) bool {
@@ -46,20 +46,20 @@ func GetServByName(service, proto string) (int, error) {
 		return false
 	})
 	if port < 0 {
-		return 0, &HostError{Code: HOST_NOT_FOUND, Name: service, Err: err}
+		return 0, &NetDBError{Op: "getservbyname", Name: withProto(service, proto), Reason: "service/proto not found", Err: err}
 	}
 	return port, nil
 }
 
 // GetServByPort returns the name of a service by port from /etc/services;
-// proto may be empty for any.
+// proto may be empty for any. Nothing found is a *NetDBError.
 func GetServByPort(port int, proto string) (string, error) {
 	if port < 0 || port > 65535 {
 		return "", valueErr("getservbyport", "port must be 0-65535")
 	}
 	name := ""
 	want := strconv.Itoa(port)
-	scanDB(servicesPath, func(f []string) bool {
+	err := scanDB(servicesPath, func(f []string) bool {
 		p, pr, ok := strings.Cut(f[1], "/")
 		if ok && p == want && (proto == "" || pr == proto) {
 			name = f[0]
@@ -68,13 +68,14 @@ func GetServByPort(port int, proto string) (string, error) {
 		return false
 	})
 	if name == "" {
-		return "", &HostError{Code: HOST_NOT_FOUND, Name: want}
+		return "", &NetDBError{Op: "getservbyport", Name: withProto(want, proto), Reason: "port/proto not found", Err: err}
 	}
 	return name, nil
 }
 
 // GetProtoByName returns a protocol number from /etc/protocols, or from a
-// built-in table of the common ones when the file is missing.
+// built-in table of the common ones when the file is missing. Nothing
+// found is a *NetDBError.
 func GetProtoByName(name string) (Proto, error) {
 	num := -1
 	err := scanDB(protocolsPath, func(f []string) bool {
@@ -90,9 +91,17 @@ func GetProtoByName(name string) (Proto, error) {
 		}
 	}
 	if num < 0 {
-		return 0, &HostError{Code: HOST_NOT_FOUND, Name: name, Err: err}
+		return 0, &NetDBError{Op: "getprotobyname", Name: name, Reason: "protocol not found", Err: err}
 	}
 	return Proto(num), nil
+}
+
+// withProto names a service lookup: "name/proto", or name for any proto.
+func withProto(name, proto string) string {
+	if proto == "" {
+		return name
+	}
+	return name + "/" + proto
 }
 
 func contains(list []string, s string) bool {
