@@ -30,14 +30,14 @@ type AddrInfo struct {
 // SOCK_RAW/0, and a service name one for each protocol (TCP, UDP, DCCP,
 // UDP-Lite, SCTP) that the services file lists it for; a type or protocol
 // picks the first kind that fits (SOCK_SEQPACKET is SCTP's, protocol
-// 132); SOCK_RAW takes no service.
+// 132); SOCK_RAW takes no service. AI_CANONNAME gives, as glibc does, the
+// first name of the first hosts-file line that names the host, else the
+// DNS CNAME target, else the host itself.
 //
 // Where results can differ from glibc's: the order is the resolver's (no
-// RFC 6724 sorting by gai.conf); AI_CANONNAME gives the DNS CNAME target or
-// the host itself, not the first name of an /etc/hosts line; AI_ADDRCONFIG
-// counts loopback addresses, so hosts with only loopback still resolve; a
-// port number above 65535 is refused with EAI_SERVICE, where glibc keeps
-// its low 16 bits.
+// RFC 6724 sorting by gai.conf); AI_ADDRCONFIG counts loopback addresses,
+// so hosts with only loopback still resolve; a port number above 65535 is
+// refused with EAI_SERVICE, where glibc keeps its low 16 bits.
 func GetAddrInfo(ctx context.Context, host, port string, family Family, typ Type, proto Proto, flags AIFlag) ([]AddrInfo, error) {
 	if flags&^(AI_PASSIVE|AI_CANONNAME|AI_NUMERICHOST|AI_V4MAPPED|AI_ALL|AI_ADDRCONFIG|AI_NUMERICSERV) != 0 {
 		return nil, &GAIError{Code: EAI_BADFLAGS}
@@ -230,7 +230,9 @@ func aiHosts(ctx context.Context, host string, family Family, flags AIFlag) ([]n
 			ips = append(ips, ip.Unmap()) // Go's resolver may hand back IPv4 as ::ffff:a.b.c.d
 		}
 		if flags&AI_CANONNAME != 0 {
-			if c, err := net.DefaultResolver.LookupCNAME(ctx, host); err == nil && c != "" {
+			if h, _, _, ok := hostsByName(host, family); ok {
+				canon = h // glibc's files backend: the line's first name
+			} else if c, err := net.DefaultResolver.LookupCNAME(ctx, host); err == nil && c != "" {
 				canon = strings.TrimSuffix(c, ".")
 			}
 		}

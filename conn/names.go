@@ -120,12 +120,21 @@ func GetHostByName(name string) (string, error) {
 }
 
 // GetHostByNameEx returns the name, its aliases and its IPv4 addresses, as
-// gethostbyname(3). The aliases are what Go's resolver reports as the
-// CNAME target, when it differs.
+// gethostbyname(3). A name in the hosts file is answered from it as glibc
+// answers (with host.conf's "multi on"): the canonical name of the first
+// line that names it, the aliases of every such line, and their addresses.
+// Otherwise Go's resolver answers, and the aliases are the name when DNS
+// gives a CNAME target that differs.
 func GetHostByNameEx(name string) (host string, aliases, addrs []string, err error) {
 	ctx := context.Background()
 	if ip, err := netip.ParseAddr(name); err == nil && ip.Is4() {
 		return name, nil, []string{name}, nil
+	}
+	if host, aliases, ips, ok := hostsByName(name, AF_INET); ok {
+		for _, ip := range ips {
+			addrs = append(addrs, ip.String())
+		}
+		return host, aliases, addrs, nil
 	}
 	ips, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", name)
 	if err != nil || len(ips) == 0 {
@@ -144,9 +153,9 @@ func GetHostByNameEx(name string) (host string, aliases, addrs []string, err err
 }
 
 // GetHostByAddr returns the primary name, aliases and addresses of an
-// address (or of the first address of a name), as gethostbyaddr(3). Go's
-// resolver reports every /etc/hosts line with the address, so the aliases
-// can be more than glibc's, which reads the first matching line only.
+// address (or of the first address of a name), as gethostbyaddr(3): from
+// the first line of the hosts file with the address, as glibc reads it,
+// else from a reverse DNS lookup by Go's resolver.
 func GetHostByAddr(addr string) (host string, aliases, addrs []string, err error) {
 	ctx := context.Background()
 	ip, perr := netip.ParseAddr(addr)
@@ -156,6 +165,9 @@ func GetHostByAddr(addr string) (host string, aliases, addrs []string, err error
 			return "", nil, nil, &GAIError{Code: EAI_NONAME, Name: addr, Err: err}
 		}
 		ip = ips[0].Unmap()
+	}
+	if names, ok := hostsByAddr(ip); ok {
+		return names[0], names[1:], []string{ip.String()}, nil
 	}
 	names, err := net.DefaultResolver.LookupAddr(ctx, ip.String())
 	if err != nil || len(names) == 0 {

@@ -2,9 +2,10 @@
 
 package conn
 
-// Where the services and protocols databases are read from; tests may
-// point them elsewhere.
+// Where the hosts, services and protocols databases are read from; tests
+// may point them elsewhere.
 var (
+	hostsPath     = "/etc/hosts"
 	servicesPath  = "/etc/services"
 	protocolsPath = "/etc/protocols"
 )

@@ -5,10 +5,12 @@ import (
 	"path/filepath"
 )
 
-// Where the services and protocols databases are read from: Windows keeps
-// them, in the same format, under %SystemRoot%\System32\drivers\etc, and
-// names the second "protocol". Tests may point them elsewhere.
+// Where the hosts, services and protocols databases are read from:
+// Windows keeps them, in the same format, under
+// %SystemRoot%\System32\drivers\etc, and names the last "protocol". Tests
+// may point them elsewhere.
 var (
+	hostsPath     = filepath.Join(systemRoot(), `System32\drivers\etc\hosts`)
 	servicesPath  = filepath.Join(systemRoot(), `System32\drivers\etc\services`)
 	protocolsPath = filepath.Join(systemRoot(), `System32\drivers\etc\protocol`)
 )
