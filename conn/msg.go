@@ -3,6 +3,8 @@
 package conn
 
 import (
+	"slices"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -76,12 +78,17 @@ func (s *Socket) RecvMsgInto(buffers [][]byte, oob []byte, flags ...MsgFlag) (n,
 // ancillary) and, for unconnected sockets, a destination (nil when
 // connected). It returns the bytes sent, which on a stream socket may be
 // fewer than the buffers hold. More than 1024 buffers (IOV_MAX) fail with
-// a *TooManyBuffersError, which matches EMSGSIZE. With control data and no
-// data on a socket that is not SOCK_DGRAM one zero byte is sent, as the
-// kernel needs data to carry control messages, and 0 is returned. Nothing
-// is kept after the call returns. Without a destination, or to an
-// Inet4Addr or Inet6Addr (a zone given by ScopeID), a call allocates
-// nothing; other addresses go through x/sys, which allocates.
+// a *TooManyBuffersError, which matches EMSGSIZE. No data bytes go to the
+// kernel as they are, as CPython passes them, and no byte is ever added:
+// a datagram or seqpacket socket sends an empty message with the control
+// data, while a stream socket sends nothing, and Linux drops the control
+// data and returns 0; send at least one byte to carry descriptors on a
+// stream. (To a PacketAddr, NetlinkAddr, VSockAddr, CANAddr or ALGAddr,
+// which go through x/sys, control data without data bytes on a socket
+// that is not SOCK_DGRAM is refused with a *ValueError, as x/sys would add
+// a byte.) Nothing is kept after the call returns. Without a destination,
+// or to an Inet4Addr or Inet6Addr (a zone given by ScopeID), a call
+// allocates nothing; other addresses allocate.
 func (s *Socket) SendMsg(buffers [][]byte, oob []byte, addr Addr, flags ...MsgFlag) (int, error) {
 	fast := addr == nil || rawDest(addr, s.family)
 	var sa unix.Sockaddr
@@ -129,10 +136,16 @@ func (s *Socket) recvmsgSlow(once bool, flags int, buffers [][]byte, oob []byte)
 	return n, oobn, rf, decodeAddr(sa), perr, serr
 }
 
-// sendmsgTo is SendMsg with a destination, through x/sys or, for an IPv6
-// flow label, a raw sockaddr_in6; it allocates.
+// sendmsgTo is SendMsg with a destination, encoded here for the inet and
+// unix families and by x/sys for the others; it allocates.
 func (s *Socket) sendmsgTo(once bool, flags int, buffers [][]byte, oob []byte, addr Addr, sa unix.Sockaddr) (n int, perr, serr error) {
 	raw := rawSockaddr(addr, sa)
+	if raw == nil {
+		raw = rawInet(sa)
+	}
+	if raw == nil && len(oob) > 0 && s.typ != SOCK_DGRAM && !slices.ContainsFunc(buffers, func(b []byte) bool { return len(b) > 0 }) {
+		return 0, nil, valueErr("sendmsg", "control data without data bytes: x/sys would send a byte for them to this address")
+	}
 	perr, serr = s.doWrite(once, func(fd int) (err error) {
 		if raw != nil {
 			n, err = rawSendmsg(fd, buffers, oob, raw, flags)

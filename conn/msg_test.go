@@ -53,25 +53,6 @@ func TestRecvMsgIntoTooManyBuffers(t *testing.T) {
 	t.Log(err)
 }
 
-// TestSendMsgControlOnly sends control data without data bytes: on a
-// stream one zero byte carries it and SendMsg reports 0.
-func TestSendMsgControlOnly(t *testing.T) {
-	a, b := mustPair(t, AF_UNIX, SOCK_STREAM)
-	f := [...]int{int(a.Fileno())}
-	n, err := a.SendFDs(nil, f[:], nil)
-	if n != 0 || err != nil {
-		t.Fatalf("SendFDs(no data) = %d, %v", n, err)
-	}
-	data, fds, _, _, err := b.RecvFDs(4, 1)
-	must(t, err)
-	for _, fd := range fds {
-		unix.Close(fd)
-	}
-	if len(data) != 1 || data[0] != 0 || len(fds) != 1 {
-		t.Errorf("RecvFDs = %q, %v", data, fds)
-	}
-}
-
 // TestMsgNonBlocking: RecvMsgInto with nothing queued in non-blocking mode
 // fails with ErrWouldBlock.
 func TestMsgNonBlocking(t *testing.T) {

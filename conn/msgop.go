@@ -20,15 +20,13 @@ type msgOp struct {
 	cb    func(uintptr) bool // run, bound once
 	write bool
 
-	iov   []unix.Iovec        // grows to the largest call's count, then kept
-	msg   unix.Msghdr         // pointers into iov, the caller's oob and name
-	name  unix.RawSockaddrAny // the sender (read side) or destination (write side)
-	dummy [1]byte             // the byte that carries control data alone
+	iov  []unix.Iovec        // grows to the largest call's count, then kept
+	msg  unix.Msghdr         // pointers into iov, the caller's oob and name
+	name unix.RawSockaddrAny // the sender (read side) or destination (write side)
 
 	// Per call; cleared before the call returns.
 	oob     []byte
 	once    bool
-	carrier bool // iov is the dummy byte alone
 	flags   int
 	ctrlLen int
 	n       int
@@ -56,9 +54,6 @@ func (o *msgOp) direct(m int32, flags int, bufs [][]byte, oob []byte, dest Addr)
 	var msg unix.Msghdr
 	var name unix.RawSockaddrAny
 	k := fillIovecs(iov[:], bufs)
-	if k == 0 && o.write && len(oob) > 0 && o.s.typ != SOCK_DGRAM {
-		return 0, 0, 0, nil, nil, false // needs the carrier byte: do has it
-	}
 	if k > 0 {
 		msg.Iov = &iov[0]
 		msg.SetIovlen(k)
@@ -125,10 +120,7 @@ func recvmsgRaw(fd int, msg *unix.Msghdr, oob []byte, flags int) (int, unix.Errn
 // under the socket's mode, to dest on the write side (nil, or an address
 // rawDest accepts). It returns the byte count, the control bytes received,
 // the message flags, the sender's address (read side; nil when the kernel
-// gave none), and the poller's and the system call's errors. With
-// data-less control data on a socket that is not SOCK_DGRAM the write side
-// sends one zero byte and reports 0, as x/sys does: the kernel needs data
-// to carry control messages on a stream.
+// gave none), and the poller's and the system call's errors.
 func (o *msgOp) do(once bool, flags int, bufs [][]byte, oob []byte, dest Addr) (n, oobn, rflags int, addr Addr, perr, serr error) {
 	o.g.mu.Lock()
 	o.prepare(once, flags, bufs, oob, dest)
@@ -149,13 +141,6 @@ func (o *msgOp) prepare(once bool, flags int, bufs [][]byte, oob []byte, dest Ad
 	}
 	iov := o.iov[:len(bufs)]
 	o.iov = iov[:fillIovecs(iov, bufs)]
-	o.carrier = false
-	if o.write && len(oob) > 0 && len(o.iov) == 0 && o.s.typ != SOCK_DGRAM {
-		v := unix.Iovec{Base: &o.dummy[0]}
-		v.SetLen(1)
-		o.iov = append(o.iov, v)
-		o.carrier = true
-	}
 	if len(o.iov) > 0 {
 		o.msg.Iov = &o.iov[0]
 		o.msg.SetIovlen(len(o.iov))
@@ -179,9 +164,6 @@ func (o *msgOp) finish(perr error) (n, oobn, rflags int, addr Addr, _, serr erro
 		if !o.write {
 			oobn = min(int(o.msg.Controllen), len(o.oob))
 			addr = decodeRaw(&o.name, int(o.msg.Namelen))
-		}
-		if o.carrier {
-			n = 0
 		}
 	}
 	o.reset()

@@ -21,23 +21,39 @@ type rawSA struct {
 func rawSockaddr(addr Addr, sa unix.Sockaddr) *rawSA {
 	switch a := addr.(type) {
 	case Inet6Addr:
-		s6, ok := sa.(*unix.SockaddrInet6)
-		if !ok || a.FlowInfo == 0 {
-			return nil
+		if r := rawInet(sa); r != nil && a.FlowInfo != 0 {
+			p := (*unix.RawSockaddrInet6)(unsafe.Pointer(&r.rsa))
+			p.Flowinfo = Htonl(a.FlowInfo)
+			return r
 		}
-		r := new(rawSA)
-		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(&r.rsa))
-		setFamily6(p)
-		putRawPort(&p.Port, s6.Port)
-		p.Flowinfo = Htonl(a.FlowInfo)
-		p.Addr = s6.Addr
-		p.Scope_id = s6.ZoneId
-		r.len = unix.SizeofSockaddrInet6
-		return r
 	case UnixAddr:
 		return rawUnix(a)
 	}
 	return nil
+}
+
+// rawInet encodes an x/sys AF_INET or AF_INET6 address raw; nil for other
+// families.
+func rawInet(sa unix.Sockaddr) *rawSA {
+	r := new(rawSA)
+	switch sa := sa.(type) {
+	case *unix.SockaddrInet4:
+		p := (*unix.RawSockaddrInet4)(unsafe.Pointer(&r.rsa))
+		setFamily4(p)
+		putRawPort(&p.Port, sa.Port)
+		p.Addr = sa.Addr
+		r.len = unix.SizeofSockaddrInet4
+	case *unix.SockaddrInet6:
+		p := (*unix.RawSockaddrInet6)(unsafe.Pointer(&r.rsa))
+		setFamily6(p)
+		putRawPort(&p.Port, sa.Port)
+		p.Addr = sa.Addr
+		p.Scope_id = sa.ZoneId
+		r.len = unix.SizeofSockaddrInet6
+	default:
+		return nil
+	}
+	return r
 }
 
 // rawUnix encodes a byte for byte: sun_path holds the path, or a NUL and

@@ -34,7 +34,8 @@ func settleRights(oob []byte, flags int) int {
 // message, in one sendmsg(2), as Python's socket.send_fds does, to addr
 // (nil when connected). The caller keeps fds open and owned; the receiver
 // gets duplicates. No fds sends no control message. It returns the data
-// bytes sent.
+// bytes sent. As SendMsg, it adds no data byte: on a stream socket send at
+// least one, or the kernel sends nothing and drops the descriptors.
 func (s *Socket) SendFDs(buffers [][]byte, fds []int, addr Addr, flags ...MsgFlag) (int, error) {
 	if len(fds) == 0 {
 		return s.SendMsg(buffers, nil, addr, flags...)
