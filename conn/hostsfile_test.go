@@ -4,6 +4,7 @@ package conn
 
 import (
 	"context"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -83,6 +84,26 @@ func TestHostsFileAsGlibc(t *testing.T) {
 	for addr, want := range wantHostsByAddr {
 		if got := hostEntry(GetHostByAddr(addr)); got != want {
 			t.Errorf("GetHostByAddr(%q) = %s, want %s", addr, got, want)
+		}
+	}
+}
+
+// TestHostsLoopbackFirst: for an IPv4 lookup glibc reads a ::1 line as
+// 127.0.0.1, so a ::1 line first names 127.0.0.1 (CPython's
+// gethostbyaddr and getnameinfo give ip6-localhost for this file).
+func TestHostsLoopbackFirst(t *testing.T) {
+	hosts := filepath.Join(t.TempDir(), "hosts")
+	must(t, os.WriteFile(hosts, []byte("::1 ip6-localhost ip6-loopback\n127.0.0.1 localhost\n10.1.1.5 delta x\n"), 0o600))
+	old := hostsPath
+	hostsPath = hosts
+	defer func() { hostsPath = old }()
+	if got := hostEntry(GetHostByAddr("127.0.0.1")); got != "ip6-localhost|ip6-loopback|127.0.0.1" {
+		t.Errorf("GetHostByAddr(127.0.0.1) = %s", got)
+	}
+	for addr, want := range map[string]string{"127.0.0.1": "ip6-localhost", "::1": "ip6-localhost", "10.1.1.5": "delta"} {
+		host, serv, err := GetNameInfo(context.Background(), HostAddr{Host: addr, Port: 80, Fam: hostFamily(netip.MustParseAddr(addr))}, NI_NUMERICSERV)
+		if host != want || serv != "80" || err != nil {
+			t.Errorf("GetNameInfo(%s:80) = %q %q %v, want %s 80", addr, host, serv, err, want)
 		}
 	}
 }

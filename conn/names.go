@@ -13,12 +13,12 @@ import (
 )
 
 // GetNameInfo turns an Inet4Addr or Inet6Addr into a host and a service,
-// as getnameinfo(3), with Go's resolver: reverse lookups go through
-// /etc/hosts, then DNS; service names come from /etc/services. A scoped
-// IPv6 address gets its "%scope" (interface name, else number). A port
-// outside 0-65535 or a flow label beyond 20 bits is an *AddrError, where
-// CPython refuses the flow label and passes the port on to be cut to 16
-// bits.
+// as getnameinfo(3): reverse lookups take the first /etc/hosts line with
+// the address, as glibc does, then DNS through Go's resolver; service
+// names come from /etc/services. A scoped IPv6 address gets its "%scope"
+// (interface name, else number). A port outside 0-65535 or a flow label
+// beyond 20 bits is an *AddrError, where CPython refuses the flow label
+// and passes the port on to be cut to 16 bits.
 func GetNameInfo(ctx context.Context, addr Addr, flags NIFlag) (host, service string, err error) {
 	var ip netip.Addr
 	var port int
@@ -48,10 +48,10 @@ func GetNameInfo(ctx context.Context, addr Addr, flags NIFlag) (host, service st
 	}
 	host = ip.String()
 	if flags&NI_NUMERICHOST == 0 {
-		names, lerr := net.DefaultResolver.LookupAddr(ctx, ip.String())
+		names, lerr := hostNames(ctx, ip)
 		switch {
-		case lerr == nil && len(names) > 0:
-			host = strings.TrimSuffix(names[0], ".")
+		case lerr == nil:
+			host = names[0]
 			if flags&NI_NOFQDN != 0 {
 				host, _, _ = strings.Cut(host, ".")
 			}
@@ -166,17 +166,32 @@ func GetHostByAddr(addr string) (host string, aliases, addrs []string, err error
 		}
 		ip = ips[0].Unmap()
 	}
+	names, err := hostNames(ctx, ip)
+	if err != nil {
+		return "", nil, nil, &HostError{Code: HOST_NOT_FOUND, Name: addr, Err: err}
+	}
+	return names[0], names[1:], []string{ip.String()}, nil
+}
+
+// hostNames returns the names of ip, the primary one first, as
+// gethostbyaddr(3) finds them: the first hosts-file line with ip, else a
+// reverse DNS lookup by Go's resolver. The error of no name wraps the
+// resolver's, if any.
+func hostNames(ctx context.Context, ip netip.Addr) ([]string, error) {
 	if names, ok := hostsByAddr(ip); ok {
-		return names[0], names[1:], []string{ip.String()}, nil
+		return names, nil
 	}
 	names, err := net.DefaultResolver.LookupAddr(ctx, ip.String())
-	if err != nil || len(names) == 0 {
-		return "", nil, nil, &HostError{Code: HOST_NOT_FOUND, Name: addr, Err: err}
+	if err == nil && len(names) == 0 {
+		err = &net.DNSError{Err: "no name for address", Name: ip.String(), IsNotFound: true}
+	}
+	if err != nil {
+		return nil, err
 	}
 	for i := range names {
 		names[i] = strings.TrimSuffix(names[i], ".")
 	}
-	return names[0], names[1:], []string{ip.String()}, nil
+	return names, nil
 }
 
 // HasIPv6 reports whether an AF_INET6 socket can be opened here.
