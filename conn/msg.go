@@ -143,8 +143,9 @@ func (s *Socket) sendmsgTo(once bool, flags int, buffers [][]byte, oob []byte, a
 	if raw == nil {
 		raw = rawInet(sa)
 	}
-	if raw == nil && len(oob) > 0 && s.typ != SOCK_DGRAM && !slices.ContainsFunc(buffers, func(b []byte) bool { return len(b) > 0 }) {
-		return 0, nil, valueErr("sendmsg", "control data without data bytes: x/sys would send a byte for them to this address")
+	if raw == nil && len(oob) > 0 && s.typ != SOCK_DGRAM && !slices.ContainsFunc(buffers, nonEmpty) {
+		// x/sys would send a byte the caller never wrote.
+		return 0, nil, valueErr("sendmsg", "control data without data bytes to an address x/sys encodes")
 	}
 	perr, serr = s.doWrite(once, func(fd int) (err error) {
 		if raw != nil {
@@ -156,3 +157,5 @@ func (s *Socket) sendmsgTo(once bool, flags int, buffers [][]byte, oob []byte, a
 	})
 	return n, perr, serr
 }
+
+func nonEmpty(b []byte) bool { return len(b) > 0 }
