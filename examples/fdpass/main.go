@@ -159,8 +159,8 @@ func run(path, file, msg string, out io.Writer) error {
 	if err := s.Connect(conn.UnixAddr{Path: path}); err != nil {
 		return err
 	}
-	// Data must travel with the descriptor on a stream; an empty message
-	// goes out as one zero byte.
+	// Data must travel with the descriptor on a stream: the kernel sends
+	// nothing for an empty message, and the descriptor with it is lost.
 	if _, err := s.SendFDs([][]byte{[]byte(msg)}, []int{int(f.Fd())}, nil); err != nil {
 		return err
 	}
