@@ -94,11 +94,7 @@ for t in (5.0, 5.0, None):
 // in the background, and the kernel answers the next connect with success
 // once, then EISCONN; CPython shows the same.
 func TestConnectAfterTimeoutMode(t *testing.T) {
-	l := mustOpen(t, AF_INET, SOCK_STREAM, 0)
-	must(t, l.Bind(Inet4("127.0.0.1", 0)))
-	must(t, l.Listen())
-	addr, err := l.SockName()
-	must(t, err)
+	_, addr := listen(t)
 	c := mustOpen(t, AF_INET, SOCK_STREAM, 0)
 	var got []string
 	for _, d := range []time.Duration{5 * time.Second, 5 * time.Second, NoTimeout} {

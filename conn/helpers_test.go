@@ -10,18 +10,25 @@ import (
 // function that closes both.
 func tcpPair(t testing.TB) (c1, c2 *Socket) {
 	t.Helper()
-	l := mustOpen(t, AF_INET, SOCK_STREAM, 0)
+	l, addr := listen(t)
 	defer l.Close()
+	c1 = mustOpen(t, AF_INET, SOCK_STREAM, 0)
+	must(t, c1.Connect(addr))
+	c2, _, err := l.Accept()
+	must(t, err)
+	t.Cleanup(func() { c2.Close() })
+	return c1, c2
+}
+
+// listen returns a TCP socket listening on 127.0.0.1 (port 0) and its address.
+func listen(t testing.TB) (*Socket, Addr) {
+	t.Helper()
+	l := mustOpen(t, AF_INET, SOCK_STREAM, 0)
 	must(t, l.Bind(Inet4("127.0.0.1", 0)))
 	must(t, l.Listen())
 	addr, err := l.SockName()
 	must(t, err)
-	c1 = mustOpen(t, AF_INET, SOCK_STREAM, 0)
-	must(t, c1.Connect(addr))
-	c2, _, err = l.Accept()
-	must(t, err)
-	t.Cleanup(func() { c2.Close() })
-	return c1, c2
+	return l, addr
 }
 
 func mustOpen(t testing.TB, f Family, typ Type, p Proto) *Socket {

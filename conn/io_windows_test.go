@@ -36,16 +36,6 @@ func echoServer(t *testing.T, l *Socket) <-chan error {
 	return done
 }
 
-func listen(t *testing.T) (*Socket, Addr) {
-	t.Helper()
-	l := mustOpen(t, AF_INET, SOCK_STREAM, 0)
-	must(t, l.Bind(Inet4("127.0.0.1", 0)))
-	must(t, l.Listen())
-	addr, err := l.SockName()
-	must(t, err)
-	return l, addr
-}
-
 // retryWouldBlock repeats call while it fails with ErrWouldBlock (for the
 // non-blocking mode), up to a few seconds.
 func retryWouldBlock(t *testing.T, call func() error) {

@@ -124,11 +124,7 @@ func TestSendAllTimeout(t *testing.T) {
 }
 
 func TestPastDeadlineWithQueuedConnection(t *testing.T) {
-	l := mustOpen(t, AF_INET, SOCK_STREAM, 0)
-	must(t, l.Bind(Inet4("127.0.0.1", 0)))
-	must(t, l.Listen())
-	addr, err := l.SockName()
-	must(t, err)
+	l, addr := listen(t)
 	c := mustOpen(t, AF_INET, SOCK_STREAM, 0)
 	must(t, c.Connect(addr))
 	must(t, l.SetReadDeadline(time.Now().Add(-time.Second)))
@@ -199,11 +195,7 @@ func TestAcceptTakesDefaultTimeout(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			l := mustOpen(t, AF_INET, SOCK_STREAM, 0)
-			must(t, l.Bind(Inet4("127.0.0.1", 0)))
-			must(t, l.Listen())
-			addr, err := l.SockName()
-			must(t, err)
+			l, addr := listen(t)
 			c := mustOpen(t, AF_INET, SOCK_STREAM, 0)
 			must(t, c.Connect(addr))
 			must(t, l.SetTimeout(tt.listener))
