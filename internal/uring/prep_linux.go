@@ -67,11 +67,8 @@ func (s *SQE) PrepRecv(fd int, buf []byte, flags int) {
 // from group bgid for each completion (Linux 6.0); the completion carries
 // IORING_CQE_F_BUFFER with the buffer id, and IORING_CQE_F_MORE while armed.
 func (s *SQE) PrepRecvMultishot(fd int, bgid uint16, flags int) {
-	s.prepRW(IORING_OP_RECV, fd, 0, 0, 0)
-	s.OpFlags = uint32(flags)
+	s.PrepRecvSelect(fd, bgid, flags)
 	s.Ioprio |= IORING_RECV_MULTISHOT
-	s.Flags |= IOSQE_BUFFER_SELECT
-	s.BufIndex = bgid
 }
 
 // PrepRecvSelect prepares one receive into a buffer taken from group bgid
