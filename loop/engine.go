@@ -237,13 +237,13 @@ func (e *Engine) Stop(ctx context.Context) error {
 	return e.stopError(ctx.Err())
 }
 
-// stopError is what a stop that ended reports: nil when every connection
-// closed in order, a *StopError when some dropped output or cause (the
-// stop's context ending) cut it short.
+// stopError is what a stop that ended reports: cause (nil, or the stop's
+// context's error) when no connection dropped output, else a *StopError
+// that counts those connections.
 func (e *Engine) stopError(cause error) error {
 	n := int(e.dropped.Load())
-	if n == 0 && cause == nil {
-		return nil
+	if n == 0 {
+		return cause
 	}
 	if cause == nil {
 		cause = ErrCloseLinger
