@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -164,21 +163,7 @@ func TestBackpressureBoundsOutputOfPeerThatNeverReads(t *testing.T) {
 	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"},
 		WithLoops(1), WithWriteWatermarks(low, high), WithReadBufferSize(readBuf))
 	c := dial(t, addrs[0])
-	// Write until the server stops reading and every buffer on the way is
-	// full: then a write makes no progress for a while.
-	chunk := pattern(64 << 10)
-	sent := 0
-	for sent < 256<<20 {
-		c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
-		n, err := c.Write(chunk)
-		sent += n
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	sent := writeUntilStalled(t, c)
 	c.Close()
 	most := <-h.maxOut
 	if most <= high {
@@ -221,19 +206,8 @@ func TestWriteDoesNotRetainCallerBuffers(t *testing.T) {
 // ahead of the pause).
 func TestNonReadingPeerHoldsBoundedMemory(t *testing.T) {
 	const low, high, readBuf = 16 << 10, 64 << 10, 64 << 10
-	h := newEchoHandler()
-	e, err := New(h, WithLoops(1), WithWriteWatermarks(low, high), WithReadBufferSize(readBuf),
-		WithBackend(testBackend), WithEdgeTriggered(testEdge), WithURingOff(testURingOff), WithLogger(quietLogger))
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr, err := e.Listen("tcp://127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	e, addrs := launchEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"},
+		WithLoops(1), WithWriteWatermarks(low, high), WithReadBufferSize(readBuf))
 	// The echo the peer never read is dropped at the stop: Stop reports it.
 	defer func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -243,20 +217,7 @@ func TestNonReadingPeerHoldsBoundedMemory(t *testing.T) {
 			t.Errorf("Stop = %v", err)
 		}
 	}()
-	c := dial(t, addr)
-	chunk := pattern(64 << 10)
-	sent := 0
-	for sent < 256<<20 {
-		c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
-		n, err := c.Write(chunk)
-		sent += n
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	sent := writeUntilStalled(t, dial(t, addrs[0]))
 	l := e.Loops()[0]
 	held := make(chan [2]int, 1)
 	l.Submit(func() {

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -46,6 +47,21 @@ var quietLogger = slog.New(slog.NewTextHandler(io.Discard, nil))
 // ends, failing the test if the stop is not clean.
 func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
 	t.Helper()
+	e, bound := launchEngine(t, h, addrs, opts...)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := e.Stop(ctx); err != nil {
+			t.Errorf("Stop: %v", err)
+		}
+	})
+	return e, bound
+}
+
+// launchEngine starts an engine listening on addrs, in the suite's backend
+// and mode, and leaves its stop to the caller.
+func launchEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
+	t.Helper()
 	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithURingRawWait(testURingRawWait), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)
 	if err != nil {
@@ -63,13 +79,6 @@ func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engi
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := e.Stop(ctx); err != nil {
-			t.Errorf("Stop: %v", err)
-		}
-	})
 	return e, bound
 }
 
@@ -104,6 +113,27 @@ func waitClose(t *testing.T, ch <-chan error) error {
 		t.Fatal("no connection closed within 20s")
 		return nil
 	}
+}
+
+// writeUntilStalled writes to c, which the server answers and never reads
+// back, until a write makes no progress for a while: every buffer on the
+// way is full. It returns how much was written.
+func writeUntilStalled(t *testing.T, c net.Conn) int {
+	t.Helper()
+	chunk := pattern(64 << 10)
+	sent := 0
+	for sent < 256<<20 {
+		c.SetWriteDeadline(time.Now().Add(300 * time.Millisecond))
+		n, err := c.Write(chunk)
+		sent += n
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return sent
 }
 
 func dial(t *testing.T, addr net.Addr) net.Conn {

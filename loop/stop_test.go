@@ -180,18 +180,8 @@ func TestNoDescriptorClosedTwice(t *testing.T) {
 // Stop says how many connections closed with output unsent.
 func TestStopReportsDroppedOutput(t *testing.T) {
 	h := &bigReplyHandler{reply: pattern(32 << 20), then: None, closes: make(chan error, 1)}
-	e, err := New(h, WithLoops(1), WithBackend(testBackend), WithEdgeTriggered(testEdge), WithLogger(quietLogger))
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr, err := e.Listen("tcp://127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := e.Start(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	c := dial(t, addr)
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1))
+	c := dial(t, addrs[0])
 	if _, err := c.Write([]byte("go")); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +190,7 @@ func TestStopReportsDroppedOutput(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
-	err = e.Stop(ctx)
+	err := e.Stop(ctx)
 	var se *StopError
 	if !errors.As(err, &se) || se.Dropped != 1 || !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Stop = %v; want a *StopError of 1 connection wrapping context.DeadlineExceeded", err)
