@@ -1,7 +1,7 @@
 package loop
 
 import (
-	"github.com/sockloop/sockloop/poller"
+	"github.com/sockloop/sockloop/internal/completion"
 )
 
 // ringAccept lets listeners accept with multishot accept operations where
@@ -21,7 +21,7 @@ func (l *Loop) armAccept(ls *listenSocket) {
 // onAccept serves a multishot accept's completion: a new connection, or the
 // accept's end, after which it is armed again (a full CQ ends it too),
 // after a back-off where descriptors or memory ran out.
-func (l *Loop) onAccept(cp *poller.Completion) {
+func (l *Loop) onAccept(cp *completion.Completion) {
 	fd := int(cp.Token)
 	ls := l.listeners[fd]
 	if ls == nil || !ls.armed {
@@ -64,5 +64,5 @@ func (l *Loop) closeListener(fd int, ls *listenSocket) {
 	}
 	ls.armed = false
 	l.draining++
-	l.ops.Cancel(poller.OpAccept, uint64(fd))
+	l.ops.Cancel(completion.OpAccept, uint64(fd))
 }

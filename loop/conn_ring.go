@@ -3,6 +3,7 @@ package loop
 import (
 	"os"
 
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/poller"
 )
 
@@ -32,10 +33,7 @@ var ringEntries = 0
 
 // maxRingBuffer caps a provided buffer's size; the engine's read buffer
 // size, when smaller, is used instead.
-const maxRingBuffer = 16 << 10
-
-// ringGenMask keeps a connection's generation within a token (see token).
-const ringGenMask = 1<<24 - 1
+const maxRingBuffer = completion.MaxBufferSize
 
 // useRing puts a stream connection on the completion path where the loop
 // has one: all of it, except a Unix connection passing descriptors, which
@@ -49,13 +47,13 @@ func (l *Loop) useRing(c *Conn) {
 	}
 	c.ringRecv, c.ringSend = true, true
 	l.gen++
-	c.gen = l.gen & ringGenMask
+	c.gen = l.gen & completion.GenMask
 }
 
 // token names the connection in its operations: its descriptor and a
 // generation, so that a completion for an earlier connection on the same
 // descriptor number is not taken for this one's.
-func (c *Conn) token() uint64 { return uint64(c.gen)<<32 | uint64(uint32(c.fd)) }
+func (c *Conn) token() uint64 { return completion.Token(c.fd, c.gen) }
 
 // updateRing is updateInterest for a connection on the completion path.
 func (c *Conn) updateRing() {
@@ -114,7 +112,7 @@ func (c *Conn) steerRecv(want bool) {
 			return
 		}
 	case !want && c.recvArmed && !c.recvCancel:
-		if err := l.ops.Cancel(poller.OpRecv, c.token()); err != nil {
+		if err := l.ops.Cancel(completion.OpRecv, c.token()); err != nil {
 			c.closeNow(err)
 			return
 		}
@@ -147,12 +145,12 @@ func (c *Conn) recvLimit() int {
 }
 
 // complete serves one completion the poller reaped.
-func (l *Loop) complete(cp *poller.Completion) {
-	if cp.Op == poller.OpAccept {
+func (l *Loop) complete(cp *completion.Completion) {
+	if cp.Op == completion.OpAccept {
 		l.onAccept(cp)
 		return
 	}
-	c := l.conns.get(int(uint32(cp.Token)))
+	c := l.conns.get(completion.TokenFd(cp.Token))
 	if c == nil || c.token() != cp.Token {
 		c = l.zombies[cp.Token]
 	}
@@ -165,11 +163,11 @@ func (l *Loop) complete(cp *poller.Completion) {
 		return
 	}
 	switch cp.Op {
-	case poller.OpRecv:
+	case completion.OpRecv:
 		c.onRecv(cp)
-	case poller.OpSend:
+	case completion.OpSend:
 		c.onSend(cp)
-	case poller.OpConnect:
+	case completion.OpConnect:
 		c.inflight--
 		if c.state == stateConnecting {
 			var err error
@@ -188,7 +186,7 @@ func (l *Loop) complete(cp *poller.Completion) {
 }
 
 // onRecv serves a receive's completion.
-func (c *Conn) onRecv(cp *poller.Completion) {
+func (c *Conn) onRecv(cp *completion.Completion) {
 	if !cp.More {
 		c.recvArmed, c.recvCancel = false, false
 		c.inflight--
@@ -420,7 +418,7 @@ func (c *Conn) flushRing() {
 }
 
 // onSend serves a send's completion.
-func (c *Conn) onSend(cp *poller.Completion) {
+func (c *Conn) onSend(cp *completion.Completion) {
 	c.sending = false
 	c.inflight--
 	if c.state == stateClosed {

@@ -68,13 +68,11 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 // to the platform's default (and saying so once) where the kernel lacks it.
 func (e *Engine) newPoller() (poller.Poller, error) {
 	opts := poller.Options{
-		EdgeTriggered:  e.cfg.edge,
-		Backend:        e.cfg.backend,
-		RecvBuffers:    ringBuffers,
-		RingEntries:    ringEntries,
-		URingOff:       e.cfg.uringOff,
-		URingRawWait:   e.cfg.uringRawWait,
-		RecvBufferSize: min(e.cfg.readBuf, maxRingBuffer),
+		EdgeTriggered: e.cfg.edge,
+		Backend:       e.cfg.backend,
+		RingEntries:   ringEntries,
+		URingOff:      e.cfg.uringOff,
+		URingRawWait:  e.cfg.uringRawWait,
 	}
 	p, err := poller.New(opts)
 	if err == nil || e.cfg.backend == poller.Default || !errors.Is(err, errors.ErrUnsupported) {

@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/sockloop/sockloop/internal/buffer"
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/internal/sched"
 	"github.com/sockloop/sockloop/poller"
 )
 
-// maxIovecs is how many slices one gather write takes (IOV_MAX on Linux).
-const maxIovecs = 1024
+// maxIovecs is how many slices one gather write takes.
+const maxIovecs = completion.MaxIovecs
 
 // Loop is one event loop: a goroutine, its poller, its connections, timers
 // and tasks.
@@ -45,22 +46,22 @@ type Loop struct {
 	segs    buffer.SegCache // output queues' segment arrays, for connections with output
 
 	// The completion path (conn_ring.go); ops is nil without one.
-	ops         poller.Completer
-	connector   poller.Connector // ops' connect, where it has one
-	boundsRecv  bool             // ops' receives count the bytes they may bring
-	gen         uint32           // last generation given to a connection
-	bufRefs     []int32          // counts of each provided buffer in use
-	bufDone     []func(error)    // per provided buffer: drop one count
-	bufLent     []bool           // per provided buffer: counted by some output
-	lent        int              // provided buffers counted by some output
-	freed       bool             // a provided buffer came back this turn
-	curID       int32            // the provided buffer being served, or -1
-	curBuf      []byte           // its bytes
-	starved     []*Conn          // receives to arm again once buffers return
-	redeliver   []*Conn          // input held while paused, to serve now
-	zombies     map[uint64]*Conn // closed, with operations in flight
-	draining    int              // closed listeners whose accept has not ended
-	starvations int              // receives ended for want of buffers, for tests
+	ops         completion.Completer
+	connector   completion.Connector // ops' connect, where it has one
+	boundsRecv  bool                 // ops' receives count the bytes they may bring
+	gen         uint32               // last generation given to a connection
+	bufRefs     []int32              // counts of each provided buffer in use
+	bufDone     []func(error)        // per provided buffer: drop one count
+	bufLent     []bool               // per provided buffer: counted by some output
+	lent        int                  // provided buffers counted by some output
+	freed       bool                 // a provided buffer came back this turn
+	curID       int32                // the provided buffer being served, or -1
+	curBuf      []byte               // its bytes
+	starved     []*Conn              // receives to arm again once buffers return
+	redeliver   []*Conn              // input held while paused, to serve now
+	zombies     map[uint64]*Conn     // closed, with operations in flight
+	draining    int                  // closed listeners whose accept has not ended
+	starvations int                  // receives ended for want of buffers, for tests
 
 	waiting  atomic.Bool // in or about to enter Wait
 	nconns   atomic.Int32
@@ -69,8 +70,11 @@ type Loop struct {
 }
 
 func newLoop(e *Engine, index int, p poller.Poller) *Loop {
-	ops := poller.CompleterOf(p)
-	connector, _ := ops.(poller.Connector)
+	ops := completion.Of(p)
+	if ops != nil {
+		ops.SizeBuffers(ringBuffers, min(e.cfg.readBuf, maxRingBuffer))
+	}
+	connector, _ := ops.(completion.Connector)
 	return &Loop{
 		eng:        e,
 		index:      index,

@@ -39,6 +39,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/sockloop/sockloop/internal/completion"
 )
 
 // acceptAddrLen is the room AcceptEx wants for each address it writes.
@@ -48,7 +50,7 @@ const acceptAddrLen = uint32(unsafe.Sizeof(windows.RawSockaddrAny{})) + 16
 // address of ov, from the moment it is posted until its completion.
 type cop struct {
 	ov        windows.Overlapped
-	op        Op
+	op        completion.Op
 	fd        int
 	h         windows.Handle
 	token     uint64
@@ -65,24 +67,31 @@ type cop struct {
 }
 
 var (
-	_ Completer = (*iocp)(nil)
-	_ Connector = (*iocp)(nil)
+	_ completion.Completer = (*iocp)(nil)
+	_ completion.Connector = (*iocp)(nil)
 )
 
-func (p *iocp) completer() Completer { return p }
+func (p *iocp) Completer() completion.Completer { return p }
 
 // BoundsRecv is true: see Recv.
 func (p *iocp) BoundsRecv() bool { return true }
 
+// SizeBuffers sizes the receive buffers, before the first receive makes them.
+func (p *iocp) SizeBuffers(count, size int) {
+	if p.bufs.slab == nil {
+		p.bufs = newRecvPool(count, size)
+	}
+}
+
 // multiKey names an armed multishot operation in p.multi.
-func multiKey(op Op, token uint64) uint64 { return token<<8 | uint64(op) }
+func multiKey(op completion.Op, token uint64) uint64 { return token<<8 | uint64(op) }
 
 func (p *iocp) check(call string, token uint64) error {
 	if p.port == 0 {
 		return ErrClosed
 	}
-	if token > MaxToken {
-		return fmt.Errorf("poller: %s: token %#x above MaxToken", call, token)
+	if token > completion.MaxToken {
+		return fmt.Errorf("poller: %s: token %#x above completion.MaxToken", call, token)
 	}
 	return nil
 }
@@ -95,14 +104,14 @@ func (p *iocp) issue(c *cop) error {
 	c.pending = true
 	var err error
 	switch c.op {
-	case OpAccept:
+	case completion.OpAccept:
 		err = windows.AcceptEx(c.h, c.as, &c.addrs[0], 0, acceptAddrLen, acceptAddrLen, &c.qty, &c.ov)
-	case OpRecv:
+	case completion.OpRecv:
 		c.flags = 0
 		err = windows.WSARecv(c.h, &c.zero, 1, &c.qty, &c.flags, &c.ov, nil)
-	case OpSend:
+	case completion.OpSend:
 		err = windows.WSASend(c.h, &c.iov[0], uint32(len(c.iov)), &c.qty, 0, &c.ov, nil)
-	case OpConnect:
+	case completion.OpConnect:
 		err = windows.ConnectEx(c.h, c.sa, nil, 0, nil, &c.ov)
 	}
 	if err == nil || err == windows.ERROR_IO_PENDING {
@@ -128,7 +137,7 @@ func (p *iocp) Accept(fd int, token uint64) error {
 	if err != nil {
 		return os.NewSyscallError("getsockname", err)
 	}
-	c := &cop{op: OpAccept, fd: fd, h: h, token: token, as: windows.InvalidHandle, family: windows.AF_INET}
+	c := &cop{op: completion.OpAccept, fd: fd, h: h, token: token, as: windows.InvalidHandle, family: windows.AF_INET}
 	switch sa.(type) {
 	case *windows.SockaddrInet6:
 		c.family = windows.AF_INET6
@@ -138,7 +147,7 @@ func (p *iocp) Accept(fd int, token uint64) error {
 	if err := p.postAccept(c); err != nil {
 		return err
 	}
-	p.multi[multiKey(OpAccept, token)] = c
+	p.multi[multiKey(completion.OpAccept, token)] = c
 	p.fdAcc[fd] = c
 	return nil
 }
@@ -173,11 +182,11 @@ func (p *iocp) Recv(fd int, token uint64, limit int) error {
 	if err := p.associate(h); err != nil {
 		return fmt.Errorf("poller: recv on fd %d: %w", fd, err)
 	}
-	c := &cop{op: OpRecv, fd: fd, h: h, token: token}
+	c := &cop{op: completion.OpRecv, fd: fd, h: h, token: token}
 	if err := p.issue(c); err != nil {
 		return os.NewSyscallError("wsarecv", err)
 	}
-	p.multi[multiKey(OpRecv, token)] = c
+	p.multi[multiKey(completion.OpRecv, token)] = c
 	p.fdRecv[fd] = c
 	return nil
 }
@@ -201,7 +210,7 @@ func (p *iocp) Send(fd int, bufs [][]byte, token uint64) error {
 		}
 	}
 	if len(c.iov) == 0 {
-		p.pend = append(p.pend, Completion{Op: OpSend, Token: token})
+		p.pend = append(p.pend, completion.Completion{Op: completion.OpSend, Token: token})
 		p.recycle(c)
 		return nil
 	}
@@ -233,7 +242,7 @@ func (p *iocp) Connect(fd int, sa windows.Sockaddr, token uint64) error {
 	if err := p.associate(h); err != nil {
 		return fmt.Errorf("poller: connect on fd %d: %w", fd, err)
 	}
-	c := &cop{op: OpConnect, fd: fd, h: h, token: token, sa: sa}
+	c := &cop{op: completion.OpConnect, fd: fd, h: h, token: token, sa: sa}
 	if err := p.issue(c); err != nil {
 		return os.NewSyscallError("connectex", err)
 	}
@@ -243,7 +252,7 @@ func (p *iocp) Connect(fd int, sa windows.Sockaddr, token uint64) error {
 // Cancel ends the multishot operation armed with token; its last completion
 // follows. An operation that has ended already is not an error: its last
 // completion is on its way.
-func (p *iocp) Cancel(op Op, token uint64) error {
+func (p *iocp) Cancel(op completion.Op, token uint64) error {
 	if p.port == 0 {
 		return ErrClosed
 	}
@@ -277,7 +286,7 @@ func (p *iocp) CancelFd(fd int) error {
 func (p *iocp) ReleaseBuffer(id uint16) { p.bufs.put(id) }
 
 // Completions returns what the last Wait reaped.
-func (p *iocp) Completions() []Completion { return p.reaped }
+func (p *iocp) Completions() []completion.Completion { return p.reaped }
 
 // errRes is err as a completion's Res: the negated Winsock or system code.
 func errRes(err error) int32 {

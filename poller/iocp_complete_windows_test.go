@@ -11,13 +11,14 @@ import (
 
 	"golang.org/x/sys/windows"
 
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/poller"
 )
 
-func completer(t *testing.T, opts poller.Options) (poller.Poller, poller.Completer) {
+func completer(t *testing.T, opts poller.Options) (poller.Poller, completion.Completer) {
 	t.Helper()
 	p := newPoller(t, opts)
-	c := poller.CompleterOf(p)
+	c := completion.Of(p)
 	if c == nil {
 		t.Fatal("the IOCP poller offers no Completer")
 	}
@@ -29,13 +30,13 @@ func completer(t *testing.T, opts poller.Options) (poller.Poller, poller.Complet
 type reaper struct {
 	t    *testing.T
 	p    poller.Poller
-	c    poller.Completer
+	c    completion.Completer
 	keep bool
-	got  []poller.Completion
+	got  []completion.Completion
 	data map[uint64][]byte // received bytes per token
 }
 
-func newReaper(t *testing.T, p poller.Poller, c poller.Completer) *reaper {
+func newReaper(t *testing.T, p poller.Poller, c completion.Completer) *reaper {
 	return &reaper{t: t, p: p, c: c, data: make(map[uint64][]byte)}
 }
 
@@ -68,17 +69,17 @@ func (r *reaper) until(what string, done func() bool) {
 }
 
 // last returns the last completion of op with token, if any.
-func (r *reaper) last(op poller.Op, token uint64) (poller.Completion, bool) {
+func (r *reaper) last(op completion.Op, token uint64) (completion.Completion, bool) {
 	for i := len(r.got) - 1; i >= 0; i-- {
 		if cp := r.got[i]; cp.Op == op && cp.Token == token {
 			return cp, true
 		}
 	}
-	return poller.Completion{}, false
+	return completion.Completion{}, false
 }
 
 // ended reports whether op with token delivered its last completion.
-func (r *reaper) ended(op poller.Op, token uint64) bool {
+func (r *reaper) ended(op completion.Op, token uint64) bool {
 	cp, ok := r.last(op, token)
 	return ok && !cp.More
 }
@@ -102,7 +103,7 @@ func TestCompleterAcceptIsMultishot(t *testing.T) {
 	r.until("three accepts", func() bool {
 		accepted = accepted[:0]
 		for _, cp := range r.got {
-			if cp.Op == poller.OpAccept && cp.Token == 7 && cp.Res > 0 {
+			if cp.Op == completion.OpAccept && cp.Token == 7 && cp.Res > 0 {
 				accepted = append(accepted, windows.Handle(cp.Res))
 			}
 		}
@@ -144,11 +145,11 @@ func TestCompleterAcceptIsMultishot(t *testing.T) {
 		}
 	}
 	// Cancel ends the accept with one last completion.
-	if err := c.Cancel(poller.OpAccept, 7); err != nil {
+	if err := c.Cancel(completion.OpAccept, 7); err != nil {
 		t.Fatal(err)
 	}
-	r.until("the cancelled accept's end", func() bool { return r.ended(poller.OpAccept, 7) })
-	if cp, _ := r.last(poller.OpAccept, 7); cp.Err() != windows.ERROR_OPERATION_ABORTED {
+	r.until("the cancelled accept's end", func() bool { return r.ended(completion.OpAccept, 7) })
+	if cp, _ := r.last(completion.OpAccept, 7); cp.Err() != windows.ERROR_OPERATION_ABORTED {
 		t.Fatalf("cancelled accept ended with %v, want ERROR_OPERATION_ABORTED", cp.Err())
 	}
 }
@@ -166,7 +167,7 @@ func TestCompleterRecvSendEcho(t *testing.T) {
 	if got := string(r.data[1]); got != "hello" {
 		t.Fatalf("received %q, want hello", got)
 	}
-	if cp, _ := r.last(poller.OpRecv, 1); !cp.More {
+	if cp, _ := r.last(completion.OpRecv, 1); !cp.More {
 		t.Fatal("the receive ended after one chunk; want it armed (More)")
 	}
 	// A gathered send: the slices arrive in order as one stream.
@@ -189,9 +190,9 @@ func TestCompleterRecvSendEcho(t *testing.T) {
 			got = append(got, b[:n]...)
 		}
 	}()
-	r.until("the send's completion", func() bool { _, ok := r.last(poller.OpSend, 2); return ok })
+	r.until("the send's completion", func() bool { _, ok := r.last(completion.OpSend, 2); return ok })
 	<-done
-	if cp, _ := r.last(poller.OpSend, 2); cp.Res != int32(len(want)) {
+	if cp, _ := r.last(completion.OpSend, 2); cp.Res != int32(len(want)) {
 		t.Fatalf("send completed with %d, want %d", cp.Res, len(want))
 	}
 	if !bytes.Equal(got, want) {
@@ -199,14 +200,15 @@ func TestCompleterRecvSendEcho(t *testing.T) {
 	}
 	// The peer's FIN ends the receive with Res 0.
 	windows.Shutdown(client, windows.SHUT_WR)
-	r.until("end of input", func() bool { return r.ended(poller.OpRecv, 1) })
-	if cp, _ := r.last(poller.OpRecv, 1); cp.Res != 0 {
+	r.until("end of input", func() bool { return r.ended(completion.OpRecv, 1) })
+	if cp, _ := r.last(completion.OpRecv, 1); cp.Res != 0 {
 		t.Fatalf("end of input: Res %d, want 0", cp.Res)
 	}
 }
 
 func TestCompleterRecvRunsOutOfBuffers(t *testing.T) {
-	p, c := completer(t, poller.Options{RecvBuffers: 1, RecvBufferSize: 64})
+	p, c := completer(t, poller.Options{})
+	c.SizeBuffers(1, 64)
 	c1, s1 := tcpPair(t)
 	c2, s2 := tcpPair(t)
 	setNonblock(t, s1)
@@ -218,13 +220,13 @@ func TestCompleterRecvRunsOutOfBuffers(t *testing.T) {
 	r.keep = true // hold the only buffer
 	send(t, c1, []byte("first"))
 	r.until("first chunk", func() bool { return len(r.data[1]) == 5 })
-	held, _ := r.last(poller.OpRecv, 1)
+	held, _ := r.last(completion.OpRecv, 1)
 	if err := c.Recv(int(s2), 2, 0); err != nil {
 		t.Fatal(err)
 	}
 	send(t, c2, []byte("second"))
-	r.until("the starved receive's end", func() bool { return r.ended(poller.OpRecv, 2) })
-	if cp, _ := r.last(poller.OpRecv, 2); cp.Err() != windows.WSAENOBUFS {
+	r.until("the starved receive's end", func() bool { return r.ended(completion.OpRecv, 2) })
+	if cp, _ := r.last(completion.OpRecv, 2); cp.Err() != windows.WSAENOBUFS {
 		t.Fatalf("receive without buffers ended with %v, want WSAENOBUFS", cp.Err())
 	}
 	// The data waited in the socket: once the buffer is back, a new receive
@@ -248,11 +250,11 @@ func TestCompleterCancelRecvAndCancelFd(t *testing.T) {
 	if err := c.Recv(int(server), 5, 0); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Cancel(poller.OpRecv, 5); err != nil {
+	if err := c.Cancel(completion.OpRecv, 5); err != nil {
 		t.Fatal(err)
 	}
-	r.until("cancelled receive's end", func() bool { return r.ended(poller.OpRecv, 5) })
-	if cp, _ := r.last(poller.OpRecv, 5); cp.Err() != windows.ERROR_OPERATION_ABORTED {
+	r.until("cancelled receive's end", func() bool { return r.ended(completion.OpRecv, 5) })
+	if cp, _ := r.last(completion.OpRecv, 5); cp.Err() != windows.ERROR_OPERATION_ABORTED {
 		t.Fatalf("cancelled receive ended with %v, want ERROR_OPERATION_ABORTED", cp.Err())
 	}
 	// Bytes sent meanwhile stayed in the socket for the next receive.
@@ -265,12 +267,12 @@ func TestCompleterCancelRecvAndCancelFd(t *testing.T) {
 	if err := c.CancelFd(int(server)); err != nil {
 		t.Fatal(err)
 	}
-	r.until("receive ended by CancelFd", func() bool { return r.ended(poller.OpRecv, 6) })
+	r.until("receive ended by CancelFd", func() bool { return r.ended(completion.OpRecv, 6) })
 }
 
 func TestCompleterConnect(t *testing.T) {
 	p, c := completer(t, poller.Options{})
-	conn, ok := c.(poller.Connector)
+	conn, ok := c.(completion.Connector)
 	if !ok {
 		t.Fatal("the IOCP Completer has no Connector")
 	}
@@ -281,8 +283,8 @@ func TestCompleterConnect(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := newReaper(t, p, c)
-	r.until("connect", func() bool { _, ok := r.last(poller.OpConnect, 3); return ok })
-	if cp, _ := r.last(poller.OpConnect, 3); cp.Res != 0 {
+	r.until("connect", func() bool { _, ok := r.last(completion.OpConnect, 3); return ok })
+	if cp, _ := r.last(completion.OpConnect, 3); cp.Res != 0 {
 		t.Fatalf("connect: %v, want success", cp.Err())
 	}
 	if _, err := windows.Getpeername(client); err != nil {
@@ -303,8 +305,8 @@ func TestCompleterConnect(t *testing.T) {
 	if err := conn.Connect(int(refused), sa, 8); err != nil {
 		t.Fatal(err)
 	}
-	r.until("refused connect", func() bool { _, ok := r.last(poller.OpConnect, 8); return ok })
-	if cp, _ := r.last(poller.OpConnect, 8); cp.Err() != windows.WSAECONNREFUSED {
+	r.until("refused connect", func() bool { _, ok := r.last(completion.OpConnect, 8); return ok })
+	if cp, _ := r.last(completion.OpConnect, 8); cp.Err() != windows.WSAECONNREFUSED {
 		t.Fatalf("connect to a closed port: %v (Res %d), want WSAECONNREFUSED", cp.Err(), cp.Res)
 	}
 }
@@ -314,7 +316,7 @@ func TestCompleterWakeWithOperationsArmed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := poller.CompleterOf(p)
+	c := completion.Of(p)
 	_, server := tcpPair(t)
 	setNonblock(t, server)
 	if err := c.Recv(int(server), 1, 0); err != nil {

@@ -6,6 +6,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/sockloop/sockloop/internal/completion"
 )
 
 // The completions of the Completer's operations, its buffer pool and its
@@ -19,18 +21,18 @@ func (p *iocp) finish(c *cop) {
 	var n, flags uint32
 	err := windows.WSAGetOverlappedResult(c.h, &c.ov, &n, false, &flags)
 	switch c.op {
-	case OpAccept:
+	case completion.OpAccept:
 		p.finishAccept(c, err)
-	case OpRecv:
+	case completion.OpRecv:
 		p.finishRecv(c, err)
-	case OpSend:
+	case completion.OpSend:
 		res := int32(n)
 		if err != nil {
 			res = errRes(err)
 		}
-		p.pend = append(p.pend, Completion{Op: OpSend, Token: c.token, Res: res})
+		p.pend = append(p.pend, completion.Completion{Op: completion.OpSend, Token: c.token, Res: res})
 		p.recycle(c)
-	case OpConnect:
+	case completion.OpConnect:
 		var res int32
 		if err == nil {
 			err = windows.Setsockopt(c.h, windows.SOL_SOCKET, windows.SO_UPDATE_CONNECT_CONTEXT, nil, 0)
@@ -39,7 +41,7 @@ func (p *iocp) finish(c *cop) {
 			res = errRes(err)
 		}
 		c.sa = nil
-		p.pend = append(p.pend, Completion{Op: OpConnect, Token: c.token, Res: res})
+		p.pend = append(p.pend, completion.Completion{Op: completion.OpConnect, Token: c.token, Res: res})
 	}
 }
 
@@ -51,7 +53,7 @@ func (p *iocp) finishAccept(c *cop, err error) {
 	}
 	switch {
 	case err == nil && !c.cancelled:
-		p.pend = append(p.pend, Completion{Op: OpAccept, Token: c.token, Res: int32(as), More: true})
+		p.pend = append(p.pend, completion.Completion{Op: completion.OpAccept, Token: c.token, Res: int32(as), More: true})
 	case c.cancelled:
 		windows.Closesocket(as)
 		p.end(c, abortedRes)
@@ -59,7 +61,7 @@ func (p *iocp) finishAccept(c *cop, err error) {
 	case err == windows.WSAECONNRESET || err == windows.WSAECONNABORTED:
 		// The client gave up before its accept completed.
 		windows.Closesocket(as)
-		p.pend = append(p.pend, Completion{Op: OpAccept, Token: c.token, Res: errRes(windows.WSAECONNABORTED), More: true})
+		p.pend = append(p.pend, completion.Completion{Op: completion.OpAccept, Token: c.token, Res: errRes(windows.WSAECONNABORTED), More: true})
 	default:
 		windows.Closesocket(as)
 		p.end(c, errRes(err))
@@ -123,7 +125,7 @@ func (p *iocp) finishRecv(c *cop, err error) {
 		p.end(c, 0)
 		return
 	default:
-		p.pend = append(p.pend, Completion{Op: OpRecv, Token: c.token, Res: int32(n), More: true, Buf: buf[:n], BufID: id})
+		p.pend = append(p.pend, completion.Completion{Op: completion.OpRecv, Token: c.token, Res: int32(n), More: true, Buf: buf[:n], BufID: id})
 	}
 	if err := p.issue(c); err != nil {
 		p.end(c, errRes(err))
@@ -137,16 +139,16 @@ func (p *iocp) end(c *cop, res int32) {
 		delete(p.multi, key)
 	}
 	switch c.op {
-	case OpRecv:
+	case completion.OpRecv:
 		if p.fdRecv[c.fd] == c {
 			delete(p.fdRecv, c.fd)
 		}
-	case OpAccept:
+	case completion.OpAccept:
 		if p.fdAcc[c.fd] == c {
 			delete(p.fdAcc, c.fd)
 		}
 	}
-	p.pend = append(p.pend, Completion{Op: c.op, Token: c.token, Res: res})
+	p.pend = append(p.pend, completion.Completion{Op: c.op, Token: c.token, Res: res})
 }
 
 func (p *iocp) newSend() *cop {
@@ -155,7 +157,7 @@ func (p *iocp) newSend() *cop {
 		p.free = p.free[:n-1]
 		return c
 	}
-	return &cop{op: OpSend}
+	return &cop{op: completion.OpSend}
 }
 
 // recycle keeps a finished send for the next one, without its slices.
@@ -210,10 +212,10 @@ type recvPool struct {
 
 func newRecvPool(n, size int) recvPool {
 	if n <= 0 {
-		n = 256
+		n = completion.Buffers
 	}
 	if size <= 0 {
-		size = 16 << 10
+		size = completion.MaxBufferSize
 	}
 	return recvPool{n: min(n, 1<<16), size: size}
 }

@@ -62,6 +62,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/windows"
+
+	"github.com/sockloop/sockloop/internal/completion"
 )
 
 const (
@@ -120,12 +122,12 @@ type iocp struct {
 	assoc map[windows.Handle]bool
 
 	// The Completer's state (iocp_complete_windows.go).
-	cops   map[uintptr]*cop // operations in flight by OVERLAPPED address
-	multi  map[uint64]*cop  // armed accepts and receives by multiKey
-	fdRecv map[int]*cop     // the armed receive of each descriptor
-	fdAcc  map[int]*cop     // the armed accept of each listener
-	pend   []Completion     // reaped, for the next Wait to hand over
-	reaped []Completion     // handed over by the last Wait
+	cops   map[uintptr]*cop        // operations in flight by OVERLAPPED address
+	multi  map[uint64]*cop         // armed accepts and receives by multiKey
+	fdRecv map[int]*cop            // the armed receive of each descriptor
+	fdAcc  map[int]*cop            // the armed accept of each listener
+	pend   []completion.Completion // reaped, for the next Wait to hand over
+	reaped []completion.Completion // handed over by the last Wait
 	bufs   recvPool
 	rbuf   windows.WSABuf // the WSABUF of the receive that follows a readiness
 	free   []*cop         // send operations to reuse
@@ -173,7 +175,7 @@ func newPoller(opts Options) (Poller, error) {
 		multi:   make(map[uint64]*cop),
 		fdRecv:  make(map[int]*cop),
 		fdAcc:   make(map[int]*cop),
-		bufs:    newRecvPool(opts.RecvBuffers, opts.RecvBufferSize),
+		bufs:    newRecvPool(0, 0),
 	}, nil
 }
 

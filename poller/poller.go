@@ -31,7 +31,8 @@
 //     the loop then drains the socket with non-blocking receives into its
 //     pooled buffers, exactly as it does after epoll, so no buffer is pinned
 //     for an idle connection. io_uring goes one step further through its
-//     Completer (see CompleterOf): a multishot receive per connection fills
+//     operations, which package loop drives (the protocol between them is
+//     internal to the module): a multishot receive per connection fills
 //     buffers from a provided-buffer ring, its completions carry the buffer
 //     the kernel chose, and the loop serves that buffer as the connection's
 //     input instead of reading, then gives it back.
@@ -102,7 +103,7 @@ const (
 	// Epoll is Linux's epoll.
 	Epoll Backend = "epoll"
 	// IOURing is Linux's io_uring: readiness from poll requests, and, on
-	// Linux 6.0 and later, socket operations through its Completer. It needs
+	// Linux 6.0 and later, socket operations that package loop drives. It needs
 	// the calling goroutine locked to its thread.
 	IOURing Backend = "io_uring"
 )
@@ -115,10 +116,6 @@ type Options struct {
 	// Backend picks the implementation; a backend the platform or kernel
 	// lacks makes New fail with an error matching errors.ErrUnsupported.
 	Backend Backend
-	// RecvBuffers and RecvBufferSize size the provided buffers of a
-	// Completer's receives (see CompleterOf); 0 picks 256 buffers of 16 KiB.
-	// Readiness-only backends ignore them.
-	RecvBuffers, RecvBufferSize int
 	// RingEntries sizes an io_uring ring: its submission queue holds
 	// RingEntries operations and its completion queue eight times as many
 	// completions; 0 picks 512. A turn that needs more submits early, and
@@ -151,9 +148,9 @@ const MaxURingRawWait = time.Millisecond
 type URingFeature uint8
 
 const (
-	// URingCompletion is the Completer (multishot accept and receive into
-	// provided buffers, send and connect operations); without it the ring
-	// only reports readiness, through poll requests.
+	// URingCompletion names the socket operations (multishot accept and
+	// receive into provided buffers, send and connect); without them the
+	// ring only reports readiness, through poll requests.
 	URingCompletion URingFeature = 1 << iota
 	// URingDeferTaskrun is SINGLE_ISSUER with DEFER_TASKRUN, which runs the
 	// kernel's completion work only when the loop enters the ring; without

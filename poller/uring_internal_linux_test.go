@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/internal/sched"
 	"github.com/sockloop/sockloop/internal/uring"
 )
@@ -174,8 +175,8 @@ func TestURingOff(t *testing.T) {
 	}
 	for _, tt := range tests {
 		p := newTestURing(t, Options{URingOff: tt.off}, 8, 16)
-		if got := CompleterOf(p) != nil; got != tt.completer && opsSupported() {
-			t.Errorf("off %#x: Completer %v, want %v", tt.off, got, tt.completer)
+		if got := completion.Of(p) != nil; got != tt.completer && opsSupported() {
+			t.Errorf("off %#x: completion.Completer %v, want %v", tt.off, got, tt.completer)
 		}
 		flags := p.ring.Flags()
 		if got := flags&uring.IORING_SETUP_DEFER_TASKRUN != 0; got != tt.deferTaskrun {

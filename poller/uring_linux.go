@@ -8,6 +8,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/internal/sched"
 	"github.com/sockloop/sockloop/internal/uring"
 )
@@ -60,7 +61,7 @@ type uringPoller struct {
 	wakeArmed bool      // the eventfd's multishot poll is armed
 	seq       uint32    // counts Waits, to merge completions for one fd
 
-	uringOps // the Completer's state (uring_ops_linux.go)
+	uringOps // the completion.Completer's state (uring_ops_linux.go)
 }
 
 // uringFd is the state of one descriptor number.
@@ -243,13 +244,10 @@ func (p *uringPoller) queueArm(fd int) {
 	}
 }
 
-// userData tags a poll: the generation's low 24 bits above the descriptor,
-// leaving the top byte 0, which tells polls from operations (see opData).
-func userData(fd int, gen uint32) uint64 {
-	return uint64(gen&pollGenMask)<<32 | uint64(uint32(fd))
-}
-
-const pollGenMask = 1<<24 - 1
+// userData tags a poll as a completion token tags a connection (the
+// generation above the descriptor), leaving the top byte 0, which tells
+// polls from operations (see opData).
+func userData(fd int, gen uint32) uint64 { return completion.Token(fd, gen) }
 
 // pollMask is the poll(2) mask for interest; POLLERR and POLLHUP (and
 // POLLRDHUP) are always polled for by io_uring.

@@ -12,13 +12,15 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/completion"
 )
 
 // newTestOps is newTestURing for a poller whose Completer the kernel offers.
 func newTestOps(t *testing.T, opts Options, sq, cq uint32) *uringPoller {
 	t.Helper()
 	p := newTestURing(t, opts, sq, cq)
-	if CompleterOf(p) == nil {
+	if completion.Of(p) == nil {
 		t.Skip("kernel lacks multishot receive (Linux 6.0)")
 	}
 	return p
@@ -75,7 +77,7 @@ func (d *echoDriver) turn(ready []Ready) {
 			d.inflight--
 		}
 		switch c.Op {
-		case OpAccept:
+		case completion.OpAccept:
 			if c.Res == -int32(unix.ECANCELED) {
 				continue
 			}
@@ -94,7 +96,7 @@ func (d *echoDriver) turn(ready []Ready) {
 			fd := int(c.Res)
 			d.conns[fd] = &echoConn{}
 			d.arm(fd)
-		case OpRecv:
+		case completion.OpRecv:
 			ec := d.conns[int(c.Token)]
 			switch {
 			case c.Res == -int32(unix.ENOBUFS):
@@ -116,7 +118,7 @@ func (d *echoDriver) turn(ready []Ready) {
 				d.rearms++
 				d.arm(int(c.Token))
 			}
-		case OpSend:
+		case completion.OpSend:
 			fd := int(c.Token)
 			ec := d.conns[fd]
 			ec.sending = false
@@ -185,7 +187,8 @@ func TestURingOpsEcho(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			runtime.LockOSThread() // for good: the ring belongs to this thread
-			p := newTestOps(t, Options{RecvBuffers: tc.buffers, RecvBufferSize: tc.bsize}, tc.sq, tc.cq)
+			p := newTestOps(t, Options{}, tc.sq, tc.cq)
+			p.SizeBuffers(tc.buffers, tc.bsize)
 			lfd, addr := listenTCP(t)
 			defer unix.Close(lfd)
 			d := &echoDriver{t: t, p: p, lfd: lfd, conns: map[int]*echoConn{}}
@@ -218,7 +221,7 @@ func TestURingOpsEcho(t *testing.T) {
 				t.Error("no multishot receive ended early; the test did not exercise CQ overflow")
 			}
 			// The accept is the one operation left; cancel it and reap.
-			if err := p.Cancel(OpAccept, 1<<40); err != nil {
+			if err := p.Cancel(completion.OpAccept, 1<<40); err != nil {
 				t.Fatal(err)
 			}
 			for i := 0; d.inflight > 0; i++ {
@@ -290,7 +293,7 @@ func TestURingOpsCancelFd(t *testing.T) {
 		switch got := p.Completions(); {
 		case len(got) == 0:
 			waiting = true
-		case len(got) == 1 && got[0].Op == OpSend && got[0].Res > 0:
+		case len(got) == 1 && got[0].Op == completion.OpSend && got[0].Res > 0:
 			sent += int(got[0].Res)
 		default:
 			t.Fatalf("completions before cancellation: %+v", got)
@@ -299,7 +302,7 @@ func TestURingOpsCancelFd(t *testing.T) {
 	if err := p.CancelFd(pair[0]); err != nil {
 		t.Fatal(err)
 	}
-	last := map[uint64]Completion{}
+	last := map[uint64]completion.Completion{}
 	for i := 0; len(last) < 2; i++ {
 		if i > 100 {
 			t.Fatalf("only %d of 2 operations ended after CancelFd: %+v", len(last), last)
@@ -313,10 +316,10 @@ func TestURingOpsCancelFd(t *testing.T) {
 			}
 		}
 	}
-	if c := last[7]; c.Op != OpRecv || !errors.Is(c.Err(), unix.ECANCELED) {
+	if c := last[7]; c.Op != completion.OpRecv || !errors.Is(c.Err(), unix.ECANCELED) {
 		t.Errorf("receive ended with %+v, want -ECANCELED", c)
 	}
-	if c := last[8]; c.Op != OpSend || (c.Res < 0 && !errors.Is(c.Err(), unix.ECANCELED)) || c.Res >= int32(len(big)) {
+	if c := last[8]; c.Op != completion.OpSend || (c.Res < 0 && !errors.Is(c.Err(), unix.ECANCELED)) || c.Res >= int32(len(big)) {
 		t.Errorf("send ended with %+v, want a partial count or -ECANCELED", c)
 	}
 	unix.Close(pair[0])
@@ -343,7 +346,8 @@ func TestURingOpsRecvLimit(t *testing.T) {
 func testRecvLimit(t *testing.T) {
 	runtime.LockOSThread()
 	const bufSize, limit = 1024, 4096
-	p := newTestOps(t, Options{RecvBufferSize: bufSize}, 64, 256)
+	p := newTestOps(t, Options{}, 64, 256)
+	p.SizeBuffers(0, bufSize)
 	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/internal/uring"
 )
 
@@ -30,7 +31,7 @@ type uringOps struct {
 
 	sends []*uringSend // by index; pointers, so that growing moves no msghdr
 	free  []int32      // indexes of idle sends
-	done  []Completion
+	done  []completion.Completion
 }
 
 // uringSend keeps what a sendmsg or a connect points the kernel at (header,
@@ -47,10 +48,6 @@ type uringSend struct {
 const (
 	udSpecial = 0xff // top byte of udWake and udIgnore
 	bufGroup  = 0    // the provided buffers' group id
-
-	defaultRecvBuffers    = 256
-	defaultRecvBufferSize = 16 << 10
-	maxSendIovecs         = 1024 // IOV_MAX
 )
 
 // opsSupported reports whether the kernel has what the Completer needs
@@ -65,16 +62,23 @@ var opsSupported = func() bool {
 
 func (o *uringOps) init(opts Options) {
 	o.enabled = opsSupported() && opts.URingOff&URingCompletion == 0
-	o.count, o.size = opts.RecvBuffers, opts.RecvBufferSize
-	if o.count <= 0 {
-		o.count = defaultRecvBuffers
+	o.SizeBuffers(0, 0)
+	o.done = make([]completion.Completion, 0, 1024)
+}
+
+// SizeBuffers sizes the provided buffers, before the first receive makes them.
+func (o *uringOps) SizeBuffers(count, size int) {
+	if o.bufs != nil {
+		return
+	}
+	if count <= 0 {
+		count = completion.Buffers
+	}
+	if size <= 0 {
+		size = completion.MaxBufferSize
 	}
 	// A buffer ring holds a power of two of buffers, up to 32768.
-	o.count = min(1<<15, 1<<bitsFor(o.count))
-	if o.size <= 0 {
-		o.size = defaultRecvBufferSize
-	}
-	o.done = make([]Completion, 0, 1024)
+	o.count, o.size = min(1<<15, 1<<bitsFor(count)), size
 }
 
 // bitsFor returns the number of bits needed to count to n.
@@ -86,14 +90,14 @@ func bitsFor(n int) uint {
 	return b
 }
 
-func (p *uringPoller) completer() Completer {
+func (p *uringPoller) Completer() completion.Completer {
 	if !p.enabled {
 		return nil
 	}
 	return p
 }
 
-func opData(op Op, token uint64) uint64 { return uint64(op)<<56 | token&MaxToken }
+func opData(op completion.Op, token uint64) uint64 { return uint64(op)<<56 | token&completion.MaxToken }
 
 // opSQE returns an SQE for an operation, starting the ring if needed.
 func (p *uringPoller) opSQE() (*uring.SQE, error) {
@@ -113,7 +117,7 @@ func (p *uringPoller) Accept(fd int, token uint64) error {
 		return err
 	}
 	sqe.PrepAcceptMultishot(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
-	sqe.UserData = opData(OpAccept, token)
+	sqe.UserData = opData(completion.OpAccept, token)
 	return nil
 }
 
@@ -139,7 +143,7 @@ func (p *uringPoller) Recv(fd int, token uint64, limit int) error {
 	default:
 		sqe.PrepRecvSelect(fd, bufGroup, 0)
 	}
-	sqe.UserData = opData(OpRecv, token)
+	sqe.UserData = opData(completion.OpRecv, token)
 	return nil
 }
 
@@ -167,7 +171,7 @@ func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
 		return err
 	}
 	i, s := p.slot()
-	n := min(len(bufs), maxSendIovecs)
+	n := min(len(bufs), completion.MaxIovecs)
 	if cap(s.iov) < n {
 		s.iov = make([]unix.Iovec, n)
 	}
@@ -187,7 +191,7 @@ func (p *uringPoller) Send(fd int, bufs [][]byte, token uint64) error {
 		s.msg.SetIovlen(n)
 		sqe.PrepSendmsg(fd, &s.msg, 0)
 	}
-	sqe.UserData = opData(OpSend, uint64(i))
+	sqe.UserData = opData(completion.OpSend, uint64(i))
 	return nil
 }
 
@@ -216,11 +220,11 @@ func (p *uringPoller) Connect(fd int, sa unix.Sockaddr, token uint64) error {
 	i, s := p.slot()
 	s.addr, s.token, s.busy = raw, token, true
 	sqe.PrepConnect(fd, &s.addr, n)
-	sqe.UserData = opData(OpConnect, uint64(i))
+	sqe.UserData = opData(completion.OpConnect, uint64(i))
 	return nil
 }
 
-func (p *uringPoller) Cancel(op Op, token uint64) error {
+func (p *uringPoller) Cancel(op completion.Op, token uint64) error {
 	sqe, err := p.opSQE()
 	if err != nil {
 		return err
@@ -258,19 +262,19 @@ func (p *uringPoller) publishBuffers() {
 	}
 }
 
-func (p *uringPoller) Completions() []Completion { return p.done }
+func (p *uringPoller) Completions() []completion.Completion { return p.done }
 
 // completeOp records an operation's completion for Completions.
-func (p *uringPoller) completeOp(op Op, token uint64, res int32, flags uint32) {
-	c := Completion{Op: op, Token: token, Res: res, More: flags&uring.IORING_CQE_F_MORE != 0}
+func (p *uringPoller) completeOp(op completion.Op, token uint64, res int32, flags uint32) {
+	c := completion.Completion{Op: op, Token: token, Res: res, More: flags&uring.IORING_CQE_F_MORE != 0}
 	switch op {
-	case OpSend, OpConnect:
+	case completion.OpSend, completion.OpConnect:
 		s := p.sends[token]
 		c.Token = s.token
 		clear(s.iov) // drop the references to the caller's memory
 		s.busy = false
 		p.free = append(p.free, int32(token))
-	case OpRecv:
+	case completion.OpRecv:
 		if flags&uring.IORING_CQE_F_BUFFER != 0 {
 			c.BufID = uint16(flags >> uring.IORING_CQE_BUFFER_SHIFT)
 			buf := p.bufs.Buffer(c.BufID)

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/sockloop/sockloop/internal/completion"
 	"github.com/sockloop/sockloop/internal/uring"
 )
 
@@ -115,8 +116,8 @@ func (p *uringPoller) complete(ud uint64, res int32, flags uint32, ready []Ready
 	case udIgnore:
 		return n
 	}
-	if op := Op(ud >> 56); op != 0 {
-		p.completeOp(op, ud&MaxToken, res, flags)
+	if op := completion.Op(ud >> 56); op != 0 {
+		p.completeOp(op, ud&completion.MaxToken, res, flags)
 		return n
 	}
 	fd, gen := int(int32(uint32(ud))), uint32(ud>>32)
@@ -124,7 +125,7 @@ func (p *uringPoller) complete(ud uint64, res int32, flags uint32, ready []Ready
 		return n
 	}
 	st := &p.fds[fd]
-	if st.flags&(fdWatched|fdArmed) != fdWatched|fdArmed || st.gen&pollGenMask != gen {
+	if st.flags&(fdWatched|fdArmed) != fdWatched|fdArmed || st.gen&completion.GenMask != gen {
 		return n // a poll cancelled by Delete or Modify
 	}
 	if !more {

@@ -1,4 +1,10 @@
-package poller
+// Package completion is the protocol between a loop and a completion-model
+// poller backend (io_uring operations on Linux, IOCP on Windows): the
+// operations a loop asks for, the results it reads back, how a token names
+// a connection, and the sizes both sides agree on. It is written down here
+// once, so that package poller implements it and package loop uses it
+// without either exporting it to users.
+package completion
 
 import "syscall"
 
@@ -44,8 +50,34 @@ func (c *Completion) Err() error {
 	return syscall.Errno(-c.Res)
 }
 
-// MaxToken is the largest token an operation may carry.
-const MaxToken = 1<<56 - 1
+// A token is 56 bits: a backend keeps the top byte of its own 64-bit tags
+// for the Op. A connection's token is its descriptor in the low 32 bits and
+// a generation in the 24 above, so that a completion for an earlier
+// connection on the same descriptor number is not taken for a later one's.
+const (
+	// MaxToken is the largest token an operation may carry.
+	MaxToken = 1<<56 - 1
+	// GenMask keeps a generation within a token.
+	GenMask = 1<<24 - 1
+)
+
+// Token names descriptor fd in its generation gen.
+func Token(fd int, gen uint32) uint64 { return uint64(gen&GenMask)<<32 | uint64(uint32(fd)) }
+
+// TokenFd is the descriptor a Token names.
+func TokenFd(token uint64) int { return int(uint32(token)) }
+
+const (
+	// MaxIovecs is how many slices one gathered send or write takes
+	// (IOV_MAX on Linux).
+	MaxIovecs = 1024
+	// Buffers is how many provided buffers a Completer's receives share
+	// unless SizeBuffers says otherwise.
+	Buffers = 256
+	// MaxBufferSize is the size of a provided buffer unless SizeBuffers
+	// says otherwise, and the most a loop asks for.
+	MaxBufferSize = 16 << 10
+)
 
 // Completer is what a completion-model backend offers beside readiness: the
 // loop asks it for socket operations, and the Wait after the kernel finishes
@@ -59,6 +91,10 @@ const MaxToken = 1<<56 - 1
 // CancelFd and keeps the descriptor and the memory until those completions
 // have been read.
 type Completer interface {
+	// SizeBuffers sets how many provided buffers receives share and their
+	// size (0 for either: the default); it takes effect only before the
+	// first receive is armed.
+	SizeBuffers(count, size int)
 	// Accept arms a multishot accept on the listening socket fd.
 	Accept(fd int, token uint64) error
 	// Recv arms a multishot receive on fd into the provided buffers. When
@@ -89,11 +125,11 @@ type Completer interface {
 	Completions() []Completion
 }
 
-// CompleterOf returns p's Completer, or nil where p's backend, or the kernel
-// under it, offers readiness only.
-func CompleterOf(p Poller) Completer {
-	if c, ok := p.(interface{ completer() Completer }); ok {
-		return c.completer()
+// Of returns the Completer of poller p, or nil where p's backend, or the
+// kernel under it, offers readiness only.
+func Of(p any) Completer {
+	if c, ok := p.(interface{ Completer() Completer }); ok {
+		return c.Completer()
 	}
 	return nil
 }

@@ -1,4 +1,4 @@
-package poller
+package completion
 
 import "golang.org/x/sys/windows"
 

@@ -1,6 +1,6 @@
 //go:build unix
 
-package poller
+package completion
 
 import "golang.org/x/sys/unix"
 
