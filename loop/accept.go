@@ -100,19 +100,11 @@ func (l *Loop) openConn(c *Conn) {
 	}
 	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
 	c.state = stateOpen
-	if l.useRing(c); c.ringRecv {
-		if err := c.armRecv(); err != nil {
-			c.abandon(err)
-			return
-		}
-		c.wantRecv = true
-	} else {
-		if err := l.poll.Add(c.fd, poller.Readable); err != nil {
-			l.eng.cfg.logger.Error("loop: cannot watch connection", "err", err)
-			c.abandon(err)
-			return
-		}
-		c.interest = poller.Readable
+	l.assignDriver(c)
+	if err := c.drv.start(c); err != nil {
+		l.eng.cfg.logger.Error("loop: cannot serve connection", "err", err)
+		c.abandon(err)
+		return
 	}
 	l.conns.put(c.fd, c)
 	l.nconns.Add(1)

@@ -8,15 +8,6 @@ import (
 	"github.com/sockloop/sockloop/poller"
 )
 
-type connState uint8
-
-const (
-	stateConnecting connState = iota // a dial waits for connect(2) to finish
-	stateOpen
-	stateClosing // Close asked for; output drains, nothing is read
-	stateClosed
-)
-
 // Conn is a connection served by a loop. For datagram sockets one Conn stands
 // for the socket, and each OnTraffic call sees one datagram and its sender.
 //
@@ -37,39 +28,16 @@ type Conn struct {
 	deadline *Timer
 
 	lastRead, lastWrite int64
-	heldN               int // completion path: bytes at the end of in that arrived while paused, not yet offered
-	interest            poller.Event
-	gen                 uint32 // completion path: tells this connection's completions from a predecessor's
-	inflight            int32  // completion path: operations whose last completion has not arrived
-	state               connState
-
-	stream    bool
-	dirty     bool // in l.dirty
-	paused    bool // reading stopped by backpressure
-	overHigh  bool // output passed the high-water mark; OnDrain is owed
-	readEOF   bool // the peer finished sending
-	shutWrite bool // CloseWrite asked for
-	wroteShut bool // shutdown(SHUT_WR) done
-	closeReq  bool
-	dialed    bool // made by Dial: its dialer hears of it even if it never opens
-	userPause bool // PauseRead
-	final     bool // the last OnTraffic before an orderly close runs
-	parked    bool // out of the poller after a hang-up while not reading
-	splicing  bool // reading stopped while the spliced peer is full
-
-	// The completion path (conn_ring.go).
-	ringConnect bool // dialed with a connect operation
-	ringRecv    bool // input arrives from a multishot receive
-	ringSend    bool // output leaves as send operations
-	recvArmed   bool // a multishot receive is in the kernel
-	recvCancel  bool // its cancellation was asked for
-	throttled   bool // reading paused once: receives are limited (recvLimit)
-	wantRecv    bool // the connection wants input
-	starving    bool // the receive ended for want of buffers; in l.starved
-	eofHeld     bool // the end of input arrived behind held input
-	redeliver   bool // in l.redeliver
-	sending     bool // a send is in flight
-	syncWait    bool // a file, pipe or control data waits for writability
+	drv                 driver       // moves the bytes: readiness or completion (driver.go)
+	interest            poller.Event // what the poller watches the socket for
+	state               connState    // the lifecycle (conn_state.go)
+	rd                  readStop     // why it does not read now
+	wr                  writeState   // where its sending side stands
+	stream              bool
+	dirty               bool     // in l.dirty
+	dialed              bool     // made by Dial: its dialer hears of it even if it never opens
+	parked              bool     // readiness: out of the poller after a hang-up while not reading
+	ring                ringConn // completion driver only (conn_ring.go)
 }
 
 // connRare is the part of a connection that few connections use, or use
@@ -106,7 +74,7 @@ func (c *Conn) rare() *connRare {
 }
 
 func newConn(l *Loop, fd int, network string, stream bool, remote sockaddr) *Conn {
-	c := &Conn{l: l, fd: fd, network: network, stream: stream, remote: remote, to: &l.eng.cfg.timeouts}
+	c := &Conn{l: l, fd: fd, network: network, stream: stream, remote: remote, to: &l.eng.cfg.timeouts, drv: readyDriver{}}
 	c.out.UseCache(&l.segs)
 	return c
 }
@@ -162,8 +130,9 @@ func (c *Conn) CloseWithError(err error) error {
 	if c.state == stateClosed {
 		return net.ErrClosed
 	}
-	if !c.closeReq {
-		c.closeReq = true
+	if c.wr&writeCloseAsked == 0 {
+		c.rd |= readDone
+		c.wr |= writeCloseAsked
 		if err != nil || c.x != nil {
 			c.rare().closeErr = err
 		}
@@ -181,7 +150,7 @@ func (c *Conn) CloseWrite() error {
 	if !c.stream {
 		return &net.OpError{Op: "shutdown", Net: c.network, Err: os.ErrInvalid}
 	}
-	c.shutWrite = true
+	c.wr |= writeShutAsked
 	c.l.touch(c)
 	return nil
 }
@@ -195,146 +164,14 @@ func (c *Conn) AsyncClose(err error) error {
 // arrives meanwhile waits in the kernel, whose buffers then push back on the
 // peer. A relay pauses one side while the other cannot take more.
 func (c *Conn) PauseRead() {
-	c.userPause = true
+	c.rd |= readPaused
 	c.l.touch(c)
 }
 
 // ResumeRead undoes PauseRead.
 func (c *Conn) ResumeRead() {
-	c.userPause = false
+	c.rd &^= readPaused
 	c.l.touch(c)
-}
-
-// act carries out the action a callback returned.
-func (c *Conn) act(a Action) {
-	switch a {
-	case Close:
-		if c.stream {
-			c.CloseWithError(nil)
-		}
-	case Shutdown:
-		c.l.eng.stopInBackground()
-	}
-}
-
-// wantInterest derives the poller interest from the connection's state.
-func (c *Conn) wantInterest() poller.Event {
-	if c.state == stateConnecting {
-		return poller.Writable
-	}
-	var ev poller.Event
-	if c.state == stateOpen && !c.paused && !c.userPause && !c.splicing && !c.readEOF {
-		ev |= poller.Readable
-	}
-	if !c.out.Empty() {
-		ev |= poller.Writable
-	}
-	return ev
-}
-
-func (c *Conn) updateInterest() {
-	if c.ringRecv || c.ringSend {
-		c.updateRing()
-		return
-	}
-	if c.parked {
-		// Parked after a hang-up, with nothing left to write: only a wish
-		// to read brings the socket back.
-		if want := c.wantInterest(); want&poller.Readable != 0 {
-			if err := c.l.poll.Add(c.fd, want); err != nil {
-				c.closeNow(err)
-				return
-			}
-			c.parked, c.interest = false, want
-		}
-		return
-	}
-	if want := c.wantInterest(); want != c.interest {
-		if err := c.l.poll.Modify(c.fd, want); err != nil {
-			c.closeNow(err)
-			return
-		}
-		c.interest = want
-	}
-}
-
-// handle serves one readiness report.
-func (c *Conn) handle(ev poller.Event) {
-	switch {
-	case c.state == stateConnecting:
-		c.finishConnect()
-		return
-	case !c.stream:
-		c.readDatagrams()
-		return
-	case (c.ringRecv || c.ringSend) && c.interest == 0:
-		return // reported before updateRing took the socket out of the poller
-	}
-	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
-		if c.x != nil && c.x.spliceOut != nil {
-			c.spliceRead()
-		} else {
-			c.read()
-		}
-	}
-	if c.state != stateClosed && ev&poller.Writable != 0 {
-		c.flush()
-		c.afterFlush()
-	}
-	// Not reading, nothing will learn of a hang-up from a read: ask the
-	// socket. (A receive operation learns of it on the completion path.)
-	if c.state != stateClosed && !c.ringRecv && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
-		err := socketError(c.fd)
-		if err == nil && !c.readEOF {
-			// Both directions ended in order (our FIN sent, the peer's
-			// received) while reading is paused: input may still wait in the
-			// kernel. Park the socket, since the poller would report the
-			// hang-up on every turn, until reading resumes and finds it.
-			c.park()
-			return
-		}
-		c.closeNow(err)
-	}
-}
-
-// park takes the socket out of the poller until updateInterest wants to read.
-func (c *Conn) park() {
-	if c.ringRecv || c.ringSend {
-		// Out of the poller is interest 0 to updateRing, which adds the
-		// socket again once it wants to read or write.
-		if c.interest != 0 {
-			if err := c.l.poll.Delete(c.fd); err != nil {
-				c.closeNow(err)
-				return
-			}
-		}
-		c.interest = 0
-		return
-	}
-	if err := c.l.poll.Delete(c.fd); err != nil {
-		c.closeNow(err)
-		return
-	}
-	c.parked = true
-}
-
-// settle runs after a callback touched the connection.
-func (c *Conn) settle() {
-	if c.state == stateClosed {
-		return
-	}
-	if c.state != stateConnecting {
-		c.flush()
-		if c.state == stateClosed {
-			return
-		}
-	}
-	c.out.Detach()
-	if c.closeReq && c.state != stateClosing {
-		c.closeGracefully(c.closeError())
-		return
-	}
-	c.afterFlush()
 }
 
 // closeGracefully closes now if nothing is queued, else stops reading and
@@ -352,7 +189,7 @@ func (c *Conn) closeGracefully(err error) {
 		c.rare().closeErr = err
 	}
 	c.out.Detach()
-	c.updateInterest()
+	c.drv.sync(c)
 	c.rare().linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
 }
 
@@ -360,16 +197,16 @@ func (c *Conn) closeGracefully(err error) {
 // An orderly close (err nil) with input still buffered first gives the
 // handler one last OnTraffic for it, unless the handler asked for the close
 // itself: a relay that held input back while its other side was full must
-// not lose it.
-func (c *Conn) closeNow(err error) {
+// not lose it. It returns false, so that callers can return its result.
+func (c *Conn) closeNow(err error) bool {
 	if c.state == stateClosed {
-		return
+		return false
 	}
-	if err == nil && c.stream && len(c.in) > 0 && !c.final && !c.closeReq {
-		c.final = true
+	if err == nil && c.stream && len(c.in) > 0 && c.seesTraffic() {
+		c.rd |= readDone
 		c.act(c.l.eng.h.OnTraffic(c))
 		if c.state == stateClosed {
-			return
+			return false
 		}
 	}
 	if n := c.out.Len(); n > 0 && c.stream {
@@ -384,9 +221,6 @@ func (c *Conn) closeNow(err error) {
 	}
 	c.state = stateClosed
 	l := c.l
-	if c.interest != 0 || !c.ringRecv {
-		l.poll.Delete(c.fd)
-	}
 	l.conns.remove(c.fd)
 	if c.deadline != nil {
 		c.deadline.Stop()
@@ -398,13 +232,8 @@ func (c *Conn) closeNow(err error) {
 	if dropped == nil {
 		dropped = ErrNotConnected
 	}
-	if c.inflight > 0 {
-		// The kernel may still read the output and fill buffers for the
-		// socket: cancel, and finish the close when the last completion
-		// arrives (bury).
-		l.ops.CancelFd(c.fd)
-		c.rare().dropErr = dropped
-		l.zombies[c.token()] = c
+	if c.drv.release(c) {
+		c.rare().dropErr = dropped // the driver drops the output later (bury)
 	} else {
 		closeFD(c.fd)
 		c.out.Reset(dropped)
@@ -414,10 +243,11 @@ func (c *Conn) closeNow(err error) {
 	c.stash.Release()
 	c.in = nil
 	if !c.stream {
-		return
+		return false
 	}
 	l.nconns.Add(-1)
 	if l.eng.h.OnClose(c, err) == Shutdown {
 		l.eng.stopInBackground()
 	}
+	return false
 }

@@ -1,102 +1,20 @@
 package loop
 
-import (
-	"io"
-	"os"
-
-	"github.com/sockloop/sockloop/poller"
-)
-
-// minSpare is the least free space a connection's own input buffer offers a
-// read, so that partial frames still arrive in sizeable pieces.
-const minSpare = 4096
-
-// read reads once per readiness (until EAGAIN when edge-triggered) and offers
-// the bytes to OnTraffic. Without leftovers the read lands in the loop's
-// buffer and the handler sees it in place; with leftovers it lands behind
-// them in the connection's pooled buffer, so input is always contiguous.
-func (c *Conn) read() {
-	l := c.l
-	for {
-		buf := l.readBuf
-		own := !c.stash.Empty()
-		if own {
-			buf, c.in = c.stash.Spare(c.in, max(minSpare, len(c.in)))
-		}
-		var n int
-		var err error
-		if c.l.eng.cfg.ancillary && c.network == "unix" {
-			n, err = c.readMsg(buf)
-		} else {
-			n, err = sysRead(c.fd, buf)
-		}
-		switch classify(err) {
-		case stepAgain:
-			continue
-		case stepWait:
-			return
-		case stepFail:
-			c.closeNow(os.NewSyscallError("read", err))
-			return
-		}
-		if n == 0 {
-			c.endOfInput()
-			return
-		}
-		c.lastRead = l.now
-		if own {
-			c.in = c.stash.Extend(c.in, n)
-		} else {
-			c.in = buf[:n]
-		}
-		c.act(l.eng.h.OnTraffic(c))
-		c.afterTraffic()
-		// Edge-triggered, only EAGAIN re-arms the edge: a short read is not
-		// enough, since a FIN that came with the data shows only on the next read.
-		if !l.eng.cfg.edge || c.interest&poller.Readable == 0 || c.state != stateOpen {
-			return
-		}
-	}
-}
-
-// afterTraffic finishes an OnTraffic: it closes descriptors the handler did
-// not take, settles, and keeps unconsumed input. Settling comes first: output
-// may borrow the input's memory until Detach copies it, so the connection's
-// own buffer must not go back to the pool before.
-func (c *Conn) afterTraffic() {
-	if c.x != nil && len(c.x.fds) > 0 {
-		c.closeUntakenFDs()
-	}
-	c.l.settle()
-	c.keepInput()
-}
-
-// keepInput moves what the handler left unconsumed out of the loop's read
-// buffer, which the next read of any connection overwrites.
-func (c *Conn) keepInput() {
-	if c.state == stateClosed {
-		return
-	}
-	if len(c.in) == 0 {
-		c.in = nil
-		c.stash.Release()
-		return
-	}
-	if c.stash.Empty() {
-		c.in = c.stash.Keep(c.in)
-	}
-}
+import "io"
 
 // endOfInput handles the peer's FIN: a ReadEOFHandler may keep writing,
 // otherwise the connection closes once its output is flushed.
 func (c *Conn) endOfInput() {
-	c.readEOF = true
+	c.rd |= readEOF
 	h, ok := c.l.eng.h.(ReadEOFHandler)
 	if !ok {
 		c.closeGracefully(nil)
 		return
 	}
-	c.updateInterest()
+	c.drv.sync(c)
+	if !c.alive() {
+		return
+	}
 	c.act(h.OnReadEOF(c))
 	c.l.touch(c)
 	c.l.settle()
@@ -153,7 +71,7 @@ func (c *Conn) Read(p []byte) (int, error) {
 		switch {
 		case len(p) == 0:
 			return 0, nil
-		case c.readEOF:
+		case c.rd&readEOF != 0:
 			return 0, io.EOF
 		}
 		return 0, ErrNoInput

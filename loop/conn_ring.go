@@ -7,9 +7,9 @@ import (
 	"github.com/sockloop/sockloop/poller"
 )
 
-// The completion path: where the poller has a Completer (io_uring on Linux
-// 6.0+), stream connections are served by operations the kernel carries out
-// instead of readiness and system calls. A multishot receive stays armed
+// The completion driver: where the poller carries out socket operations
+// (io_uring on Linux 6.0+, IOCP on Windows), stream connections are served
+// by operations instead of readiness and system calls. A multishot receive stays armed
 // while the connection reads, its completions bring input in provided
 // buffers that OnTraffic sees in place, and output goes out as one gathered
 // send per connection at a time, the next one issued when the last
@@ -35,39 +35,73 @@ var ringEntries = 0
 // size, when smaller, is used instead.
 const maxRingBuffer = completion.MaxBufferSize
 
-// useRing puts a stream connection on the completion path where the loop
-// has one: all of it, except a Unix connection passing descriptors, which
-// reads and writes with control data through system calls.
-func (l *Loop) useRing(c *Conn) {
-	if c.ringRecv || c.ringSend {
-		return // a connect operation put it there already
-	}
-	if l.ops == nil || !c.stream || (l.eng.cfg.ancillary && c.network == "unix") {
-		return
-	}
-	c.ringRecv, c.ringSend = true, true
-	l.gen++
-	c.gen = l.gen & completion.GenMask
+// ringConn is what the completion driver keeps per connection.
+type ringConn struct {
+	gen      uint32    // tells this connection's completions from a predecessor's
+	inflight int32     // operations whose last completion has not arrived
+	held     int       // bytes at the end of c.in that arrived while not reading, not yet offered
+	flags    ringFlags // the operations' state
 }
+
+// ringFlags is the state of a connection's operations.
+type ringFlags uint16
+
+const (
+	ringRecvArmed  ringFlags = 1 << iota // a receive is in the kernel
+	ringRecvCancel                       // its cancellation was asked for
+	ringThrottled                        // reading paused once: receives are limited (recvLimit)
+	ringStarving                         // the receive ended for want of buffers; in l.starved
+	ringEOFHeld                          // the end of input arrived behind held input
+	ringRedeliver                        // in l.redeliver
+	ringSending                          // a send is in flight
+	ringSyncWait                         // a file, pipe or control data at the head waits for writability
+	ringDialed                           // connected by a connect operation
+)
+
+// ringDriver serves a connection with operations: a receive armed while it
+// reads, one gathered send in flight while output waits.
+type ringDriver struct{}
 
 // token names the connection in its operations: its descriptor and a
 // generation, so that a completion for an earlier connection on the same
 // descriptor number is not taken for this one's.
-func (c *Conn) token() uint64 { return completion.Token(c.fd, c.gen) }
+func (c *Conn) token() uint64 { return completion.Token(c.fd, c.ring.gen) }
 
-// updateRing is updateInterest for a connection on the completion path.
-func (c *Conn) updateRing() {
+// newGen gives a connection that starts using operations its generation.
+func (l *Loop) newGen(c *Conn) {
+	l.gen++
+	c.ring.gen = l.gen & completion.GenMask
+}
+
+func (ringDriver) start(c *Conn) error {
+	return c.armRecv()
+}
+
+// recvByOp reports whether c's input comes from receive operations: all
+// the time, except once it is a splice's source, which splice(2) reads
+// when the poller says so.
+func (c *Conn) recvByOp() bool { return c.spliceLinkOut() == nil }
+
+// sync arms or cancels the receive, and watches with the poller what the
+// operations do not carry: a splice's source, and writability while a file,
+// a pipe or control data waits at the head of the output.
+func (ringDriver) sync(c *Conn) {
 	want := c.wantInterest()
-	poll := want
-	if c.ringRecv {
+	poll := want &^ poller.Readable
+	switch {
+	case c.recvByOp():
 		c.steerRecv(want&poller.Readable != 0)
-		poll &^= poller.Readable
-	} else if c.recvArmed {
+	case c.ring.flags&ringRecvArmed != 0:
 		// Becoming a splice's source: the receive's last completion comes
 		// first, so that no input it brings can pass what splice moves.
-		poll &^= poller.Readable
+		c.steerRecv(false)
+	default:
+		poll = want
 	}
-	if c.ringSend && !c.syncWait {
+	if !c.alive() {
+		return
+	}
+	if c.ring.flags&ringSyncWait == 0 {
 		poll &^= poller.Writable
 	}
 	if poll == c.interest {
@@ -89,6 +123,63 @@ func (c *Conn) updateRing() {
 	c.interest = poll
 }
 
+func (ringDriver) send(c *Conn) bool { return c.sendRing() }
+
+// ready serves what the poller watches for a connection on operations.
+func (ringDriver) ready(c *Conn, ev poller.Event) {
+	if c.interest == 0 {
+		return // reported before sync took the socket out of the poller
+	}
+	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
+		c.spliceRead()
+	}
+	if c.alive() && ev&poller.Writable != 0 && c.sendRing() {
+		c.afterFlush()
+	}
+	// A splice's source that does not read learns of a hang-up only from
+	// the socket; a receive operation learns of it itself.
+	if c.alive() && !c.recvByOp() && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
+		err := socketError(c.fd)
+		if err != nil || c.rd&readEOF != 0 {
+			c.closeNow(err)
+			return
+		}
+		// Parked, as on readiness: out of the poller (interest 0, which a
+		// sync during the read may have reached already) until sync wants
+		// it again.
+		if c.interest != 0 {
+			if err := c.l.poll.Delete(c.fd); err != nil {
+				c.closeNow(err)
+				return
+			}
+		}
+		c.interest = 0
+	}
+}
+
+func (ringDriver) reading(c *Conn) bool {
+	if c.recvByOp() {
+		return c.wantsInput()
+	}
+	return c.interest&poller.Readable != 0
+}
+
+// release cancels the operations in flight: the kernel may still read the
+// output and fill buffers for the socket, so the close finishes when the
+// last completion arrives (bury).
+func (ringDriver) release(c *Conn) bool {
+	l := c.l
+	if c.interest != 0 {
+		l.poll.Delete(c.fd)
+	}
+	if c.ring.inflight == 0 {
+		return false
+	}
+	l.ops.CancelFd(c.fd)
+	l.zombies[c.token()] = c
+	return true
+}
+
 // steerRecv arms a receive while the connection wants input and has none
 // held, and cancels it when it no longer wants input.
 //
@@ -99,24 +190,22 @@ func (c *Conn) updateRing() {
 // received. A connection holds at most its high-water mark of output and
 // one read of input, as on the readiness path.
 func (c *Conn) steerRecv(want bool) {
-	c.wantRecv = want
-	l := c.l
-	if want && (c.heldN > 0 || c.eofHeld) && !c.redeliver {
-		c.redeliver = true
+	l, r := c.l, &c.ring
+	if want && (r.held > 0 || r.flags&ringEOFHeld != 0) && r.flags&ringRedeliver == 0 {
+		r.flags |= ringRedeliver
 		l.redeliver = append(l.redeliver, c)
 	}
 	switch {
-	case want && !c.recvArmed && !c.starving && !c.eofHeld && c.heldN == 0:
+	case want && r.flags&(ringRecvArmed|ringStarving|ringEOFHeld) == 0 && r.held == 0:
 		if err := c.armRecv(); err != nil {
 			c.closeNow(err)
-			return
 		}
-	case !want && c.recvArmed && !c.recvCancel:
+	case !want && r.flags&(ringRecvArmed|ringRecvCancel) == ringRecvArmed:
 		if err := l.ops.Cancel(completion.OpRecv, c.token()); err != nil {
 			c.closeNow(err)
 			return
 		}
-		c.recvCancel, c.throttled = true, true
+		r.flags |= ringRecvCancel | ringThrottled
 	}
 }
 
@@ -125,8 +214,8 @@ func (c *Conn) armRecv() error {
 	if err := c.l.ops.Recv(c.fd, c.token(), c.recvLimit()); err != nil {
 		return err
 	}
-	c.recvArmed, c.recvCancel = true, false
-	c.inflight++
+	c.ring.flags = c.ring.flags&^ringRecvCancel | ringRecvArmed
+	c.ring.inflight++
 	return nil
 }
 
@@ -137,11 +226,33 @@ func (c *Conn) armRecv() error {
 // unlimited multishot receive, and their first pause may hold what it
 // brought before its cancellation took effect.
 func (c *Conn) recvLimit() int {
-	if c.l.boundsRecv || c.throttled {
+	if c.l.boundsRecv || c.ring.flags&ringThrottled != 0 {
 		// The last completion may pass the limit by less than a buffer.
 		return max(c.l.eng.cfg.readBuf-c.l.ringBufSize(), 1)
 	}
 	return 0
+}
+
+// completeOps serves the completions the last Wait reaped, then what they
+// left to do: receives to arm again now that buffers came back, input held
+// while reading was paused. It reports whether there were any.
+func (l *Loop) completeOps() bool {
+	if l.ops == nil {
+		return false
+	}
+	done := l.ops.Completions()
+	for i := range done {
+		l.complete(&done[i])
+	}
+	l.feedStarved()
+	l.redeliverHeld()
+	return len(done) > 0
+}
+
+// opsPending reports whether the completion driver has work for the next
+// turn that no completion will announce, so that the loop must not block.
+func (l *Loop) opsPending() bool {
+	return len(l.redeliver) > 0 || (len(l.starved) > 0 && l.freed)
 }
 
 // complete serves one completion the poller reaped.
@@ -168,7 +279,7 @@ func (l *Loop) complete(cp *completion.Completion) {
 	case completion.OpSend:
 		c.onSend(cp)
 	case completion.OpConnect:
-		c.inflight--
+		c.ring.inflight--
 		if c.state == stateConnecting {
 			var err error
 			if cp.Res < 0 {
@@ -177,7 +288,7 @@ func (l *Loop) complete(cp *completion.Completion) {
 			c.connected(err)
 		}
 	}
-	if c.state == stateClosed && c.inflight == 0 && l.zombies[cp.Token] == c {
+	if c.state == stateClosed && c.ring.inflight == 0 && l.zombies[cp.Token] == c {
 		// Only a zombie still owns its descriptor: a connection closed by
 		// this very completion, with nothing else in flight, closed it then.
 		c.bury()
@@ -187,9 +298,10 @@ func (l *Loop) complete(cp *completion.Completion) {
 
 // onRecv serves a receive's completion.
 func (c *Conn) onRecv(cp *completion.Completion) {
+	r := &c.ring
 	if !cp.More {
-		c.recvArmed, c.recvCancel = false, false
-		c.inflight--
+		r.flags &^= ringRecvArmed | ringRecvCancel
+		r.inflight--
 	}
 	if c.state == stateClosed {
 		if cp.Buf != nil {
@@ -201,24 +313,24 @@ func (c *Conn) onRecv(cp *completion.Completion) {
 	case cp.Res > 0:
 		c.received(cp.Buf, cp.BufID)
 	case cp.Res == 0:
-		if c.heldN > 0 || c.wantInterest()&poller.Readable == 0 {
+		if r.held > 0 || !c.wantsInput() {
 			// Input held while paused is older: the end waits for it.
-			c.eofHeld = true
+			r.flags |= ringEOFHeld
 			break
 		}
 		c.endOfInput()
 	case err == errNoBufs:
 		// Every buffer is in use: the data waits in the socket until some
 		// come back, and the receive is armed again then.
-		c.starving = true
+		r.flags |= ringStarving
 		c.l.starved = append(c.l.starved, c)
 		c.l.starvations++
 	case err == errCanceled, err == errIntr, err == errAgain:
 	default:
 		c.closeNow(os.NewSyscallError("recv", err))
 	}
-	if !cp.More && c.state != stateClosed {
-		c.updateInterest() // arms it again if input is still wanted
+	if !cp.More && c.alive() {
+		c.drv.sync(c) // arms it again if input is still wanted
 	}
 }
 
@@ -240,11 +352,10 @@ func (c *Conn) received(buf []byte, id uint16) {
 		l.giveBack(id)
 		return
 	}
-	if c.stash.Empty() && c.heldN == 0 && c.wantInterest()&poller.Readable != 0 {
+	if c.stash.Empty() && c.ring.held == 0 && c.wantsInput() {
 		l.holdBuffer(id, buf)
 		c.in = buf
-		c.act(l.eng.h.OnTraffic(c))
-		c.afterTraffic()
+		c.traffic(0)
 		l.curID, l.curBuf = -1, nil
 		l.unrefBuffer(id)
 		return
@@ -256,30 +367,25 @@ func (c *Conn) received(buf []byte, id uint16) {
 		spare, c.in = c.stash.Spare(c.in, len(buf))
 		c.in = c.stash.Extend(c.in, copy(spare, buf))
 	}
-	c.heldN += len(buf)
+	c.ring.held += len(buf)
 	l.giveBack(id)
 	c.serveHeld()
 }
 
-// serveHeld offers held input (the last heldN bytes of c.in) while the
+// serveHeld offers held input (the last ring.held bytes of c.in) while the
 // connection wants input, at most one provided buffer's worth more per
 // OnTraffic, as receives would have brought it: backpressure that engages
 // after one callback holds the rest back, as it holds back reads. Input the
 // handler has seen and left comes first, each time.
 func (c *Conn) serveHeld() {
 	step := c.l.ringBufSize()
-	for c.heldN > 0 && c.state == stateOpen && c.wantInterest()&poller.Readable != 0 {
-		all := c.in
-		take := min(c.heldN, step)
-		seen := len(all) - c.heldN + take
-		c.heldN -= take
-		c.in = all[:seen]
-		c.act(c.l.eng.h.OnTraffic(c))
-		if c.state == stateClosed {
+	for c.ring.held > 0 && c.wantsInput() {
+		take := min(c.ring.held, step)
+		c.ring.held -= take
+		c.in = c.in[:len(c.in)-c.ring.held]
+		if !c.traffic(c.ring.held) {
 			return
 		}
-		c.in = all[seen-len(c.in):] // c.in is a suffix of what was offered
-		c.afterTraffic()
 	}
 }
 
@@ -289,17 +395,17 @@ func (l *Loop) redeliverHeld() {
 	for i := 0; i < len(l.redeliver); i++ {
 		c := l.redeliver[i]
 		l.redeliver[i] = nil
-		c.redeliver = false
-		if c.state != stateOpen || !c.wantRecv {
+		c.ring.flags &^= ringRedeliver
+		if !c.wantsInput() {
 			continue
 		}
 		c.serveHeld()
-		if c.eofHeld && c.heldN == 0 && c.state == stateOpen && c.wantInterest()&poller.Readable != 0 {
-			c.eofHeld = false
+		if c.ring.flags&ringEOFHeld != 0 && c.ring.held == 0 && c.wantsInput() {
+			c.ring.flags &^= ringEOFHeld
 			c.endOfInput()
 		}
 		if c.state == stateOpen {
-			c.updateInterest() // receives again once nothing is held
+			c.drv.sync(c) // receives again once nothing is held
 		}
 	}
 	l.redeliver = l.redeliver[:0]
@@ -377,50 +483,53 @@ func (l *Loop) feedStarved() {
 	for i := 0; i < len(l.starved); i++ {
 		c := l.starved[i]
 		l.starved[i] = nil
-		c.starving = false
-		if c.state != stateClosed {
-			c.updateInterest()
+		c.ring.flags &^= ringStarving
+		if c.alive() {
+			c.drv.sync(c)
 		}
 	}
 	l.starved = l.starved[:0]
 }
 
-// flushRing sends the queued output with one gathered send operation, unless
+// sendRing sends the queued output with one gathered send operation, unless
 // one is in flight already; its completion sends the rest. Files, pipes and
 // control data at the head go out through system calls, with a poll for
-// writability if the socket is full.
-func (c *Conn) flushRing() {
-	c.syncWait = false
-	if c.sending || c.out.Empty() {
-		return
+// writability if the socket is full. It reports whether c is still open.
+func (c *Conn) sendRing() bool {
+	r := &c.ring
+	r.flags &^= ringSyncWait
+	if r.flags&ringSending != 0 || c.out.Empty() {
+		return true
 	}
 	// Nothing borrowed may reach the kernel: the send outlives the callback.
 	c.out.Detach()
 	if c.out.HeadFile() != nil || c.out.HeadControl() != nil {
-		c.flushNow()
-		if c.state != stateClosed && !c.out.Empty() && (c.out.HeadFile() != nil || c.out.HeadControl() != nil) {
-			c.syncWait = true
-		} else if c.state != stateClosed && !c.out.Empty() {
-			c.flushRing()
+		switch {
+		case !c.flushNow():
+			return false
+		case c.out.Empty():
+			return true
+		case c.out.HeadFile() != nil || c.out.HeadControl() != nil:
+			r.flags |= ringSyncWait
+			return true
 		}
-		return
 	}
 	l := c.l
 	bufs := c.out.Gather(l.gath[:0], maxIovecs)
 	err := l.ops.Send(c.fd, bufs, c.token())
 	clear(bufs)
 	if err != nil {
-		c.closeNow(err)
-		return
+		return c.closeNow(err)
 	}
-	c.sending = true
-	c.inflight++
+	r.flags |= ringSending
+	r.inflight++
+	return true
 }
 
 // onSend serves a send's completion.
 func (c *Conn) onSend(cp *completion.Completion) {
-	c.sending = false
-	c.inflight--
+	c.ring.flags &^= ringSending
+	c.ring.inflight--
 	if c.state == stateClosed {
 		return
 	}
@@ -433,8 +542,9 @@ func (c *Conn) onSend(cp *completion.Completion) {
 		c.closeNow(os.NewSyscallError("sendmsg", err))
 		return
 	}
-	c.flush()
-	c.afterFlush()
+	if c.sendRing() {
+		c.afterFlush()
+	}
 }
 
 // bury finishes the close of a connection whose last operation completed:

@@ -2,8 +2,6 @@ package loop
 
 import (
 	"time"
-
-	"github.com/sockloop/sockloop/poller"
 )
 
 // timeouts are a connection's read, write and idle timeouts (0: none).
@@ -95,9 +93,4 @@ func (c *Conn) checkDeadlines() {
 }
 
 // reading reports whether the connection is waiting for input.
-func (c *Conn) reading() bool {
-	if c.ringRecv {
-		return c.wantRecv
-	}
-	return c.interest&poller.Readable != 0
-}
+func (c *Conn) reading() bool { return c.drv.reading(c) }

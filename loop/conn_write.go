@@ -35,7 +35,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 // end of this callback sends most of it.
 func (c *Conn) noteHigh() {
 	if c.out.Len() > c.l.eng.cfg.highWater {
-		c.overHigh = true
+		c.wr |= writeOverHigh
 	}
 }
 
@@ -108,15 +108,14 @@ func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
 // buffered, then done (if not nil); safe from any goroutine.
 func (c *Conn) Wake(done func(c *Conn, err error)) error {
 	return c.l.Submit(func() {
-		if c.state == stateClosed || c.closeReq {
+		if !c.seesTraffic() {
 			// OnTraffic never runs once the handler asked for the close.
 			if done != nil {
 				done(c, ErrNotConnected)
 			}
 			return
 		}
-		c.act(c.l.eng.h.OnTraffic(c))
-		c.afterTraffic()
+		c.traffic(0)
 		if done != nil {
 			done(c, nil)
 		}
@@ -126,61 +125,10 @@ func (c *Conn) Wake(done func(c *Conn, err error)) error {
 // OutboundBuffered returns how many bytes are queued and not yet written.
 func (c *Conn) OutboundBuffered() int { return c.out.Len() }
 
-func (c *Conn) writable() error {
-	if c.state == stateClosed || c.state == stateClosing || c.closeReq || c.shutWrite || c.final {
-		return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: ErrNotConnected}
-	}
-	return nil
-}
-
 // markQueued starts the write timeout's clock when output starts waiting.
 func (c *Conn) markQueued() {
 	if c.out.Empty() {
 		c.lastWrite = c.l.now
-	}
-}
-
-// flush writes queued output, on the completion path with a send operation.
-func (c *Conn) flush() {
-	if c.ringSend {
-		c.flushRing()
-		return
-	}
-	c.flushNow()
-}
-
-// flushNow writes queued output with gather calls (and sendfile for queued
-// files) until the kernel takes no more; errors close the connection.
-func (c *Conn) flushNow() {
-	l := c.l
-	for !c.out.Empty() {
-		if span := c.out.HeadFile(); span != nil {
-			if !c.flushFile(span) {
-				return
-			}
-			continue
-		}
-		bufs := c.out.Gather(l.gath[:0], maxIovecs)
-		total := 0
-		for _, b := range bufs {
-			total += len(b)
-		}
-		n, err := sysWritev(c.fd, bufs, c.out.HeadControl(), l.iov)
-		clear(bufs)
-		switch classify(err) {
-		case stepAgain:
-			continue
-		case stepWait:
-			return
-		case stepFail:
-			c.closeNow(os.NewSyscallError("writev", err))
-			return
-		}
-		c.lastWrite = l.now
-		c.out.Advance(n)
-		if n < total || c.state == stateClosed {
-			return
-		}
 	}
 }
 
@@ -204,9 +152,10 @@ func (l *Loop) fileScratch() []byte {
 	return l.fileBuf
 }
 
-// flushFile sends from the queued file at the head and reports whether the
-// caller may go on writing.
-func (c *Conn) flushFile(span *buffer.FileSpan) bool {
+// flushFile sends from the queued file (or pipe) at the head; it reports
+// whether the caller may go on writing, and whether the connection is
+// still open.
+func (c *Conn) flushFile(span *buffer.FileSpan) (more, ok bool) {
 	if span.Pipe {
 		return c.flushPipe(span)
 	}
@@ -214,26 +163,24 @@ func (c *Conn) flushFile(span *buffer.FileSpan) bool {
 	n, err := sendfileHook(c.fd, span.Fd, &off, int(min(span.Remaining, maxSendfile)), c.l.fileScratch())
 	switch classify(err) {
 	case stepAgain:
-		return true
+		return true, true
 	case stepWait:
 		if n > 0 {
 			c.out.AdvanceFile(int64(n))
 		}
-		return false
+		return false, true
 	case stepFail:
-		c.closeNow(os.NewSyscallError("sendfile", err))
-		return false
+		return false, c.closeNow(os.NewSyscallError("sendfile", err))
 	}
 	if n == 0 {
 		// The file ended before the span did: what was promised cannot be
 		// sent, and the stream would be corrupt if the next bytes followed.
 		c.out.DropHead(io.ErrUnexpectedEOF)
-		c.closeNow(io.ErrUnexpectedEOF)
-		return false
+		return false, c.closeNow(io.ErrUnexpectedEOF)
 	}
 	c.lastWrite = c.l.now
 	c.out.AdvanceFile(int64(n))
-	return c.state != stateClosed
+	return true, true
 }
 
 // SendFile queues count bytes of f from offset, in order with the other
@@ -259,48 +206,4 @@ func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err 
 	c.noteHigh()
 	c.l.touch(c)
 	return nil
-}
-
-// afterFlush finishes a close or half-close whose output drained, applies
-// backpressure and updates the poller interest.
-func (c *Conn) afterFlush() {
-	if c.state == stateClosed {
-		return
-	}
-	if c.out.Empty() {
-		if c.state == stateClosing {
-			c.closeNow(c.closeError())
-			return
-		}
-		if c.shutWrite && !c.wroteShut {
-			c.wroteShut = true
-			if err := shutdownWrite(c.fd); err != nil {
-				c.closeNow(os.NewSyscallError("shutdown", err))
-				return
-			}
-			if c.readEOF {
-				c.closeNow(nil)
-				return
-			}
-		}
-	}
-	cfg := &c.l.eng.cfg
-	size := c.out.Len()
-	switch {
-	case !c.paused && size > cfg.highWater:
-		c.paused, c.overHigh = true, true
-	case c.paused && size <= cfg.lowWater:
-		c.paused = false
-		c.lastRead = c.l.now // the read timeout counts from when reading resumes
-	}
-	if link := c.spliceLinkIn(); link != nil && size <= cfg.lowWater {
-		link.resume()
-	}
-	if c.overHigh && size <= cfg.lowWater {
-		c.overHigh = false
-		if h, ok := c.l.eng.h.(DrainHandler); ok {
-			c.act(h.OnDrain(c))
-		}
-	}
-	c.updateInterest()
 }

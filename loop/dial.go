@@ -79,7 +79,7 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 	c.dialed = true
 	c.state = stateConnecting
 	if l.connector != nil {
-		c.ringConnect = true // a connect operation, issued on the loop
+		c.drv = ringDriver{} // a connect operation, issued on the loop
 		return c, nil
 	}
 	if err := c.connectNow(); err != nil {
@@ -119,17 +119,18 @@ func (l *Loop) startDialed(c *Conn) {
 		c.abandon(ErrEngineStopped)
 		return
 	}
-	if c.ringConnect {
-		l.useRing(c)
+	if _, ok := c.drv.(ringDriver); ok {
+		l.newGen(c)
 		if err := l.connector.Connect(c.fd, c.remote, c.token()); err == nil {
-			c.inflight++
+			c.ring.inflight++
+			c.ring.flags |= ringDialed
 			l.conns.put(c.fd, c)
 			l.nconns.Add(1)
 			return
 		}
 		// An address the operation cannot take (an abstract Unix name):
-		// connect(2) it is.
-		c.ringConnect = false
+		// connect(2) it is, watched by readiness until it connects.
+		c.drv = readyDriver{}
 		if err := c.connectNow(); err != nil {
 			c.abandon(err)
 			return
@@ -148,11 +149,6 @@ func (l *Loop) startDialed(c *Conn) {
 	l.nconns.Add(1)
 }
 
-// finishConnect completes a dial once the socket became writable.
-func (c *Conn) finishConnect() {
-	c.connected(socketError(c.fd))
-}
-
 // connected opens a dialed connection, or closes it with the dial's error.
 func (c *Conn) connected(err error) {
 	if err != nil {
@@ -161,9 +157,11 @@ func (c *Conn) connected(err error) {
 	}
 	c.state = stateOpen
 	prepareStream(c.fd, c.network, c.l.eng.cfg.noDelay)
-	c.l.useRing(c)
-	c.updateInterest()
-	c.open()
+	c.l.assignDriver(c)
+	c.drv.sync(c) // reads from now on
+	if c.alive() {
+		c.open()
+	}
 }
 
 // Adopt takes over a connected stream socket and serves it on a loop; safe

@@ -140,7 +140,7 @@ type holder struct {
 }
 
 func (h *holder) OnTraffic(c *Conn) Action {
-	if c.readEOF && c.wroteShut {
+	if c.rd&readEOF != 0 && c.wr&writeShut != 0 {
 		b, _ := c.Next(-1)
 		h.final <- string(b)
 	}

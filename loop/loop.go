@@ -145,16 +145,7 @@ func (l *Loop) run() {
 		for _, r := range l.ready[:n] {
 			l.dispatch(r)
 		}
-		worked := n > 0
-		if l.ops != nil {
-			done := l.ops.Completions()
-			worked = worked || len(done) > 0
-			for i := range done {
-				l.complete(&done[i])
-			}
-			l.feedStarved()
-			l.redeliverHeld()
-		}
+		worked := l.completeOps() || n > 0
 		if busy && !worked && (!locked || runnable.Waiting()) {
 			runtime.Gosched()
 		}
@@ -210,7 +201,7 @@ func (l *Loop) armListeners() {
 
 func (l *Loop) dispatch(r poller.Ready) {
 	if c := l.conns.get(r.Fd); c != nil {
-		c.handle(r.Events)
+		c.drv.ready(c, r.Events)
 		// A close found by the event (a reset, a failed dial) ran OnClose,
 		// which may have written to or closed other connections.
 		l.settle()
@@ -224,7 +215,7 @@ func (l *Loop) dispatch(r poller.Ready) {
 // waitTimeout is how long the poller may block: until the next timer, or not
 // at all when tasks are waiting.
 func (l *Loop) waitTimeout() time.Duration {
-	if l.hasTask.Load() || len(l.redeliver) > 0 || (len(l.starved) > 0 && l.freed) {
+	if l.hasTask.Load() || l.opsPending() {
 		return 0
 	}
 	return l.untilNextTimer()
@@ -259,27 +250,6 @@ func (l *Loop) runTasks() {
 		f()
 		l.settle()
 	}
-}
-
-// touch records that c has output or a close to settle after the callback.
-func (l *Loop) touch(c *Conn) {
-	if !c.dirty {
-		c.dirty = true
-		l.dirty = append(l.dirty, c)
-	}
-}
-
-// settle runs after every callback: it flushes the connections that were
-// written to, copies what the kernel did not take out of borrowed memory,
-// and carries out closes that were asked for.
-func (l *Loop) settle() {
-	for i := 0; i < len(l.dirty); i++ {
-		c := l.dirty[i]
-		l.dirty[i] = nil
-		c.dirty = false
-		c.settle()
-	}
-	l.dirty = l.dirty[:0]
 }
 
 // beginStop closes the loop's listeners and asks every connection to close

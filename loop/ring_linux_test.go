@@ -39,7 +39,7 @@ type ringProbe struct {
 }
 
 func (h *ringProbe) OnOpen(c *Conn) ([]byte, Action) {
-	if c.ringRecv && c.ringSend {
+	if _, ok := c.drv.(ringDriver); ok && c.recvByOp() {
 		h.ring.Add(1)
 	} else {
 		h.other.Add(1)
@@ -237,7 +237,7 @@ func (h *floodHandler) OnTraffic(c *Conn) Action {
 }
 
 func (h *floodHandler) OnClose(c *Conn, err error) Action {
-	if c.inflight > 0 {
+	if c.ring.inflight > 0 {
 		h.zombies.Add(1)
 	}
 	h.closes <- err
@@ -266,7 +266,7 @@ func TestRingDialUsesConnectOperation(t *testing.T) {
 	}
 	waitFor(t, func() bool { return h.ring.Load() == 2 }) // the dialed side and the accepted one
 	ok := make(chan bool, 1)
-	c.Loop().Submit(func() { ok <- c.ringConnect && c.state == stateOpen })
+	c.Loop().Submit(func() { ok <- c.ring.flags&ringDialed != 0 && c.state == stateOpen })
 	if !<-ok {
 		t.Fatal("the dialed connection did not connect with a connect operation")
 	}
@@ -327,7 +327,7 @@ func TestRingStopCancelsConnect(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond)
 	pending := make(chan bool, 1)
-	c.Loop().Submit(func() { pending <- c.state == stateConnecting && c.inflight == 1 })
+	c.Loop().Submit(func() { pending <- c.state == stateConnecting && c.ring.inflight == 1 })
 	if !<-pending {
 		t.Skip("the connect finished or failed before Stop: the backlog did not hold it")
 	}

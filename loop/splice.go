@@ -36,14 +36,10 @@ func (c *Conn) Splice(dst *Conn) error {
 	}
 	link := &spliceLink{src: c, dst: dst, r: r, w: w}
 	c.rare().spliceOut, dst.rare().spliceIn = link, link
-	if c.ringRecv {
-		// splice(2) reads the socket itself, when the poller says so.
-		c.steerRecv(false)
-		c.ringRecv = false
-	}
 	if len(c.in) > 0 {
-		dst.Write(c.in)
+		dst.Write(c.in) // held input too: it all goes first
 		c.in = c.in[len(c.in):]
+		c.ring.held = 0
 		c.keepInput()
 	}
 	c.l.touch(c)
@@ -58,8 +54,8 @@ func (c *Conn) spliceRead() {
 	for {
 		room := pipeCapacity - link.queued
 		if dst.state == stateClosed || dst.out.Len() > l.eng.cfg.highWater || room <= 0 {
-			c.splicing = true // dst's drain resumes us
-			c.updateInterest()
+			c.rd |= readSpliceFull // dst's drain resumes us
+			c.drv.sync(c)
 			return
 		}
 		n, err := sysSplice(c.fd, link.w, int(room))
@@ -83,27 +79,27 @@ func (c *Conn) spliceRead() {
 		dst.noteHigh()
 		l.touch(dst)
 		l.settle()
-		if !l.eng.cfg.edge || c.state != stateOpen {
+		if !l.eng.cfg.edge || !c.wantsInput() {
 			return
 		}
 	}
 }
 
-// flushPipe sends the pipe's bytes queued at the head of c's output.
-func (c *Conn) flushPipe(span *bufferSpan) bool {
+// flushPipe sends the pipe's bytes queued at the head of c's output; it
+// reports whether the caller may go on writing, and whether c is still open.
+func (c *Conn) flushPipe(span *bufferSpan) (more, ok bool) {
 	n, err := sysSplice(span.Fd, c.fd, int(span.Remaining))
 	switch classify(err) {
 	case stepAgain:
-		return true
+		return true, true
 	case stepWait:
-		return false
+		return false, true
 	case stepFail:
-		c.closeNow(os.NewSyscallError("splice", err))
-		return false
+		return false, c.closeNow(os.NewSyscallError("splice", err))
 	}
 	if n == 0 {
-		c.closeNow(os.NewSyscallError("splice", errPipe)) // the pipe cannot run dry before its span
-		return false
+		// The pipe cannot run dry before its span.
+		return false, c.closeNow(os.NewSyscallError("splice", errPipe))
 	}
 	c.lastWrite = c.l.now
 	c.out.AdvanceFile(n)
@@ -111,13 +107,13 @@ func (c *Conn) flushPipe(span *bufferSpan) bool {
 		link.queued -= n
 		link.closeIfDone()
 	}
-	return c.state != stateClosed
+	return true, true
 }
 
 // resume lets the source read again once dst has room.
 func (link *spliceLink) resume() {
-	if src := link.src; src.splicing && src.state != stateClosed {
-		src.splicing = false
+	if src := link.src; src.rd&readSpliceFull != 0 && src.alive() {
+		src.rd &^= readSpliceFull
 		src.l.touch(src)
 	}
 }

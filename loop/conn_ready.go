@@ -1,0 +1,196 @@
+package loop
+
+import (
+	"os"
+
+	"github.com/sockloop/sockloop/poller"
+)
+
+// readyDriver serves a connection by readiness: the poller watches the
+// socket for what the connection wants (input while it reads, writability
+// while output waits), and the loop reads and writes with system calls
+// when it says so.
+type readyDriver struct{}
+
+func (readyDriver) start(c *Conn) error {
+	if err := c.l.poll.Add(c.fd, poller.Readable); err != nil {
+		return err
+	}
+	c.interest = poller.Readable
+	return nil
+}
+
+// wantInterest derives the poller interest from the connection's state.
+func (c *Conn) wantInterest() poller.Event {
+	if c.state == stateConnecting {
+		return poller.Writable
+	}
+	var ev poller.Event
+	if c.wantsInput() {
+		ev |= poller.Readable
+	}
+	if !c.out.Empty() {
+		ev |= poller.Writable
+	}
+	return ev
+}
+
+func (readyDriver) sync(c *Conn) {
+	want := c.wantInterest()
+	if c.parked {
+		// Parked after a hang-up, with nothing left to write: only a wish
+		// to read brings the socket back.
+		if want&poller.Readable != 0 {
+			if err := c.l.poll.Add(c.fd, want); err != nil {
+				c.closeNow(err)
+				return
+			}
+			c.parked, c.interest = false, want
+		}
+		return
+	}
+	if want != c.interest {
+		if err := c.l.poll.Modify(c.fd, want); err != nil {
+			c.closeNow(err)
+			return
+		}
+		c.interest = want
+	}
+}
+
+func (readyDriver) send(c *Conn) bool { return c.flushNow() }
+
+func (readyDriver) ready(c *Conn, ev poller.Event) {
+	switch {
+	case c.state == stateConnecting:
+		c.connected(socketError(c.fd))
+		return
+	case !c.stream:
+		c.readDatagrams()
+		return
+	}
+	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
+		if c.spliceLinkOut() != nil {
+			c.spliceRead()
+		} else {
+			c.read()
+		}
+	}
+	if c.alive() && ev&poller.Writable != 0 && c.flushNow() {
+		c.afterFlush()
+	}
+	// Not reading, nothing will learn of a hang-up from a read: ask the
+	// socket.
+	if c.alive() && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
+		err := socketError(c.fd)
+		if err != nil || c.rd&readEOF != 0 {
+			c.closeNow(err)
+			return
+		}
+		// Both directions ended in order (our FIN sent, the peer's
+		// received) while reading is paused: input may still wait in the
+		// kernel. Park the socket, since the poller would report the
+		// hang-up on every turn, until reading resumes and finds it.
+		if err := c.l.poll.Delete(c.fd); err != nil {
+			c.closeNow(err)
+			return
+		}
+		c.parked = true
+	}
+}
+
+func (readyDriver) reading(c *Conn) bool { return c.interest&poller.Readable != 0 }
+
+func (readyDriver) release(c *Conn) bool {
+	c.l.poll.Delete(c.fd) // parked: not watched, and the error says so
+	return false
+}
+
+// minSpare is the least free space a connection's own input buffer offers a
+// read, so that partial frames still arrive in sizeable pieces.
+const minSpare = 4096
+
+// read reads once per readiness (until EAGAIN when edge-triggered) and offers
+// the bytes to OnTraffic. Without leftovers the read lands in the loop's
+// buffer and the handler sees it in place; with leftovers it lands behind
+// them in the connection's pooled buffer, so input is always contiguous.
+func (c *Conn) read() {
+	l := c.l
+	for {
+		buf := l.readBuf
+		own := !c.stash.Empty()
+		if own {
+			buf, c.in = c.stash.Spare(c.in, max(minSpare, len(c.in)))
+		}
+		var n int
+		var err error
+		if l.eng.cfg.ancillary && c.network == "unix" {
+			n, err = c.readMsg(buf)
+		} else {
+			n, err = sysRead(c.fd, buf)
+		}
+		switch classify(err) {
+		case stepAgain:
+			continue
+		case stepWait:
+			return
+		case stepFail:
+			c.closeNow(os.NewSyscallError("read", err))
+			return
+		}
+		if n == 0 {
+			c.endOfInput()
+			return
+		}
+		c.lastRead = l.now
+		if own {
+			c.in = c.stash.Extend(c.in, n)
+		} else {
+			c.in = buf[:n]
+		}
+		// Edge-triggered, only EAGAIN re-arms the edge: a short read is not
+		// enough, since a FIN that came with the data shows only on the next read.
+		if !c.traffic(0) || !l.eng.cfg.edge || !c.wantsInput() {
+			return
+		}
+	}
+}
+
+// flushNow writes queued output with gather calls (and sendfile for queued
+// files) until the kernel takes no more; errors close the connection. It
+// reports whether the connection is still open.
+func (c *Conn) flushNow() bool {
+	l := c.l
+	for !c.out.Empty() {
+		if span := c.out.HeadFile(); span != nil {
+			switch more, ok := c.flushFile(span); {
+			case !ok:
+				return false
+			case !more:
+				return true
+			}
+			continue
+		}
+		bufs := c.out.Gather(l.gath[:0], maxIovecs)
+		total := 0
+		for _, b := range bufs {
+			total += len(b)
+		}
+		n, err := sysWritev(c.fd, bufs, c.out.HeadControl(), l.iov)
+		clear(bufs)
+		switch classify(err) {
+		case stepAgain:
+			continue
+		case stepWait:
+			return true
+		case stepFail:
+			return c.closeNow(os.NewSyscallError("writev", err))
+		}
+		c.lastWrite = l.now
+		c.out.Advance(n)
+		if n < total {
+			return true
+		}
+	}
+	return true
+}
