@@ -39,7 +39,7 @@ const maxRingBuffer = completion.MaxBufferSize
 type ringConn struct {
 	gen      uint32    // tells this connection's completions from a predecessor's
 	inflight int32     // operations whose last completion has not arrived
-	held     int       // bytes at the end of c.in that arrived while not reading, not yet offered
+	held     int32     // bytes at the end of c.in that arrived while not reading, not yet offered
 	flags    ringFlags // the operations' state
 }
 
@@ -367,7 +367,7 @@ func (c *Conn) received(buf []byte, id uint16) {
 		spare, c.in = c.stash.Spare(c.in, len(buf))
 		c.in = c.stash.Extend(c.in, copy(spare, buf))
 	}
-	c.ring.held += len(buf)
+	c.ring.held += int32(len(buf))
 	l.giveBack(id)
 	c.serveHeld()
 }
@@ -378,12 +378,12 @@ func (c *Conn) received(buf []byte, id uint16) {
 // after one callback holds the rest back, as it holds back reads. Input the
 // handler has seen and left comes first, each time.
 func (c *Conn) serveHeld() {
-	step := c.l.ringBufSize()
+	step := int32(c.l.ringBufSize())
 	for c.ring.held > 0 && c.wantsInput() {
 		take := min(c.ring.held, step)
 		c.ring.held -= take
-		c.in = c.in[:len(c.in)-c.ring.held]
-		if !c.traffic(c.ring.held) {
+		c.in = c.in[:len(c.in)-int(c.ring.held)]
+		if !c.traffic(int(c.ring.held)) {
 			return
 		}
 	}
