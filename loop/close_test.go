@@ -2,7 +2,6 @@ package loop
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -199,39 +198,6 @@ func TestWriteDoesNotRetainCallerBuffers(t *testing.T) {
 	}
 }
 
-// TestNonReadingPeerHoldsBoundedMemory echoes to a peer that writes and
-// never reads, until its writes stall: the connection then holds, as queued
-// output and unconsumed input together, at most the high-water mark plus
-// one read, on every backend (a completion backend's receives must not run
-// ahead of the pause).
-func TestNonReadingPeerHoldsBoundedMemory(t *testing.T) {
-	const low, high, readBuf = 16 << 10, 64 << 10, 64 << 10
-	e, addrs := launchEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"},
-		WithLoops(1), WithWriteWatermarks(low, high), WithReadBufferSize(readBuf))
-	// The echo the peer never read is dropped at the stop: Stop reports it.
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		defer cancel()
-		var se *StopError
-		if err := e.Stop(ctx); err != nil && !errors.As(err, &se) {
-			t.Errorf("Stop = %v", err)
-		}
-	}()
-	sent := writeUntilStalled(t, dial(t, addrs[0]))
-	l := e.Loops()[0]
-	held := make(chan [2]int, 1)
-	l.Submit(func() {
-		var in, out int
-		l.conns.each(func(sc *Conn) { in, out = len(sc.in), sc.out.Len() })
-		held <- [2]int{in, out}
-	})
-	got := <-held
-	if got[0]+got[1] > high+readBuf {
-		t.Fatalf("after %d bytes sent, the connection holds %d bytes of input and %d of output; want at most %d together (high-water mark plus one read)",
-			sent, got[0], got[1], high+readBuf)
-	}
-}
-
 // closeUnread returns Close from OnTraffic without consuming the input and
 // counts how often it is called.
 type closeUnread struct {
@@ -266,34 +232,3 @@ func TestNoTrafficAfterHandlerClose(t *testing.T) {
 // as a reset here: under Wine the peer read a clean end (2026-12-06; real
 // Windows not checked), so there the tests check only what the loop reports.
 var abortiveCloseResets = runtime.GOOS != "windows"
-
-// TestDroppedOutputResetsPeer closes after a write larger than every buffer
-// on the way to a peer that does not read: once the linger period passes
-// the rest is dropped, the peer reads an error (a reset), not a clean end,
-// and OnClose learns how many bytes were dropped.
-func TestDroppedOutputResetsPeer(t *testing.T) {
-	const size = 8 << 20
-	h := &bigReplyHandler{reply: pattern(size), then: Close, closes: make(chan error, 1)}
-	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithCloseLinger(100*time.Millisecond))
-	c := dial(t, addrs[0])
-	if _, err := c.Write([]byte("go")); err != nil {
-		t.Fatal(err)
-	}
-	err := waitClose(t, h.closes)
-	var dropped *OutputDroppedError
-	// A send operation in flight (IOCP) counts all it carries as unsent.
-	if !errors.As(err, &dropped) || dropped.Bytes <= 0 || dropped.Bytes > size || !errors.Is(err, ErrCloseLinger) {
-		t.Fatalf("OnClose err = %v; want an *OutputDroppedError of 1 to %d bytes wrapping ErrCloseLinger", err, size)
-	}
-	if !abortiveCloseResets {
-		return
-	}
-	c.SetReadDeadline(time.Now().Add(20 * time.Second))
-	got, err := io.Copy(io.Discard, c)
-	if err == nil || got >= size {
-		t.Fatalf("the peer read %d of %d bytes and then %v; want fewer bytes and an error, never a clean end", got, size, err)
-	}
-	if !errors.Is(err, errConnReset) {
-		t.Fatalf("the peer's read failed with %v; want ECONNRESET", err)
-	}
-}

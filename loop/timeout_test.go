@@ -2,7 +2,6 @@ package loop
 
 import (
 	"errors"
-	"os"
 	"testing"
 	"time"
 )
@@ -26,39 +25,6 @@ func (h *timeoutHandler) OnOpen(c *Conn) ([]byte, Action) {
 func (h *timeoutHandler) OnClose(c *Conn, err error) Action {
 	h.closes <- err
 	return None
-}
-
-func TestTimeoutsCloseWithDeadlineExceeded(t *testing.T) {
-	const d = 50 * time.Millisecond
-	for _, tc := range []struct {
-		name  string
-		opts  []Option
-		setup func(c *Conn)
-		reply []byte
-		want  error
-	}{
-		{name: "read option", opts: []Option{WithReadTimeout(d)}, want: ErrReadTimeout},
-		{name: "idle option", opts: []Option{WithIdleTimeout(d)}, want: ErrIdleTimeout},
-		{name: "read per connection", setup: func(c *Conn) { c.SetReadTimeout(d) }, want: ErrReadTimeout},
-		{name: "idle per connection", setup: func(c *Conn) { c.SetIdleTimeout(d) }, want: ErrIdleTimeout},
-		// The peer never reads a reply larger than every buffer on the way.
-		{name: "write option", opts: []Option{WithWriteTimeout(d)}, reply: pattern(64 << 20), want: ErrWriteTimeout},
-		{name: "write per connection", setup: func(c *Conn) { c.SetWriteTimeout(d) }, reply: pattern(64 << 20), want: ErrWriteTimeout},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			h := &timeoutHandler{setup: tc.setup, reply: tc.reply, closes: make(chan error, 1)}
-			_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, tc.opts...)
-			dial(t, addrs[0])
-			err := waitClose(t, h.closes)
-			if !errors.Is(err, tc.want) || !errors.Is(err, os.ErrDeadlineExceeded) {
-				t.Fatalf("OnClose err = %v, want %v matching os.ErrDeadlineExceeded", err, tc.want)
-			}
-			var te interface{ Timeout() bool }
-			if !errors.As(err, &te) || !te.Timeout() {
-				t.Fatalf("OnClose err = %v has no Timeout() true", err)
-			}
-		})
-	}
 }
 
 func TestTrafficKeepsReadTimeoutAway(t *testing.T) {
