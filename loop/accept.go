@@ -129,7 +129,9 @@ func (c *Conn) open() {
 	c.lastRead, c.lastWrite = l.now, l.now
 	c.armDeadline()
 	out, action := l.eng.h.OnOpen(c)
-	if len(out) > 0 && c.writable() == nil {
+	// out comes before everything, an end the handler asked for in OnOpen
+	// included: only a connection already closed drops it.
+	if len(out) > 0 && c.state == stateOpen {
 		c.markQueued()
 		c.out.CopyFront(out) // ahead of what was written while a dial connected
 		c.noteHigh()

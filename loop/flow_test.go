@@ -251,3 +251,33 @@ func TestHangupWhilePausedKeepsUnreadInput(t *testing.T) {
 		t.Fatal("the input that waited in the kernel was lost at the hang-up")
 	}
 }
+
+// greetAndEnd half-closes or closes a connection in OnOpen and returns a
+// greeting: out is written before anything else, so the peer reads it
+// before the end either asked for.
+type greetAndEnd struct {
+	BaseHandler
+	close bool
+}
+
+func (h *greetAndEnd) OnOpen(c *Conn) ([]byte, Action) {
+	if h.close {
+		c.Close()
+	} else {
+		c.CloseWrite()
+	}
+	return []byte("hello"), None
+}
+
+func TestOnOpenDataGoesOutBeforeAnEndAskedInOnOpen(t *testing.T) {
+	for _, closing := range []bool{false, true} {
+		_, addrs := startEngine(t, &greetAndEnd{close: closing}, []string{"tcp://127.0.0.1:0"})
+		c := dial(t, addrs[0])
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		got, err := io.ReadAll(c)
+		c.Close()
+		if err != nil || string(got) != "hello" {
+			t.Errorf("close %v: read %q, %v; want the greeting, then the end", closing, got, err)
+		}
+	}
+}
