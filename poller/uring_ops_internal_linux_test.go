@@ -328,6 +328,55 @@ func TestURingOpsCancelFd(t *testing.T) {
 	}
 }
 
+// TestURingOpsCancelListedRecv cancels receives in the turn that armed them,
+// before a Wait handed them to the kernel: Cancel and CancelFd must reach it
+// after the receive, which then ends with -ECANCELED instead of staying armed.
+func TestURingOpsCancelListedRecv(t *testing.T) {
+	runtime.LockOSThread()
+	p := newTestOps(t, Options{}, 64, 256)
+	var fds []int
+	for range 2 {
+		pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer unix.Close(pair[0])
+		defer unix.Close(pair[1])
+		fds = append(fds, pair[0])
+	}
+	for i, fd := range fds {
+		if err := p.Recv(fd, uint64(i), 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Cancel(completion.OpRecv, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.CancelFd(fds[1]); err != nil {
+		t.Fatal(err)
+	}
+	ready := make([]Ready, 4)
+	last := map[uint64]completion.Completion{}
+	for i := 0; len(last) < 2; i++ {
+		if i > 20 {
+			t.Fatalf("only %d of 2 receives ended after their cancellation: %+v", len(last), last)
+		}
+		if _, err := p.Wait(ready, 50*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range p.Completions() {
+			if !c.More {
+				last[c.Token] = c
+			}
+		}
+	}
+	for token, c := range last {
+		if c.Op != completion.OpRecv || !errors.Is(c.Err(), unix.ECANCELED) {
+			t.Errorf("receive %d ended with %+v, want -ECANCELED", token, c)
+		}
+	}
+}
+
 // TestURingOpsRecvLimit arms a limited receive on a socket holding far more
 // than the limit: it ends (More clear) once it has brought the limit, passed
 // by less than a buffer, where the kernel counts bytes, and after its first

@@ -21,6 +21,12 @@ import (
 // Receives take their buffers from one provided-buffer ring, filled from a
 // slab allocated with the poller; a buffer the caller releases goes back to
 // the ring at the next Wait, before its io_uring_enter.
+//
+// Receives, and their cancellations, are listed and put in the submission
+// queue by the next Wait, after the turn's other operations: the kernel
+// issues SQEs in order, and a receive armed again ahead of the send of what
+// it brought (a relay) would take in more input before the send drained the
+// output, keeping a relay's output above its high-water mark.
 type uringOps struct {
 	enabled bool // the kernel has multishot receive and buffer rings
 	count   int  // provided buffers
@@ -32,6 +38,15 @@ type uringOps struct {
 	sends []*uringSend // by index; pointers, so that growing moves no msghdr
 	free  []int32      // indexes of idle sends
 	done  []completion.Completion
+	recvs []uringRecv // receives and cancellations for the next Wait to queue
+}
+
+// uringRecv is a receive to arm, or with cancel set, one to cancel.
+type uringRecv struct {
+	fd     int
+	token  uint64
+	limit  int
+	cancel bool
 }
 
 // uringSend keeps what a sendmsg or a connect points the kernel at (header,
@@ -130,21 +145,39 @@ func (p *uringPoller) Recv(fd int, token uint64, limit int) error {
 			return err
 		}
 	}
-	sqe, err := p.opSQE()
-	if err != nil {
-		return err
-	}
-	switch {
-	case limit <= 0:
-		sqe.PrepRecvMultishot(fd, bufGroup, 0)
-	case boundedRecv():
-		sqe.PrepRecvMultishot(fd, bufGroup, 0)
-		sqe.SpliceFdIn = int32(min(limit, 1<<31-1)) // optlen: the bytes it may bring
-	default:
-		sqe.PrepRecvSelect(fd, bufGroup, 0)
-	}
-	sqe.UserData = opData(completion.OpRecv, token)
+	p.recvs = append(p.recvs, uringRecv{fd: fd, token: token, limit: limit})
 	return nil
+}
+
+// queueRecvs puts the listed receives and cancellations in the submission
+// queue, in the order asked; it reports false if some are left for want of
+// room.
+func (p *uringPoller) queueRecvs() bool {
+	i := 0
+	for ; i < len(p.recvs); i++ {
+		sqe := p.getSQE()
+		if sqe == nil {
+			break
+		}
+		r := &p.recvs[i]
+		switch {
+		case r.cancel:
+			sqe.PrepCancel(opData(completion.OpRecv, r.token), 0)
+			sqe.UserData = udIgnore
+			sqe.Flags |= uring.IOSQE_CQE_SKIP_SUCCESS
+			continue
+		case r.limit <= 0:
+			sqe.PrepRecvMultishot(r.fd, bufGroup, 0)
+		case boundedRecv():
+			sqe.PrepRecvMultishot(r.fd, bufGroup, 0)
+			sqe.SpliceFdIn = int32(min(r.limit, 1<<31-1)) // optlen: the bytes it may bring
+		default:
+			sqe.PrepRecvSelect(r.fd, bufGroup, 0)
+		}
+		sqe.UserData = opData(completion.OpRecv, r.token)
+	}
+	p.recvs = p.recvs[:copy(p.recvs, p.recvs[i:])]
+	return len(p.recvs) == 0
 }
 
 // provideBuffers registers the buffer ring and fills it from a new slab.
@@ -225,6 +258,14 @@ func (p *uringPoller) Connect(fd int, sa unix.Sockaddr, token uint64) error {
 }
 
 func (p *uringPoller) Cancel(op completion.Op, token uint64) error {
+	if op == completion.OpRecv {
+		// After the receive, which may still be listed.
+		if err := p.start(); err != nil {
+			return err
+		}
+		p.recvs = append(p.recvs, uringRecv{token: token, cancel: true})
+		return nil
+	}
 	sqe, err := p.opSQE()
 	if err != nil {
 		return err
@@ -236,6 +277,13 @@ func (p *uringPoller) Cancel(op completion.Op, token uint64) error {
 }
 
 func (p *uringPoller) CancelFd(fd int) error {
+	if err := p.start(); err != nil {
+		return err
+	}
+	// A receive still listed for fd goes ahead, to be cancelled too.
+	if !p.queueRecvs() {
+		return os.NewSyscallError("io_uring_enter", unix.EBUSY)
+	}
 	sqe, err := p.opSQE()
 	if err != nil {
 		return err

@@ -23,7 +23,7 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	}
 	p.publishBuffers()
 	wait := uint32(1)
-	if !p.queue() || timeout == 0 || p.woken.Load() {
+	if !p.queueRecvs() || !p.queue() || timeout == 0 || p.woken.Load() {
 		wait, timeout = 0, 0
 	}
 	if wait == 1 && p.rawWait > 0 && !p.runnable.Waiting() {
