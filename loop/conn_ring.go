@@ -492,9 +492,11 @@ func (l *Loop) feedStarved() {
 }
 
 // sendRing sends the queued output with one gathered send operation, unless
-// one is in flight already; its completion sends the rest. Files, pipes and
-// control data at the head go out through system calls, with a poll for
-// writability if the socket is full. It reports whether c is still open.
+// one is in flight already; its completion sends the rest. The send is
+// issued at the end of the loop's turn (issueSends), with all the output
+// queued by then. Files, pipes and control data at the head go out through
+// system calls, with a poll for writability if the socket is full. It
+// reports whether c is still open.
 func (c *Conn) sendRing() bool {
 	r := &c.ring
 	r.flags &^= ringSyncWait
@@ -514,16 +516,37 @@ func (c *Conn) sendRing() bool {
 			return true
 		}
 	}
-	l := c.l
-	bufs := c.out.Gather(l.gath[:0], maxIovecs)
-	err := l.ops.Send(c.fd, bufs, c.token())
-	clear(bufs)
-	if err != nil {
-		return c.closeNow(err)
-	}
-	r.flags |= ringSending
-	r.inflight++
+	r.flags |= ringSending // listed: no other send until this one completes
+	c.l.sends = append(c.l.sends, c)
 	return true
+}
+
+// issueSends issues the sends sendRing listed during the turn, just before
+// the poller's Wait hands them to the kernel anyway. Issued at once, a
+// relay's send carried one receive completion's bytes (16 KiB) while the
+// rest of the turn's input queued behind it, and its output passed the
+// high-water mark, pausing and resuming reading, every other turn.
+func (l *Loop) issueSends() {
+	for i := 0; i < len(l.sends); i++ {
+		c := l.sends[i]
+		l.sends[i] = nil
+		c.ring.flags &^= ringSending
+		if !c.alive() || c.out.Empty() {
+			continue
+		}
+		c.out.Detach() // nothing borrowed may reach the kernel
+		bufs := c.out.Gather(l.gath[:0], maxIovecs)
+		err := l.ops.Send(c.fd, bufs, c.token())
+		clear(bufs)
+		if err != nil {
+			c.closeNow(err)
+			l.settle() // OnClose may have written to other connections
+			continue
+		}
+		c.ring.flags |= ringSending
+		c.ring.inflight++
+	}
+	l.sends = l.sends[:0]
 }
 
 // onSend serves a send's completion.

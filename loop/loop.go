@@ -59,6 +59,7 @@ type Loop struct {
 	curBuf      []byte               // its bytes
 	starved     []*Conn              // receives to arm again once buffers return
 	redeliver   []*Conn              // input held while paused, to serve now
+	sends       []*Conn              // sends to issue before the next Wait
 	zombies     map[uint64]*Conn     // closed, with operations in flight
 	draining    int                  // closed listeners whose accept has not ended
 	starvations int                  // receives ended for want of buffers, for tests
@@ -117,6 +118,9 @@ func (l *Loop) run() {
 	runnable := sched.NewProbe()
 	busy := false
 	for !l.finished() {
+		if len(l.sends) > 0 {
+			l.issueSends() // the turn's sends, which this Wait hands over
+		}
 		// After a turn with work, look again without blocking, and yield the
 		// processor once before blocking when that finds nothing. A loop
 		// that blocks in the kernel after every turn keeps the Go runtime's
