@@ -6,8 +6,8 @@ import "io"
 // otherwise the connection closes once its output is flushed.
 func (c *Conn) endOfInput() {
 	c.rd |= readEOF
-	h, ok := c.l.eng.h.(ReadEOFHandler)
-	if !ok {
+	h := c.l.eng.onReadEOF
+	if h == nil {
 		c.closeGracefully(nil)
 		return
 	}

@@ -127,7 +127,7 @@ func (c *Conn) afterFlush() bool {
 	}
 	if c.wr&writeOverHigh != 0 && size <= cfg.lowWater {
 		c.wr &^= writeOverHigh
-		if h, ok := c.l.eng.h.(DrainHandler); ok {
+		if h := c.l.eng.onDrain; h != nil {
 			c.act(h.OnDrain(c))
 		}
 	}

@@ -22,6 +22,8 @@ const (
 // Engine is a set of event loops serving one Handler.
 type Engine struct {
 	h         Handler
+	onReadEOF ReadEOFHandler // h's optional callbacks, nil where it lacks them
+	onDrain   DrainHandler
 	cfg       config
 	loops     []*Loop
 	listeners []*listener
@@ -35,7 +37,10 @@ type Engine struct {
 	dropped   atomic.Int32 // connections that closed with output unsent while the engine stopped
 }
 
-// New returns an engine with its loops created but not running.
+// New returns an engine with its loops created but not running. It fails
+// with an *OptionError for an option value it cannot use, and with a
+// *HandlerError for a handler method that resembles an optional callback
+// (OnReadEOF, OnDrain) but would never be called.
 func New(h Handler, opts ...Option) (*Engine, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -44,7 +49,12 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	if cfg.err != nil {
 		return nil, cfg.err
 	}
+	if err := checkHandler(h); err != nil {
+		return nil, err
+	}
 	e := &Engine{h: h, cfg: cfg, done: make(chan struct{})}
+	e.onReadEOF, _ = h.(ReadEOFHandler)
+	e.onDrain, _ = h.(DrainHandler)
 	for i := range cfg.loops {
 		p, err := e.newPoller()
 		if err != nil {

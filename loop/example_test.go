@@ -2,6 +2,7 @@ package loop_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -101,4 +102,24 @@ func ExampleLoop_AfterFunc() {
 	e.Loops()[0].AfterFunc(10*time.Millisecond, func() { done <- "fired" })
 	fmt.Println(<-done)
 	// Output: fired
+}
+
+// drainWithoutAction declares OnDrain without the Action result, so the
+// engine would never call it.
+type drainWithoutAction struct{ loop.BaseHandler }
+
+func (drainWithoutAction) OnDrain(c *loop.Conn) {}
+
+// New refuses a handler whose method resembles an optional callback but
+// would never be called.
+func ExampleHandlerError() {
+	_, err := loop.New(drainWithoutAction{})
+	var he *loop.HandlerError
+	if errors.As(err, &he) {
+		fmt.Println(he.Method)
+		fmt.Println(he.Want)
+	}
+	// Output:
+	// OnDrain(*loop.Conn)
+	// OnDrain(*loop.Conn) loop.Action
 }
