@@ -15,8 +15,12 @@ func (c *Conn) SetReadTimeout(d time.Duration) { c.ownTimeouts().read = max(d, 0
 // output makes no progress for d (0: never).
 func (c *Conn) SetWriteTimeout(d time.Duration) { c.ownTimeouts().write = max(d, 0); c.armDeadline() }
 
-// SetIdleTimeout closes the connection with ErrIdleTimeout when it neither
-// reads nor writes for d (0: never).
+// SetIdleTimeout closes the connection with ErrIdleTimeout when its peer is
+// idle for d (0: never): it sends nothing, and, while the connection has
+// stopped reading because its output waits on the peer, takes none of that
+// output. What the connection writes to a peer that stays silent does not
+// count, so such a peer idles out; WithWriteTimeout bounds output that
+// makes no progress.
 func (c *Conn) SetIdleTimeout(d time.Duration) { c.ownTimeouts().idle = max(d, 0); c.armDeadline() }
 
 // ownTimeouts gives the connection timeouts of its own, copied from the
@@ -70,24 +74,60 @@ func (c *Conn) nextDeadline() (int64, bool) {
 		}
 	}
 	if c.to.idle > 0 {
-		set(max(c.lastRead, c.lastWrite) + int64(c.to.idle))
+		set(c.peerActive() + int64(c.to.idle))
 	}
 	return next, next != 0
+}
+
+// peerActive is when the peer was last seen active, for the idle timeout:
+// its last input, or, while the connection is not reading, the last
+// progress of the output it is reading.
+func (c *Conn) peerActive() int64 {
+	if c.reading() {
+		return c.lastRead
+	}
+	return max(c.lastRead, c.lastWrite)
 }
 
 func (c *Conn) checkDeadlines() {
 	now := c.l.now
 	switch {
 	case c.to.read > 0 && c.reading() && now-c.lastRead >= int64(c.to.read):
-		c.closeNow(ErrReadTimeout)
+		c.expired(ErrReadTimeout)
 	case c.to.write > 0 && !c.out.Empty() && now-c.lastWrite >= int64(c.to.write):
-		c.closeNow(ErrWriteTimeout)
-	case c.to.idle > 0 && now-max(c.lastRead, c.lastWrite) >= int64(c.to.idle):
-		c.closeNow(ErrIdleTimeout)
+		c.expired(ErrWriteTimeout)
+	case c.to.idle > 0 && now-c.peerActive() >= int64(c.to.idle):
+		c.expired(ErrIdleTimeout)
 	default:
 		if c.to.read > 0 && !c.reading() {
 			c.lastRead = now // not reading: the read clock does not run
 		}
+		c.armDeadline()
+	}
+}
+
+// expired closes a connection whose timeout err expired, at once, unless a
+// TimeoutHandler has its say: Close closes after its last output is
+// flushed, None starts the expired clock again.
+func (c *Conn) expired(err error) {
+	h := c.l.eng.onTimeout
+	if h == nil || !c.seesTraffic() {
+		c.closeNow(err)
+		return
+	}
+	switch h.OnTimeout(c, err) {
+	case None:
+		switch err {
+		case ErrWriteTimeout:
+			c.lastWrite = c.l.now
+		default:
+			c.lastRead = c.l.now
+		}
+		c.armDeadline()
+	case Close:
+		c.CloseWithError(err)
+	case Shutdown:
+		c.l.eng.stopInBackground()
 		c.armDeadline()
 	}
 }

@@ -24,6 +24,7 @@ type Engine struct {
 	h         Handler
 	onReadEOF ReadEOFHandler // h's optional callbacks, nil where it lacks them
 	onDrain   DrainHandler
+	onTimeout TimeoutHandler
 	cfg       config
 	loops     []*Loop
 	listeners []*listener
@@ -40,7 +41,7 @@ type Engine struct {
 // New returns an engine with its loops created but not running. It fails
 // with an *OptionError for an option value it cannot use, and with a
 // *HandlerError for a handler method that resembles an optional callback
-// (OnReadEOF, OnDrain) but would never be called.
+// (OnReadEOF, OnDrain, OnTimeout) but would never be called.
 func New(h Handler, opts ...Option) (*Engine, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -55,6 +56,7 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	e := &Engine{h: h, cfg: cfg, done: make(chan struct{})}
 	e.onReadEOF, _ = h.(ReadEOFHandler)
 	e.onDrain, _ = h.(DrainHandler)
+	e.onTimeout, _ = h.(TimeoutHandler)
 	for i := range cfg.loops {
 		p, err := e.newPoller()
 		if err != nil {

@@ -123,3 +123,32 @@ func ExampleHandlerError() {
 	// OnDrain(*loop.Conn)
 	// OnDrain(*loop.Conn) loop.Action
 }
+
+// requestTimeout answers a client that sent nothing for its read timeout
+// with a last message, then closes.
+type requestTimeout struct{ loop.BaseHandler }
+
+func (requestTimeout) OnTimeout(c *loop.Conn, err error) loop.Action {
+	c.Write([]byte("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n"))
+	return loop.Close // once the answer is flushed
+}
+
+// A TimeoutHandler sends a last message before a timeout closes the
+// connection.
+func ExampleTimeoutHandler() {
+	e, err := loop.New(requestTimeout{}, loop.WithLoops(1), loop.WithReadTimeout(20*time.Millisecond))
+	if err != nil {
+		panic(err)
+	}
+	addr, _ := e.Listen("tcp://127.0.0.1:0")
+	if err := e.Start(context.Background()); err != nil {
+		panic(err)
+	}
+	defer e.Stop(context.Background())
+
+	c, _ := net.Dial("tcp", addr.String())
+	defer c.Close()
+	answer, _ := io.ReadAll(c) // until the server closes
+	fmt.Printf("%q\n", answer[:len("HTTP/1.1 408 Request Timeout")])
+	// Output: "HTTP/1.1 408 Request Timeout"
+}

@@ -53,6 +53,17 @@ type DrainHandler interface {
 	OnDrain(c *Conn) Action
 }
 
+// TimeoutHandler is implemented by handlers that want a say when one of a
+// connection's timeouts expires (err is ErrReadTimeout, ErrWriteTimeout or
+// ErrIdleTimeout). OnTimeout may write a last message (an HTTP 408) and
+// return Close: the connection closes once that output is flushed, bounded
+// by WithCloseLinger, and OnClose receives err. None keeps the connection,
+// with the expired clock started again; Shutdown stops the engine. Without
+// it a timeout closes the connection at once, dropping queued output.
+type TimeoutHandler interface {
+	OnTimeout(c *Conn, err error) Action
+}
+
 // BaseHandler implements every Handler method as a no-op; embed it and
 // override what you need.
 type BaseHandler struct{}

@@ -12,10 +12,12 @@ import (
 var optionalCallbacks = []reflect.Type{
 	reflect.TypeFor[ReadEOFHandler](),
 	reflect.TypeFor[DrainHandler](),
+	reflect.TypeFor[TimeoutHandler](),
 }
 
 // HandlerError reports a handler method that looks like an optional
-// callback (ReadEOFHandler, DrainHandler) but would never be called: its
+// callback (ReadEOFHandler, DrainHandler, TimeoutHandler) but would
+// never be called: its
 // name matches one but for case, its signature differs, or it is declared
 // on the pointer type while the handler was given by value.
 type HandlerError struct {

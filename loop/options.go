@@ -158,7 +158,8 @@ func WithWriteTimeout(d time.Duration) Option {
 	return durationOption("WithWriteTimeout", func(c *config, d time.Duration) { c.timeouts.write = d }, d)
 }
 
-// WithIdleTimeout closes connections that neither read nor write for d (0: never).
+// WithIdleTimeout closes connections whose peer is idle for d (0: never);
+// see Conn.SetIdleTimeout for what counts.
 func WithIdleTimeout(d time.Duration) Option {
 	return durationOption("WithIdleTimeout", func(c *config, d time.Duration) { c.timeouts.idle = d }, d)
 }
