@@ -6,6 +6,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/panjf2000/ants/v2"
 
@@ -167,7 +168,12 @@ func (e *Engine) Start(ctx context.Context) error {
 		}
 	}
 	if e.cfg.ticker {
-		e.loops[0].startTicker()
+		e.loops[0].startTicker(e.h.OnTick)
+	}
+	if h, ok := e.h.(LoopTickHandler); ok {
+		for _, l := range e.loops {
+			l.startTicker(func() (time.Duration, Action) { return h.OnLoopTick(l) })
+		}
 	}
 	for _, l := range e.loops {
 		e.wg.Add(1)

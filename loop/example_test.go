@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"sort"
 	"time"
 
 	"github.com/sockloop/sockloop/loop"
@@ -151,4 +152,76 @@ func ExampleTimeoutHandler() {
 	answer, _ := io.ReadAll(c) // until the server closes
 	fmt.Printf("%q\n", answer[:len("HTTP/1.1 408 Request Timeout")])
 	// Output: "HTTP/1.1 408 Request Timeout"
+}
+
+// chat sends each message to every connection of the loop it arrived on.
+type chat struct{ loop.BaseHandler }
+
+func (chat) OnTraffic(c *loop.Conn) loop.Action {
+	msg, _ := c.Next(-1)
+	for peer := range c.Loop().Conns() {
+		peer.Write(msg)
+	}
+	return loop.None
+}
+
+// Loop.Conns visits a loop's connections: a broadcast without a registry.
+func ExampleLoop_Conns() {
+	e, _ := loop.New(chat{}, loop.WithLoops(1))
+	addr, _ := e.Listen("tcp://127.0.0.1:0")
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+
+	alice, _ := net.Dial("tcp", addr.String())
+	defer alice.Close()
+	bob, _ := net.Dial("tcp", addr.String())
+	defer bob.Close()
+	for e.Loops()[0].CountConnections() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	alice.Write([]byte("hi all"))
+	buf := make([]byte, 6)
+	io.ReadFull(bob, buf)
+	fmt.Println(string(buf))
+	// Output: hi all
+}
+
+// stats keeps a counter per loop in the loop's value and reports it from
+// a tick on every loop.
+type stats struct {
+	loop.BaseHandler
+	report chan string
+}
+
+func (s *stats) OnBoot(e *loop.Engine) loop.Action {
+	for _, l := range e.Loops() {
+		l.SetValue(new(int))
+	}
+	return loop.None
+}
+
+func (s *stats) OnLoopTick(l *loop.Loop) (time.Duration, loop.Action) {
+	ticks := l.Value().(*int)
+	*ticks++
+	if *ticks == 3 {
+		s.report <- fmt.Sprintf("loop %d ticked 3 times", l.Index())
+		return 0, loop.None // no more ticks
+	}
+	return time.Millisecond, loop.None
+}
+
+// A LoopTickHandler ticks on every loop, and Loop.SetValue keeps state per
+// loop without locks.
+func ExampleLoopTickHandler() {
+	s := &stats{report: make(chan string, 2)}
+	e, _ := loop.New(s, loop.WithLoops(2))
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+	got := []string{<-s.report, <-s.report}
+	sort.Strings(got)
+	fmt.Println(got[0])
+	fmt.Println(got[1])
+	// Output:
+	// loop 0 ticked 3 times
+	// loop 1 ticked 3 times
 }

@@ -115,6 +115,17 @@ func waitClose(t *testing.T, ch <-chan error) error {
 	}
 }
 
+// waitFor polls cond until it holds, failing the test after 20 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for i := 0; !cond(); i++ {
+		if i > 2000 {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // writeUntilStalled writes to c, which the server answers and never reads
 // back, until a write makes no progress for a while: every buffer on the
 // way is full. It returns how much was written.

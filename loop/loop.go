@@ -36,14 +36,15 @@ type Loop struct {
 	running []func()
 	hasTask atomic.Bool
 
-	dirty   []*Conn  // connections touched during the current callback
-	gath    [][]byte // scratch for gather writes
-	iov     []iovec  // scratch for gather writes
-	oob     []byte   // scratch for received control data (WithAncillary)
-	oobOut  []byte   // scratch for control data sent with replies
-	fileBuf []byte   // scratch for emulated sendfile (fileScratch)
-	ticker  *Timer
-	segs    buffer.SegCache // output queues' segment arrays, for connections with output
+	dirty   []*Conn                   // connections touched during the current callback
+	gath    [][]byte                  // scratch for gather writes
+	iov     []iovec                   // scratch for gather writes
+	oob     []byte                    // scratch for received control data (WithAncillary)
+	oobOut  []byte                    // scratch for control data sent with replies
+	fileBuf []byte                    // scratch for emulated sendfile (fileScratch)
+	tickers []*Timer                  // OnTick's and OnLoopTick's (loop_state.go)
+	value   atomic.Pointer[loopValue] // SetValue's
+	segs    buffer.SegCache           // output queues' segment arrays, for connections with output
 
 	// The completion path (conn_ring.go); ops is nil without one.
 	ops         completion.Completer
@@ -266,8 +267,8 @@ func (l *Loop) beginStop() {
 	for fd, ls := range l.listeners {
 		l.closeListener(fd, ls)
 	}
-	if l.ticker != nil {
-		l.ticker.Stop()
+	for _, t := range l.tickers {
+		t.Stop()
 	}
 	l.conns.each(func(c *Conn) { c.closeGracefully(ErrEngineStopped) })
 }
@@ -276,19 +277,4 @@ func (l *Loop) beginStop() {
 func (l *Loop) forceStop() {
 	l.beginStop()
 	l.conns.each(func(c *Conn) { c.closeNow(ErrEngineStopped) })
-}
-
-func (l *Loop) startTicker() {
-	var tick func()
-	tick = func() {
-		delay, action := l.eng.h.OnTick()
-		if action == Shutdown {
-			l.eng.stopInBackground()
-			return
-		}
-		if delay > 0 && !l.stopping {
-			l.ticker = l.AfterFunc(delay, tick)
-		}
-	}
-	l.ticker = l.AfterFunc(0, tick)
 }

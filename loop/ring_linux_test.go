@@ -244,16 +244,6 @@ func (h *floodHandler) OnClose(c *Conn, err error) Action {
 	return None
 }
 
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	for i := 0; !cond(); i++ {
-		if i > 2000 {
-			t.Fatal("condition not met within 20s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // TestRingDialUsesConnectOperation dials from the engine on the completion
 // path: the connection connects with a connect operation and echoes, and a
 // dial to a closed port reports the refusal to OnClose.
