@@ -19,11 +19,30 @@ type meta struct {
 	rounds       int
 	note, source string
 	load         string // /proc/loadavg at the end of the run
+	// prefix names the files (default "compare"), base the server every
+	// ratio is against (default "sockloop"); intro, where set, replaces
+	// the paragraph on what the columns are, and tail is written after
+	// the tables.
+	prefix, base string
+	intro        string
+	tail         func(*strings.Builder)
+}
+
+// defaults fills in the prefix and baseline of the compare run.
+func (m meta) defaults() meta {
+	if m.prefix == "" {
+		m.prefix = "compare"
+	}
+	if m.base == "" {
+		m.base = "sockloop"
+	}
+	return m
 }
 
 func writeReport(dir string, order []key, res map[key][]sample, sys map[key][]sample, m meta) error {
 	stamp := time.Now().UTC().Format("2006-01-02-1504")
-	if err := writeCSV(filepath.Join(dir, "compare-"+stamp+".csv"), order, res, sys); err != nil {
+	m = m.defaults()
+	if err := writeCSV(filepath.Join(dir, m.prefix+"-"+stamp+".csv"), order, res, sys); err != nil {
 		return err
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
@@ -33,9 +52,14 @@ func writeReport(dir string, order []key, res map[key][]sample, sys map[key][]sa
 
 // renderReport writes the markdown report and the charts of one run.
 func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[key][]sample, m meta) error {
+	m = m.defaults()
 	var b strings.Builder
 	host, _ := os.Hostname()
-	fmt.Fprintf(&b, "# bench/compare, %s UTC\n\nRaw samples: [compare-%s.csv](compare-%s.csv).\n\n", stamp, stamp, stamp)
+	title := "bench/compare"
+	if m.prefix != "compare" {
+		title += " " + m.prefix
+	}
+	fmt.Fprintf(&b, "# %s, %s UTC\n\nRaw samples: [%s-%s.csv](%s-%s.csv).\n\n", title, stamp, m.prefix, stamp, m.prefix, stamp)
 	fmt.Fprintf(&b, "%d CPUs, %s, host %s", runtime.NumCPU(), runtime.Version(), host)
 	if m.load != "" {
 		fmt.Fprintf(&b, ", load average at the end: %s", m.load)
@@ -48,11 +72,15 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 		fmt.Fprintf(&b, "**%s**\n\n", m.note)
 	}
 	fmt.Fprintf(&b, "%v per run, %d rounds, servers alternating (the start rotates each round). ", m.dur, m.rounds)
-	b.WriteString("Ratios are the median of the per-round ratios against sockloop in the same round, with the lowest and highest in brackets. ")
-	b.WriteString("Throughput ratio > 1: the server is faster than sockloop; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ")
-	b.WriteString("busy: the CPUs the server kept busy in the timed part (rate times CPU per op), median over the rounds; per core, a server under about 0.95 waited for the client, which then set the pace, so its rate measures the client as much as the server. ")
-	b.WriteString("load CPU ns/op: the load generator's own CPU time per op (wrk's, or the echo client's), median over the rounds; where it shares the CPUs with the server (the machine set-up), the rate is about the CPUs there are over the sum of the two, so a server's lead is bounded by what the load costs. ")
-	b.WriteString("p50/p99: medians over the rounds of each run's latency per request; echo's from bench's client (a batch's round trip, from its write to its last byte back, for each of its messages), HTTP's from wrk.\n\n")
+	fmt.Fprintf(&b, "Ratios are the median of the per-round ratios against %s in the same round, with the lowest and highest in brackets. ", m.base)
+	fmt.Fprintf(&b, "Throughput ratio > 1: the server is faster than %s; CPU ratio > 1: it spends more server CPU per message (utime+stime from /proc/PID/stat, 10 ms ticks). ", m.base)
+	if m.intro != "" {
+		b.WriteString(m.intro + "\n\n")
+	} else {
+		b.WriteString("busy: the CPUs the server kept busy in the timed part (rate times CPU per op), median over the rounds; per core, a server under about 0.95 waited for the client, which then set the pace, so its rate measures the client as much as the server. ")
+		b.WriteString("load CPU ns/op: the load generator's own CPU time per op (wrk's, or the echo client's), median over the rounds; where it shares the CPUs with the server (the machine set-up), the rate is about the CPUs there are over the sum of the two, so a server's lead is bounded by what the load costs. ")
+		b.WriteString("p50/p99: medians over the rounds of each run's latency per request; echo's from bench's client (a batch's round trip, from its write to its last byte back, for each of its messages), HTTP's from wrk.\n\n")
+	}
 	var setupsSeen []string
 	for _, k := range order {
 		if !slices.Contains(setupsSeen, k.setup) {
@@ -67,14 +95,14 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 			return err
 		}
 		fmt.Fprintf(&b, "## %s: %s\n\n", sn, s.describe())
-		b.WriteString("| workload | server | median rate /s | rate vs sockloop | server CPU ns/op | CPU vs sockloop | busy | load CPU ns/op | p50 | p99 | syscalls/op |\n")
+		fmt.Fprintf(&b, "| workload | server | median rate /s | rate vs %s | server CPU ns/op | CPU vs %s | busy | load CPU ns/op | p50 | p99 | syscalls/op |\n", m.base, m.base)
 		b.WriteString("|---|---|---:|---|---:|---|---:|---:|---:|---:|---:|\n")
 		var bars, cpuBars []bar
 		for _, k := range order {
 			if k.setup != sn {
 				continue
 			}
-			xs, base := res[k], res[key{k.setup, k.workload, "sockloop"}]
+			xs, base := res[k], res[key{k.setup, k.workload, m.base}]
 			rr, cr := ratios(xs, base, rateOf), ratios(xs, base, cpuOf)
 			var rates []float64 // of the runs that worked
 			for _, x := range xs {
@@ -115,10 +143,10 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 			suffix, title string
 			bars          []bar
 		}{
-			{"", "throughput vs sockloop, " + sn + " (median of per-round ratios; higher: faster than sockloop)", bars},
-			{"-cpu", "server CPU per op vs sockloop, " + sn + " (lower: cheaper than sockloop)", cpuBars},
+			{"", "throughput vs " + m.base + ", " + sn + " (median of per-round ratios; higher: faster than " + m.base + ")", bars},
+			{"-cpu", "server CPU per op vs " + m.base + ", " + sn + " (lower: cheaper than " + m.base + ")", cpuBars},
 		} {
-			svg := fmt.Sprintf("compare-%s-%s%s.svg", stamp, sn, c.suffix)
+			svg := fmt.Sprintf("%s-%s-%s%s.svg", m.prefix, stamp, sn, c.suffix)
 			if err := os.WriteFile(filepath.Join(dir, svg), []byte(chart(c.title, c.bars)), 0o644); err != nil {
 				return err
 			}
@@ -128,7 +156,10 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 	if err := scaling(&b, dir, stamp, order, res); err != nil {
 		return err
 	}
-	name := filepath.Join(dir, "compare-"+stamp+".md")
+	if m.tail != nil {
+		m.tail(&b)
+	}
+	name := filepath.Join(dir, m.prefix+"-"+stamp+".md")
 	if err := os.WriteFile(name, []byte(b.String()), 0o644); err != nil {
 		return err
 	}
@@ -138,15 +169,21 @@ func renderReport(dir, stamp string, order []key, res map[key][]sample, sys map[
 
 // floor writes how close sockloop is to the C floor per workload.
 func floor(b *strings.Builder, sn string, order []key, res map[key][]sample) {
-	b.WriteString("sockloop against the C floor (throughput sockloop / C, CPU per op sockloop / C):\n\n")
+	first := true
 	for _, k := range order {
 		if k.setup != sn || k.impl != "c" {
 			continue
 		}
+		if first {
+			b.WriteString("sockloop against the C floor (throughput sockloop / C, CPU per op sockloop / C):\n\n")
+			first = false
+		}
 		base, c := res[key{sn, k.workload, "sockloop"}], res[k]
 		fmt.Fprintf(b, "- %s: throughput %s, CPU %s\n", k.workload, spread(ratios(base, c, rateOf)), spread(ratios(base, c, cpuOf)))
 	}
-	b.WriteString("\n")
+	if !first {
+		b.WriteString("\n")
+	}
 }
 
 // sysCalls lists the system calls per op of each server: the median of its
