@@ -11,6 +11,7 @@
 //	compare load -addr 127.0.0.1:9000 -conns 100 -size 64 -depth 1 -n 100000
 //	compare redis [-rounds 3] [-n 200000] [-np 2000000]
 //	compare idle [-rounds 3] [-conns 10000] [-impls gnet,sockloop,sockloop-uring]
+//	compare proxy [-dur 3s] [-rounds 3] [-only bulk] [-impls haproxy,sockloop,...]
 package main
 
 import (
@@ -36,6 +37,8 @@ func main() {
 		err = redisMain(os.Args[2:])
 	case "idle":
 		err = idleMain(os.Args[2:])
+	case "proxy":
+		err = proxyMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -46,6 +49,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]\n       compare proxy [-dur -rounds -only -impls]")
 	os.Exit(2)
 }

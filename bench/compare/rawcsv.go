@@ -105,6 +105,11 @@ func reportMain(args []string) error {
 	if err != nil {
 		return err
 	}
-	stamp := strings.TrimSuffix(strings.TrimPrefix(filepath.Base(*in), "compare-"), ".csv")
-	return renderReport(filepath.Dir(*in), stamp, order, res, sys, meta{dur: *dur, rounds: rounds, note: *note, source: *source})
+	m := meta{dur: *dur, rounds: rounds, note: *note, source: *source}
+	prefix, stamp, _ := strings.Cut(strings.TrimSuffix(filepath.Base(*in), ".csv"), "-")
+	if prefix == "proxy" { // the proxy workload's, against HAProxy
+		m = proxyMeta(m)
+		m.tail = bulkTail(order, res)
+	}
+	return renderReport(filepath.Dir(*in), stamp, order, res, sys, m)
 }

@@ -43,15 +43,19 @@ var httpServers = map[string]func(addr string, loops int) error{
 // serverMain is the "server" subcommand: one server in this process.
 func serverMain(args []string) error {
 	fs := flag.NewFlagSet("server", flag.ExitOnError)
-	impl := fs.String("impl", "sockloop", "sockloop, sockloop-uring, gnet, nbio, netpoll or net")
+	impl := fs.String("impl", "sockloop", "sockloop, sockloop-uring, gnet, nbio, netpoll or net; iocopy (a proxy, with -upstream)")
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := fs.Int("loops", 1, "event loops (pollers)")
 	http := fs.Bool("http", false, "HTTP plaintext instead of echo")
+	upstream := fs.String("upstream", "", "with -impl iocopy: HOST:PORT to relay to (the io.Copy proxy)")
 	memprofile := fs.String("memprofile", "", "on SIGUSR1, collect garbage and write a heap profile here")
 	fs.Parse(args)
 	if *memprofile != "" {
 		runtime.MemProfileRate = 1 // every allocation, for exact bytes per connection
 		heapProfileOnSignal(*memprofile)
+	}
+	if *impl == "iocopy" {
+		return serveIOCopyProxy(*addr, *upstream)
 	}
 	set := echoServers
 	if *http {
