@@ -147,7 +147,7 @@ func (c *Conn) abandon(err error) {
 	closeFD(c.fd)
 	c.state = stateClosed
 	c.out.Reset(err)
-	if c.dialed && c.l.eng.h.OnClose(c, err) == Shutdown {
+	if c.dialed && c.reportClose(true, err) == Shutdown {
 		c.l.eng.stopInBackground()
 	}
 }

@@ -1,8 +1,10 @@
 package loop
 
 import (
+	"context"
 	"errors"
 	"net"
+	"net/netip"
 	"strings"
 )
 
@@ -56,6 +58,39 @@ func resolveEndpoint(network, address string) (*endpoint, error) {
 		return nil, &AddrError{Addr: network + "://" + address, Err: net.UnknownNetworkError(network)}
 	}
 	return ep, nil
+}
+
+// resolveEndpointContext is resolveEndpoint with a host name of a tcp
+// network resolved under ctx: the first address of the network's family,
+// an IPv4 one first for plain tcp, as net.ResolveTCPAddr picks.
+func resolveEndpointContext(ctx context.Context, network, address string) (*endpoint, error) {
+	host, port, err := net.SplitHostPort(address)
+	if err != nil || !strings.HasPrefix(network, "tcp") || host == "" {
+		return resolveEndpoint(network, address)
+	}
+	if _, err := netip.ParseAddr(host); err == nil {
+		return resolveEndpoint(network, address)
+	}
+	fail := func(err error) error { return &AddrError{Addr: network + "://" + address, Err: err} }
+	family := "ip" + strings.TrimPrefix(network, "tcp")
+	ips, err := net.DefaultResolver.LookupNetIP(ctx, family, host)
+	if err != nil {
+		return nil, fail(err)
+	}
+	portNum, err := net.DefaultResolver.LookupPort(ctx, network, port)
+	if err != nil {
+		return nil, fail(err)
+	}
+	pick := ips[0]
+	if family == "ip" {
+		for _, ip := range ips {
+			if ip.Unmap().Is4() {
+				pick = ip
+				break
+			}
+		}
+	}
+	return resolveEndpoint(network, netip.AddrPortFrom(pick.Unmap(), uint16(portNum)).String())
 }
 
 func (ep *endpoint) setIP(network string, ip net.IP, port int, zone string) {

@@ -52,9 +52,10 @@ type connRare struct {
 	spliceOut *spliceLink // Splice: this connection's input goes to another
 	spliceIn  *spliceLink // Splice: another connection's input comes here
 
-	closeErr error  // the reason Close was asked with
-	dropErr  error  // given to the output dropped when the operations end
-	linger   *Timer // bounds the flush of a closing connection
+	dialStop func() bool // stops watching a dial's context (DialContext)
+	closeErr error       // the reason Close was asked with
+	dropErr  error       // given to the output dropped when the operations end
+	linger   *Timer      // bounds the flush of a closing connection
 }
 
 // closeError is the reason Close was asked with, nil for none.
@@ -202,6 +203,11 @@ func (c *Conn) closeNow(err error) bool {
 	if c.state == stateClosed {
 		return false
 	}
+	neverOpened := c.state == stateConnecting
+	if neverOpened && c.x != nil && c.x.dialStop != nil {
+		c.x.dialStop()
+		c.x.dialStop = nil
+	}
 	if err == nil && c.stream && len(c.in) > 0 && c.seesTraffic() {
 		c.rd |= readDone
 		c.act(c.l.eng.h.OnTraffic(c))
@@ -246,8 +252,17 @@ func (c *Conn) closeNow(err error) bool {
 		return false
 	}
 	l.nconns.Add(-1)
-	if l.eng.h.OnClose(c, err) == Shutdown {
+	if c.reportClose(neverOpened, err) == Shutdown {
 		l.eng.stopInBackground()
 	}
 	return false
+}
+
+// reportClose tells the handler that the connection closed: OnClose, or
+// OnDialError for a dial that never opened, where the handler has it.
+func (c *Conn) reportClose(neverOpened bool, err error) Action {
+	if h := c.l.eng.onDialError; neverOpened && h != nil {
+		return h.OnDialError(c, err)
+	}
+	return c.l.eng.h.OnClose(c, err)
 }

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/netip"
@@ -17,14 +18,23 @@ var (
 
 // Dial connects to address from inside the engine, on the loop the balancing
 // policy picks, and returns the connection at once; safe from any goroutine.
-// OnOpen runs when the connection is established, OnClose with the reason if
-// it fails. network is tcp, tcp4, tcp6 or unix; host names are resolved here,
-// on the caller's goroutine. value becomes the connection's Context.
+// OnOpen runs when the connection is established; if it fails, OnDialError
+// (DialErrorHandler) or else OnClose runs with the reason. network is tcp,
+// tcp4, tcp6 or unix; host names are resolved here, on the caller's
+// goroutine. value becomes the connection's Context.
 func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
+	return e.DialContext(context.Background(), network, address, value)
+}
+
+// DialContext is Dial bounded by ctx: the resolution of a host name is
+// cancelled with it, and a connection still connecting when ctx ends fails
+// with a *net.OpError wrapping ctx's error (context.DeadlineExceeded or
+// context.Canceled). ctx no longer matters once the connection is open.
+func (e *Engine) DialContext(ctx context.Context, network, address string, value any) (*Conn, error) {
 	if e.state.Load() != engineRunning {
 		return nil, ErrEngineStopped
 	}
-	ep, err := resolveEndpoint(network, address)
+	ep, err := resolveEndpointContext(ctx, network, address)
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +43,7 @@ func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := l.Submit(func() { l.startDialed(c) }); err != nil {
+	if err := l.Submit(func() { l.startDialed(ctx, c) }); err != nil {
 		closeFD(c.fd)
 		return nil, err
 	}
@@ -44,6 +54,12 @@ func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
 // the new connection shares the loop (and its buffers) with the caller's, as
 // a proxy's two sides should. It never blocks and never resolves names.
 func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
+	return l.DialContext(context.Background(), network, address, value)
+}
+
+// DialContext is Loop.Dial bounded by ctx: a connection still connecting
+// when ctx ends fails with a *net.OpError wrapping ctx's error.
+func (l *Loop) DialContext(ctx context.Context, network, address string, value any) (*Conn, error) {
 	if network != "unix" {
 		host, _, err := net.SplitHostPort(address)
 		if err != nil {
@@ -61,7 +77,7 @@ func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.startDialed(c)
+	l.startDialed(ctx, c)
 	return c, nil
 }
 
@@ -109,8 +125,8 @@ func (c *Conn) connectNow() error {
 }
 
 // startDialed registers a dialed socket with the loop: opened at once when
-// connect(2) already finished, else watched until it does.
-func (l *Loop) startDialed(c *Conn) {
+// connect(2) already finished, else watched until it does or ctx ends.
+func (l *Loop) startDialed(ctx context.Context, c *Conn) {
 	if c.state == stateOpen {
 		l.openConn(c)
 		return
@@ -118,6 +134,19 @@ func (l *Loop) startDialed(c *Conn) {
 	if l.stopping {
 		c.abandon(ErrEngineStopped)
 		return
+	}
+	if err := ctx.Err(); err != nil {
+		c.abandon(c.dialError(err))
+		return
+	}
+	if ctx.Done() != nil {
+		c.rare().dialStop = context.AfterFunc(ctx, func() {
+			l.Submit(func() {
+				if c.state == stateConnecting {
+					c.closeNow(c.dialError(ctx.Err()))
+				}
+			})
+		})
 	}
 	if _, ok := c.drv.(ringDriver); ok {
 		l.newGen(c)
@@ -149,10 +178,19 @@ func (l *Loop) startDialed(c *Conn) {
 	l.nconns.Add(1)
 }
 
+// dialError is the error of a dial that failed with err.
+func (c *Conn) dialError(err error) error {
+	return &net.OpError{Op: "dial", Net: c.network, Addr: c.RemoteAddr(), Err: err}
+}
+
 // connected opens a dialed connection, or closes it with the dial's error.
 func (c *Conn) connected(err error) {
+	if c.x != nil && c.x.dialStop != nil {
+		c.x.dialStop() // the context no longer matters
+		c.x.dialStop = nil
+	}
 	if err != nil {
-		c.closeNow(&net.OpError{Op: "dial", Net: c.network, Addr: c.RemoteAddr(), Err: err})
+		c.closeNow(c.dialError(err))
 		return
 	}
 	c.state = stateOpen
@@ -163,6 +201,10 @@ func (c *Conn) connected(err error) {
 		c.open()
 	}
 }
+
+// Dialed reports whether the connection was made by Dial (or DialContext)
+// rather than accepted or adopted.
+func (c *Conn) Dialed() bool { return c.dialed }
 
 // Adopt takes over a connected stream socket and serves it on a loop; safe
 // from any goroutine. The engine owns fd from then on and closes it.

@@ -22,27 +22,29 @@ const (
 
 // Engine is a set of event loops serving one Handler.
 type Engine struct {
-	h         Handler
-	onReadEOF ReadEOFHandler // h's optional callbacks, nil where it lacks them
-	onDrain   DrainHandler
-	onTimeout TimeoutHandler
-	cfg       config
-	loops     []*Loop
-	listeners []*listener
-	pool      *ants.Pool
-	state     atomic.Int32
-	next      atomic.Uint32 // round-robin cursor
-	wg        sync.WaitGroup
-	mu        sync.Mutex // guards listeners before Start and the stop sequence
-	stopOnce  sync.Once
-	done      chan struct{}
-	dropped   atomic.Int32 // connections that closed with output unsent while the engine stopped
+	h           Handler
+	onReadEOF   ReadEOFHandler // h's optional callbacks, nil where it lacks them
+	onDrain     DrainHandler
+	onTimeout   TimeoutHandler
+	onDialError DialErrorHandler
+	cfg         config
+	loops       []*Loop
+	listeners   []*listener
+	pool        *ants.Pool
+	state       atomic.Int32
+	next        atomic.Uint32 // round-robin cursor
+	wg          sync.WaitGroup
+	mu          sync.Mutex // guards listeners before Start and the stop sequence
+	stopOnce    sync.Once
+	done        chan struct{}
+	dropped     atomic.Int32 // connections that closed with output unsent while the engine stopped
 }
 
 // New returns an engine with its loops created but not running. It fails
 // with an *OptionError for an option value it cannot use, and with a
 // *HandlerError for a handler method that resembles an optional callback
-// (OnReadEOF, OnDrain, OnTimeout) but would never be called.
+// (OnReadEOF, OnDrain, OnTimeout, OnLoopTick, OnDialError) but would never
+// be called.
 func New(h Handler, opts ...Option) (*Engine, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -58,6 +60,7 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	e.onReadEOF, _ = h.(ReadEOFHandler)
 	e.onDrain, _ = h.(DrainHandler)
 	e.onTimeout, _ = h.(TimeoutHandler)
+	e.onDialError, _ = h.(DialErrorHandler)
 	for i := range cfg.loops {
 		p, err := e.newPoller()
 		if err != nil {

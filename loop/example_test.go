@@ -225,3 +225,36 @@ func ExampleLoopTickHandler() {
 	// loop 0 ticked 3 times
 	// loop 1 ticked 3 times
 }
+
+// dialer reports dials that never opened, apart from closes.
+type dialer struct {
+	loop.BaseHandler
+	failed chan error
+}
+
+func (d *dialer) OnDialError(c *loop.Conn, err error) loop.Action {
+	d.failed <- err
+	return loop.None
+}
+
+// DialContext bounds a dial by a context, and a DialErrorHandler hears of
+// a dial that never opened apart from the close of an open connection.
+func ExampleEngine_DialContext() {
+	d := &dialer{failed: make(chan error, 1)}
+	e, _ := loop.New(d, loop.WithLoops(1))
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	refused := ln.Addr().String()
+	ln.Close() // nothing listens there now
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := e.DialContext(ctx, "tcp", refused, nil); err != nil {
+		panic(err)
+	}
+	var op *net.OpError
+	fmt.Println(errors.As(<-d.failed, &op), op.Op)
+	// Output: true dial
+}

@@ -64,6 +64,14 @@ type TimeoutHandler interface {
 	OnTimeout(c *Conn, err error) Action
 }
 
+// DialErrorHandler is implemented by handlers that want a failed dial
+// reported as such: OnDialError runs, instead of OnClose, for a connection
+// from Dial or DialContext that never opened (refused, unreachable, its
+// context ended, the engine stopped), with the reason.
+type DialErrorHandler interface {
+	OnDialError(c *Conn, err error) Action
+}
+
 // BaseHandler implements every Handler method as a no-op; embed it and
 // override what you need.
 type BaseHandler struct{}

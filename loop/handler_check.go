@@ -14,11 +14,12 @@ var optionalCallbacks = []reflect.Type{
 	reflect.TypeFor[DrainHandler](),
 	reflect.TypeFor[TimeoutHandler](),
 	reflect.TypeFor[LoopTickHandler](),
+	reflect.TypeFor[DialErrorHandler](),
 }
 
 // HandlerError reports a handler method that looks like an optional
 // callback (ReadEOFHandler, DrainHandler, TimeoutHandler,
-// LoopTickHandler) but would
+// LoopTickHandler, DialErrorHandler) but would
 // never be called: its
 // name matches one but for case, its signature differs, or it is declared
 // on the pointer type while the handler was given by value.

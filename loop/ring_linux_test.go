@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -16,7 +15,6 @@ import (
 
 	"github.com/sockloop/sockloop/internal/leaktest"
 	"github.com/sockloop/sockloop/poller"
-	"golang.org/x/sys/unix"
 )
 
 // ringEngine starts an engine on the io_uring backend, skipping the test
@@ -278,27 +276,7 @@ func TestRingDialUsesConnectOperation(t *testing.T) {
 // operation waits on a listener whose backlog is full (its SYNs go
 // unanswered): Stop cancels the operation and the dial hears of it.
 func TestRingStopCancelsConnect(t *testing.T) {
-	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(lfd)
-	if err := unix.Bind(lfd, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := unix.Listen(lfd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, _ := unix.Getsockname(lfd)
-	target := net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*unix.SockaddrInet4).Port))
-	// Fill the backlog with connections nobody accepts.
-	for range 2 {
-		c, err := net.DialTimeout("tcp", target, 200*time.Millisecond)
-		if err != nil {
-			break
-		}
-		defer c.Close()
-	}
+	target := blackHole(t)
 	h := newEchoHandler()
 	e, err := New(h, WithLoops(1), WithBackend(poller.IOURing), WithLogger(quietLogger))
 	if err != nil {

@@ -1,0 +1,140 @@
+package loop
+
+import (
+	"context"
+	"errors"
+	"net"
+	"testing"
+	"time"
+)
+
+// dialReporter records how dials end: OnOpen, OnDialError or OnClose.
+type dialReporter struct {
+	BaseHandler
+	opened, dialErrs, closes chan error
+}
+
+func newDialReporter() *dialReporter {
+	return &dialReporter{opened: make(chan error, 4), dialErrs: make(chan error, 4), closes: make(chan error, 4)}
+}
+
+func (h *dialReporter) OnOpen(c *Conn) ([]byte, Action) {
+	if c.Dialed() {
+		h.opened <- nil
+	}
+	return nil, None
+}
+
+func (h *dialReporter) OnDialError(c *Conn, err error) Action { h.dialErrs <- err; return None }
+
+func (h *dialReporter) OnClose(c *Conn, err error) Action {
+	if c.Dialed() {
+		h.closes <- err
+	}
+	return None
+}
+
+// dialEnd waits for the one way a dial ended, want, and fails on another.
+func dialEnd(t *testing.T, h *dialReporter, want chan error) error {
+	t.Helper()
+	var got chan error
+	var err error
+	select {
+	case err = <-h.opened:
+		got = h.opened
+	case err = <-h.dialErrs:
+		got = h.dialErrs
+	case err = <-h.closes:
+		got = h.closes
+	case <-time.After(20 * time.Second):
+		t.Fatal("the dial did not end within 20s")
+	}
+	if got != want {
+		names := map[chan error]string{h.opened: "OnOpen", h.dialErrs: "OnDialError", h.closes: "OnClose"}
+		t.Fatalf("the dial ended in %s (%v), want %s", names[got], err, names[want])
+	}
+	return err
+}
+
+func TestDialContextDeadlineEndsAWaitingDial(t *testing.T) {
+	target := blackHole(t)
+	h := newDialReporter()
+	e, _ := startEngine(t, h, nil, WithLoops(1))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if _, err := e.DialContext(ctx, "tcp", target, nil); err != nil {
+		t.Fatal(err)
+	}
+	err := dialEnd(t, h, h.dialErrs)
+	var op *net.OpError
+	if !errors.Is(err, context.DeadlineExceeded) || !errors.As(err, &op) || op.Op != "dial" {
+		t.Fatalf("OnDialError err = %v, want a dial *net.OpError wrapping context.DeadlineExceeded", err)
+	}
+}
+
+func TestLoopDialContextCancelEndsAWaitingDial(t *testing.T) {
+	target := blackHole(t)
+	h := newDialReporter()
+	e, _ := startEngine(t, h, nil, WithLoops(1))
+	ctx, cancel := context.WithCancel(context.Background())
+	l := e.Loops()[0]
+	dialed := make(chan error, 1)
+	l.Submit(func() {
+		_, err := l.DialContext(ctx, "tcp", target, nil)
+		dialed <- err
+	})
+	if err := <-dialed; err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := dialEnd(t, h, h.dialErrs); !errors.Is(err, context.Canceled) {
+		t.Fatalf("OnDialError err = %v, want context.Canceled", err)
+	}
+}
+
+func TestDialContextResolvesNamesAndOpens(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	h := newDialReporter()
+	e, _ := startEngine(t, h, nil, WithLoops(1))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := e.DialContext(ctx, "tcp4", net.JoinHostPort("localhost", port), nil); err != nil {
+		t.Fatal(err)
+	}
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+	if err := dialEnd(t, h, h.opened); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // an open connection no longer depends on its dial's context
+	peer.Close()
+	if err := dialEnd(t, h, h.closes); err != nil {
+		t.Fatalf("OnClose err = %v, want nil: the peer closed in order", err)
+	}
+}
+
+func TestRefusedDialReachesOnDialError(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := ln.Addr().String()
+	ln.Close()
+	h := newDialReporter()
+	e, _ := startEngine(t, h, nil, WithLoops(1))
+	if _, err := e.Dial("tcp", refused, nil); err != nil {
+		t.Fatal(err)
+	}
+	var op *net.OpError
+	if err := dialEnd(t, h, h.dialErrs); !errors.As(err, &op) || op.Op != "dial" {
+		t.Fatalf("OnDialError err = %v, want a dial *net.OpError", err)
+	}
+}
