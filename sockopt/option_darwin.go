@@ -7,6 +7,7 @@ import "golang.org/x/sys/unix"
 var (
 	tcpKeepIdle     = option{name: "TCP_KEEPIDLE", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPALIVE}
 	tcpUserTimeout  = option{name: "TCP_USER_TIMEOUT", num: absent}
+	tcpDeferAccept  = option{name: "TCP_DEFER_ACCEPT", num: absent}
 	tcpQuickAck     = option{name: "TCP_QUICKACK", num: absent}
 	tcpCork         = option{name: "TCP_NOPUSH", level: unix.IPPROTO_TCP, num: unix.TCP_NOPUSH}
 	tcpNotSentLowat = option{name: "TCP_NOTSENT_LOWAT", level: unix.IPPROTO_TCP, num: unix.TCP_NOTSENT_LOWAT}

@@ -10,6 +10,7 @@ var (
 	tcpKeepCnt      = option{name: "TCP_KEEPCNT", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPCNT}
 	tcpFastOpen     = option{name: "TCP_FASTOPEN", num: absent}
 	tcpUserTimeout  = option{name: "TCP_USER_TIMEOUT", num: absent}
+	tcpDeferAccept  = option{name: "TCP_DEFER_ACCEPT", num: absent}
 	tcpQuickAck     = option{name: "TCP_QUICKACK", num: absent}
 	tcpCork         = option{name: "TCP_NOPUSH", level: unix.IPPROTO_TCP, num: unix.TCP_NOPUSH}
 	tcpNotSentLowat = option{name: "TCP_NOTSENT_LOWAT", num: absent}

@@ -6,6 +6,7 @@ import "golang.org/x/sys/unix"
 var (
 	tcpKeepIdle     = option{name: "TCP_KEEPIDLE", level: unix.IPPROTO_TCP, num: unix.TCP_KEEPIDLE}
 	tcpUserTimeout  = option{name: "TCP_USER_TIMEOUT", level: unix.IPPROTO_TCP, num: unix.TCP_USER_TIMEOUT}
+	tcpDeferAccept  = option{name: "TCP_DEFER_ACCEPT", level: unix.IPPROTO_TCP, num: unix.TCP_DEFER_ACCEPT}
 	tcpQuickAck     = option{name: "TCP_QUICKACK", level: unix.IPPROTO_TCP, num: unix.TCP_QUICKACK}
 	tcpCork         = option{name: "TCP_CORK", level: unix.IPPROTO_TCP, num: unix.TCP_CORK}
 	tcpNotSentLowat = option{name: "TCP_NOTSENT_LOWAT", level: unix.IPPROTO_TCP, num: unix.TCP_NOTSENT_LOWAT}

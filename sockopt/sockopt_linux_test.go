@@ -140,6 +140,10 @@ func TestDurationOptions(t *testing.T) {
 		{name: "TCP_KEEPIDLE rounds up", value: 1500 * time.Millisecond, want: 2 * time.Second, set: sockopt.SetKeepAliveIdle, get: sockopt.KeepAliveIdle},
 		{name: "TCP_KEEPINTVL", value: 5 * time.Second, want: 5 * time.Second, set: sockopt.SetKeepAliveInterval, get: sockopt.KeepAliveInterval},
 		{name: "TCP_USER_TIMEOUT", value: 2500 * time.Millisecond, want: 2500 * time.Millisecond, set: sockopt.SetUserTimeout, get: sockopt.UserTimeout},
+		// The kernel keeps a count of SYN-ACK retransmissions (1 s, then
+		// doubling) and reads back the end of the step the value fell in.
+		{name: "TCP_DEFER_ACCEPT", value: 3 * time.Second, want: 3 * time.Second, set: sockopt.SetDeferAccept, get: sockopt.DeferAccept},
+		{name: "TCP_DEFER_ACCEPT rounds to a retransmission", value: 5 * time.Second, want: 7 * time.Second, set: sockopt.SetDeferAccept, get: sockopt.DeferAccept},
 		{name: "SO_RCVTIMEO", value: 1500 * time.Millisecond, want: 1500 * time.Millisecond, set: sockopt.SetRecvTimeout, get: sockopt.RecvTimeout},
 		{name: "SO_SNDTIMEO", value: 2 * time.Second, want: 2 * time.Second, set: sockopt.SetSendTimeout, get: sockopt.SendTimeout},
 		{name: "SO_BUSY_POLL", value: 50 * time.Microsecond, want: 50 * time.Microsecond, set: sockopt.SetBusyPoll, get: sockopt.BusyPoll},

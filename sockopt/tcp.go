@@ -82,3 +82,13 @@ func SetCongestion(fd int, name string) error { return tcpCongestion.setString(f
 
 // Congestion reports TCP_CONGESTION.
 func Congestion(fd int) (string, error) { return tcpCongestion.getString(fd) }
+
+// SetDeferAccept sets TCP_DEFER_ACCEPT on a listening socket: a connection
+// is not handed to accept until its first data arrives or d has passed
+// (whole seconds; zero turns it off). The kernel keeps the value as a count
+// of SYN-ACK retransmissions, so DeferAccept reads back d rounded up to the
+// end of the retransmission step it falls in. Linux only.
+func SetDeferAccept(fd int, d time.Duration) error { return tcpDeferAccept.setDur(fd, d, time.Second) }
+
+// DeferAccept reports TCP_DEFER_ACCEPT.
+func DeferAccept(fd int) (time.Duration, error) { return tcpDeferAccept.getDur(fd, time.Second) }

@@ -5,6 +5,7 @@ package sockopt_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/sockloop/sockloop/sockopt"
 )
@@ -18,6 +19,7 @@ func TestUnsupported(t *testing.T) {
 	}{
 		{name: "TCP_QUICKACK", call: func() error { return sockopt.SetQuickAck(0, true) }},
 		{name: "TCP_USER_TIMEOUT", call: func() error { _, err := sockopt.UserTimeout(0); return err }},
+		{name: "TCP_DEFER_ACCEPT", call: func() error { return sockopt.SetDeferAccept(0, time.Second) }},
 		{name: "SO_MARK", call: func() error { return sockopt.SetMark(0, 1) }},
 		{name: "SO_BINDTODEVICE", call: func() error { return sockopt.SetBindToDevice(0, "lo0") }},
 		{name: "SO_BUSY_POLL", call: func() error { _, err := sockopt.BusyPoll(0); return err }},
