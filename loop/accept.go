@@ -99,6 +99,12 @@ func (l *Loop) openConn(c *Conn) {
 		return
 	}
 	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
+	if !c.dialed {
+		if err := l.prepareTCP(c); err != nil {
+			c.abandon(err)
+			return
+		}
+	}
 	c.state = stateOpen
 	l.assignDriver(c)
 	if err := c.drv.start(c); err != nil {

@@ -90,6 +90,13 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Before connect(2): the SYN announces the receive window.
+	if ep.family != afUnix {
+		if err := l.eng.cfg.stream.apply(fd); err != nil {
+			closeFD(fd)
+			return nil, err
+		}
+	}
 	c := newConn(l, fd, ep.network, true, ep.sa)
 	c.value = value
 	c.dialed = true

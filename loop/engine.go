@@ -38,6 +38,7 @@ type Engine struct {
 	stopOnce    sync.Once
 	done        chan struct{}
 	dropped     atomic.Int32 // connections that closed with output unsent while the engine stopped
+	optWarned   atomic.Bool  // a connection's socket option failed and was logged
 }
 
 // New returns an engine with its loops created but not running. It fails
@@ -54,6 +55,9 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 		return nil, cfg.err
 	}
 	if err := checkHandler(h); err != nil {
+		return nil, err
+	}
+	if err := cfg.stream.probe(); err != nil {
 		return nil, err
 	}
 	e := &Engine{h: h, cfg: cfg, done: make(chan struct{})}
@@ -111,8 +115,11 @@ func (e *Engine) closeLoops() {
 
 // Listen binds a listener for addr ("tcp://:9000", "tcp4://", "tcp6://",
 // "udp://", "udp4://", "udp6://", "unix:///path") and returns the bound
-// address; it must be called before Start.
-func (e *Engine) Listen(addr string) (net.Addr, error) {
+// address; it must be called before Start. opts set the listener's own
+// socket options (WithBacklog, WithFastOpen, WithDeferAccept; see
+// ListenOption for why these are not engine options); an invalid or
+// unsupported one fails Listen with an *OptionError.
+func (e *Engine) Listen(addr string, opts ...ListenOption) (net.Addr, error) {
 	network, address, err := parseURL(addr)
 	if err != nil {
 		return nil, err
@@ -121,12 +128,19 @@ func (e *Engine) Listen(addr string) (net.Addr, error) {
 	if err != nil {
 		return nil, err
 	}
+	lc := listenConfig{bufs: &e.cfg.stream}
+	for _, o := range opts {
+		o(&lc)
+	}
+	if err := lc.check(ep); err != nil {
+		return nil, err
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.state.Load() != engineNew {
 		return nil, ErrEngineRunning
 	}
-	ln, err := listen(ep, e.socketsFor(ep))
+	ln, err := listen(ep, e.socketsFor(ep), &lc)
 	if err != nil {
 		return nil, err
 	}

@@ -30,10 +30,10 @@ type listenSocket struct {
 	ring, armed bool
 }
 
-func listen(ep *endpoint, n int) (*listener, error) {
+func listen(ep *endpoint, n int, lc *listenConfig) (*listener, error) {
 	ln := &listener{ep: ep}
 	for i := range n {
-		fd, err := ln.bindOne(n > 1)
+		fd, err := ln.bindOne(n > 1, lc)
 		if err != nil {
 			ln.close()
 			return nil, err
@@ -58,7 +58,7 @@ func listen(ep *endpoint, n int) (*listener, error) {
 	return ln, nil
 }
 
-func (ln *listener) bindOne(shared bool) (int, error) {
+func (ln *listener) bindOne(shared bool, lc *listenConfig) (int, error) {
 	ep := ln.ep
 	fd, err := sysSocket(ep.family, ep.sotype)
 	if err != nil {
@@ -86,8 +86,11 @@ func (ln *listener) bindOne(shared bool) (int, error) {
 	if err := sysBind(fd, ep.sa); err != nil {
 		return fail(os.NewSyscallError("bind", err))
 	}
+	if err := lc.apply(fd, ep); err != nil {
+		return fail(err)
+	}
 	if ep.stream() {
-		if err := sysListen(fd, listenBacklog); err != nil {
+		if err := sysListen(fd, lc.listenBacklog()); err != nil {
 			return fail(os.NewSyscallError("listen", err))
 		}
 	}

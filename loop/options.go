@@ -40,6 +40,7 @@ type config struct {
 	stopTimeout  time.Duration
 	ticker       bool
 	noDelay      bool
+	stream       streamOpts
 	workers      int
 	ancillary    bool
 	udpBatch     int
