@@ -29,13 +29,8 @@ func (o *streamOpts) apply(fd int) error {
 		if err := optKeepAlive(fd, true); err != nil {
 			return &OptionError{Option: "WithTCPKeepAlive", Err: err}
 		}
-		if o.keepIdle > 0 {
-			if err := optKeepIdle(fd, o.keepIdle); err != nil {
-				return &OptionError{Option: "WithTCPKeepAlive", Err: err}
-			}
-		}
-		if o.keepIntvl > 0 {
-			if err := optKeepIntvl(fd, o.keepIntvl); err != nil {
+		if o.keepIdle > 0 || o.keepIntvl > 0 {
+			if err := optKeepAliveTimes(fd, o.keepIdle, o.keepIntvl); err != nil {
 				return &OptionError{Option: "WithTCPKeepAlive", Err: err}
 			}
 		}

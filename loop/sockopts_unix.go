@@ -13,8 +13,6 @@ import (
 // reports errors.ErrUnsupported without a system call.
 
 func optKeepAlive(fd int, on bool) error           { return sockopt.SetKeepAlive(fd, on) }
-func optKeepIdle(fd int, d time.Duration) error    { return sockopt.SetKeepAliveIdle(fd, d) }
-func optKeepIntvl(fd int, d time.Duration) error   { return sockopt.SetKeepAliveInterval(fd, d) }
 func optKeepCnt(fd, n int) error                   { return sockopt.SetKeepAliveCount(fd, n) }
 func optRecvBuf(fd, n int) error                   { return sockopt.SetRecvBuffer(fd, n) }
 func optSendBuf(fd, n int) error                   { return sockopt.SetSendBuffer(fd, n) }
@@ -22,3 +20,17 @@ func optLinger(fd int, d time.Duration) error      { return sockopt.SetLinger(fd
 func optUserTimeout(fd int, d time.Duration) error { return sockopt.SetUserTimeout(fd, d) }
 func optFastOpen(fd, n int) error                  { return sockopt.SetFastOpen(fd, n) }
 func optDeferAccept(fd int, d time.Duration) error { return sockopt.SetDeferAccept(fd, d) }
+
+// optKeepAliveTimes sets the keep-alive idle time and probe interval; a
+// zero one is left as it is.
+func optKeepAliveTimes(fd int, idle, intvl time.Duration) error {
+	if idle > 0 {
+		if err := sockopt.SetKeepAliveIdle(fd, idle); err != nil {
+			return err
+		}
+	}
+	if intvl > 0 {
+		return sockopt.SetKeepAliveInterval(fd, intvl)
+	}
+	return nil
+}

@@ -1,20 +1,27 @@
 package loop
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"time"
+	"unsafe"
 
 	"golang.org/x/sys/windows"
 )
 
 // The socket options of WithTCPKeepAlive and its kin, and of the
-// ListenOptions, on Winsock. TCP_KEEPIDLE, TCP_KEEPINTVL and TCP_KEEPCNT
-// take seconds (Windows 10 1709 and later). TCP_USER_TIMEOUT and
-// TCP_DEFER_ACCEPT have no Winsock counterpart, and TCP_FASTOPEN on a
-// listener is not offered here, so they report errors.ErrUnsupported.
+// ListenOptions, on Winsock. TCP_USER_TIMEOUT and TCP_DEFER_ACCEPT have no
+// Winsock counterpart, and TCP_FASTOPEN on a listener is not offered here,
+// so they report errors.ErrUnsupported; so does an option the stack answers
+// with WSAENOPROTOOPT (TCP_KEEPCNT before Windows 10 1709, and on Wine).
 
 func optInt(fd, level, opt int, v int) error {
-	return sockoptError("setsockopt", windows.SetsockoptInt(handle(fd), level, opt, v))
+	err := windows.SetsockoptInt(handle(fd), level, opt, v)
+	if err == windows.WSAENOPROTOOPT {
+		return fmt.Errorf("%w: %w", errUnsupported, os.NewSyscallError("setsockopt", err))
+	}
+	return sockoptError("setsockopt", err)
 }
 
 // seconds rounds d up to whole seconds, as package sockopt does.
@@ -28,12 +35,36 @@ func optKeepAlive(fd int, on bool) error {
 	return optInt(fd, windows.SOL_SOCKET, windows.SO_KEEPALIVE, v)
 }
 
-func optKeepIdle(fd int, d time.Duration) error {
-	return optInt(fd, windows.IPPROTO_TCP, windows.TCP_KEEPIDLE, seconds(d))
-}
-
-func optKeepIntvl(fd int, d time.Duration) error {
-	return optInt(fd, windows.IPPROTO_TCP, windows.TCP_KEEPINTVL, seconds(d))
+// optKeepAliveTimes sets the keep-alive idle time and probe interval with
+// TCP_KEEPIDLE and TCP_KEEPINTVL (seconds; Windows 10 1709 and later),
+// else with SIO_KEEPALIVE_VALS, which every Windows (and Wine) has but
+// which sets both at once: a zero one then gets Windows' default (2 h
+// idle, 1 s between probes).
+func optKeepAliveTimes(fd int, idle, intvl time.Duration) error {
+	err := error(nil)
+	if idle > 0 {
+		err = optInt(fd, windows.IPPROTO_TCP, windows.TCP_KEEPIDLE, seconds(idle))
+	}
+	if err == nil && intvl > 0 {
+		err = optInt(fd, windows.IPPROTO_TCP, windows.TCP_KEEPINTVL, seconds(intvl))
+	}
+	if !errors.Is(err, errUnsupported) {
+		return err
+	}
+	if idle <= 0 {
+		idle = 2 * time.Hour
+	}
+	if intvl <= 0 {
+		intvl = time.Second
+	}
+	ka := windows.TCPKeepalive{
+		OnOff:    1,
+		Time:     uint32((idle + time.Millisecond - 1) / time.Millisecond),
+		Interval: uint32((intvl + time.Millisecond - 1) / time.Millisecond),
+	}
+	var n uint32
+	err = windows.WSAIoctl(handle(fd), windows.SIO_KEEPALIVE_VALS, (*byte)(unsafe.Pointer(&ka)), uint32(unsafe.Sizeof(ka)), nil, 0, &n, nil, 0)
+	return sockoptError("wsaioctl", err)
 }
 
 func optKeepCnt(fd, n int) error { return optInt(fd, windows.IPPROTO_TCP, windows.TCP_KEEPCNT, n) }
