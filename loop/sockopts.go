@@ -117,8 +117,10 @@ func WithTCPKeepAlive(idle, interval time.Duration, count int) Option {
 // and negative sizes fail New. The kernel sizes a connection's receive
 // window when the handshake's SYN passes, so the sizes are set on the
 // engine's TCP listening sockets before listen(2), whence accepted
-// connections inherit them, and on dialed sockets before connect(2);
-// adopted connections get them as they are adopted. Linux reports twice
+// connections inherit them, and on dialed sockets before connect(2).
+// Accepted and adopted connections get them again as they open (two
+// calls each, only with this option), for systems that do not pass a
+// listener's sizes on. Linux reports twice
 // the size set, the rest being its bookkeeping (see socket(7)), and caps
 // it at net.core.rmem_max and wmem_max.
 func WithSocketBuffers(recv, send int) Option {
