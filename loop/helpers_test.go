@@ -58,15 +58,23 @@ func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engi
 	return e, bound
 }
 
-// launchEngine starts an engine listening on addrs, in the suite's backend
-// and mode, and leaves its stop to the caller.
-func launchEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
+// newTestEngine makes an engine in the suite's backend and mode, not
+// started.
+func newTestEngine(t *testing.T, h Handler, opts ...Option) *Engine {
 	t.Helper()
 	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithURingRawWait(testURingRawWait), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return e
+}
+
+// launchEngine starts an engine listening on addrs, in the suite's backend
+// and mode, and leaves its stop to the caller.
+func launchEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engine, []net.Addr) {
+	t.Helper()
+	e := newTestEngine(t, h, opts...)
 	var bound []net.Addr
 	for _, a := range addrs {
 		ba, err := e.Listen(a)
