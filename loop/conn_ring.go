@@ -516,16 +516,38 @@ func (c *Conn) sendRing() bool {
 			return true
 		}
 	}
+	if !c.l.batchSends {
+		return c.issueSend()
+	}
 	r.flags |= ringSending // listed: no other send until this one completes
 	c.l.sends = append(c.l.sends, c)
 	return true
 }
 
-// issueSends issues the sends sendRing listed during the turn, just before
-// the poller's Wait hands them to the kernel anyway. Issued at once, a
-// relay's send carried one receive completion's bytes (16 KiB) while the
-// rest of the turn's input queued behind it, and its output passed the
-// high-water mark, pausing and resuming reading, every other turn.
+// issueSend hands the kernel one gathered send of the queued output; it
+// reports whether c is still open.
+func (c *Conn) issueSend() bool {
+	l := c.l
+	c.out.Detach() // nothing borrowed may reach the kernel
+	bufs := c.out.Gather(l.gath[:0], maxIovecs)
+	err := l.ops.Send(c.fd, bufs, c.token())
+	clear(bufs)
+	if err != nil {
+		return c.closeNow(err)
+	}
+	c.ring.flags |= ringSending
+	c.ring.inflight++
+	return true
+}
+
+// issueSends issues the sends sendRing listed during the turn, where the
+// poller hands operations to the kernel at its next Wait anyway (io_uring):
+// issued at once, a relay's send carried one receive completion's bytes
+// (16 KiB) while the rest of the turn's input queued behind it, and its
+// output passed the high-water mark, pausing and resuming reading, every
+// other turn. Where each operation starts as it is asked for (IOCP), sends
+// go at once: listed there, a send went out after the cancellation of a
+// paused receive, and under Wine it then never learned of a reset.
 func (l *Loop) issueSends() {
 	for i := 0; i < len(l.sends); i++ {
 		c := l.sends[i]
@@ -534,17 +556,9 @@ func (l *Loop) issueSends() {
 		if !c.alive() || c.out.Empty() {
 			continue
 		}
-		c.out.Detach() // nothing borrowed may reach the kernel
-		bufs := c.out.Gather(l.gath[:0], maxIovecs)
-		err := l.ops.Send(c.fd, bufs, c.token())
-		clear(bufs)
-		if err != nil {
-			c.closeNow(err)
+		if !c.issueSend() {
 			l.settle() // OnClose may have written to other connections
-			continue
 		}
-		c.ring.flags |= ringSending
-		c.ring.inflight++
 	}
 	l.sends = l.sends[:0]
 }

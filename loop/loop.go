@@ -50,6 +50,7 @@ type Loop struct {
 	ops         completion.Completer
 	connector   completion.Connector // ops' connect, where it has one
 	boundsRecv  bool                 // ops' receives count the bytes they may bring
+	batchSends  bool                 // ops reach the kernel at the next Wait: send at the turn's end
 	gen         uint32               // last generation given to a connection
 	bufRefs     []int32              // counts of each provided buffer in use
 	bufDone     []func(error)        // per provided buffer: drop one count
@@ -90,6 +91,7 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 		ops:        ops,
 		connector:  connector,
 		boundsRecv: ops != nil && ops.BoundsRecv(),
+		batchSends: ops != nil && ops.Batched(),
 		curID:      -1,
 		zombies:    make(map[uint64]*Conn),
 	}

@@ -76,6 +76,8 @@ func (p *iocp) Completer() completion.Completer { return p }
 // BoundsRecv is true: see Recv.
 func (p *iocp) BoundsRecv() bool { return true }
 
+func (p *iocp) Batched() bool { return false }
+
 // SizeBuffers sizes the receive buffers, before the first receive makes them.
 func (p *iocp) SizeBuffers(count, size int) {
 	if p.bufs.slab == nil {

@@ -296,6 +296,8 @@ func (p *uringPoller) CancelFd(fd int) error {
 
 func (p *uringPoller) BoundsRecv() bool { return boundedRecv() }
 
+func (p *uringPoller) Batched() bool { return true }
+
 func (p *uringPoller) ReleaseBuffer(id uint16) {
 	p.bufs.Recycle(id)
 	p.unpub = true

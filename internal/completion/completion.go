@@ -105,6 +105,10 @@ type Completer interface {
 	// so, and after its first completion elsewhere: what a receive brings
 	// after its caller stopped wanting input stays bounded.
 	Recv(fd int, token uint64, limit int) error
+	// Batched reports whether operations reach the kernel together at the
+	// next Wait, in the order asked (io_uring's submission queue), rather
+	// than each as it is asked for (IOCP).
+	Batched() bool
 	// BoundsRecv reports whether Recv's limit counts bytes (io_uring on
 	// Linux 6.16 and later, IOCP) rather than ending a limited receive after
 	// its first completion.
