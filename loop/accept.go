@@ -56,7 +56,7 @@ func (l *Loop) admit(ls *listenSocket, fd int, sa sockaddr) {
 	if len(ls.fds) == 1 && len(l.eng.loops) > 1 {
 		target = l.eng.pick(addrHash(sa))
 	}
-	c := newConn(target, fd, ls.ep.network, true, sa)
+	c := newConn(target, fd, ls.ep, true, sa)
 	if target == l {
 		l.openConn(c)
 	} else if target.Submit(func() { target.openConn(c) }) != nil {
@@ -98,7 +98,7 @@ func (l *Loop) openConn(c *Conn) {
 		c.abandon(ErrEngineStopped)
 		return
 	}
-	prepareStream(c.fd, c.network, l.eng.cfg.noDelay)
+	prepareStream(c.fd, c.network(), l.eng.cfg.noDelay)
 	if !c.dialed {
 		if err := l.prepareTCP(c); err != nil {
 			c.abandon(err)

@@ -15,7 +15,8 @@ type endpoint struct {
 	family    int
 	sotype    int
 	sa        sockaddr
-	dualStack bool // AF_INET6 with IPV6_V6ONLY cleared
+	dualStack bool      // AF_INET6 with IPV6_V6ONLY cleared
+	listener  *listener // the listener bound to it, nil for a dial's
 }
 
 func (ep *endpoint) stream() bool { return ep.sotype == sockStream }

@@ -16,7 +16,7 @@ import (
 type Conn struct {
 	l        *Loop
 	fd       int
-	network  string
+	ep       *endpoint // the listener's for an accepted connection, else its own
 	remote   sockaddr
 	value    any
 	dg       *dgramState    // datagram sockets only: the batch being served
@@ -74,10 +74,24 @@ func (c *Conn) rare() *connRare {
 	return c.x
 }
 
-func newConn(l *Loop, fd int, network string, stream bool, remote sockaddr) *Conn {
-	c := &Conn{l: l, fd: fd, network: network, stream: stream, remote: remote, to: &l.eng.cfg.timeouts, drv: readyDriver{}}
+func newConn(l *Loop, fd int, ep *endpoint, stream bool, remote sockaddr) *Conn {
+	c := &Conn{l: l, fd: fd, ep: ep, stream: stream, remote: remote, to: &l.eng.cfg.timeouts, drv: readyDriver{}}
 	c.out.UseCache(&l.segs)
 	return c
+}
+
+// network is the connection's network: tcp, tcp4, tcp6, udp, udp4, udp6 or
+// unix.
+func (c *Conn) network() string { return c.ep.network }
+
+// Listener returns the address of the listener that accepted the
+// connection (as Engine.Listen returned it), nil for a dialed or adopted
+// connection; safe from any goroutine.
+func (c *Conn) Listener() net.Addr {
+	if c.ep.listener == nil || c.dialed {
+		return nil
+	}
+	return c.ep.listener.addr
 }
 
 // Loop returns the loop that serves the connection; safe from any goroutine.
@@ -100,7 +114,7 @@ func (c *Conn) LocalAddr() net.Addr {
 		if x.local == nil {
 			x.local, _ = getsockname(c.fd)
 		}
-		x.laddr = netAddr(c.network, x.local)
+		x.laddr = netAddr(c.network(), x.local)
 	}
 	return x.laddr
 }
@@ -113,7 +127,7 @@ func (c *Conn) RemoteAddr() net.Addr {
 		c.remote = c.peerSockaddr()
 	}
 	if x.raddr == nil && c.remote != nil {
-		x.raddr = netAddr(c.network, c.remote)
+		x.raddr = netAddr(c.network(), c.remote)
 	}
 	return x.raddr
 }
@@ -149,7 +163,7 @@ func (c *Conn) CloseWrite() error {
 		return net.ErrClosed
 	}
 	if !c.stream {
-		return &net.OpError{Op: "shutdown", Net: c.network, Err: os.ErrInvalid}
+		return &net.OpError{Op: "shutdown", Net: c.network(), Err: os.ErrInvalid}
 	}
 	c.wr |= writeShutAsked
 	c.l.touch(c)

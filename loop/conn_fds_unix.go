@@ -23,8 +23,8 @@ func (c *Conn) SendFDs(b []byte, fds ...int) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
-	if c.network != "unix" || len(b) == 0 || len(fds) == 0 {
-		return &net.OpError{Op: "sendmsg", Net: c.network, Err: os.ErrInvalid}
+	if c.network() != "unix" || len(b) == 0 || len(fds) == 0 {
+		return &net.OpError{Op: "sendmsg", Net: c.network(), Err: os.ErrInvalid}
 	}
 	dups := make([]int, 0, len(fds))
 	closeAll := func(error) {
@@ -36,14 +36,14 @@ func (c *Conn) SendFDs(b []byte, fds ...int) error {
 		dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 		if err != nil {
 			closeAll(nil)
-			return &net.OpError{Op: "sendmsg", Net: c.network, Err: os.NewSyscallError("fcntl", err)}
+			return &net.OpError{Op: "sendmsg", Net: c.network(), Err: os.NewSyscallError("fcntl", err)}
 		}
 		dups = append(dups, dup)
 	}
 	oob, err := ancillary.AppendRights(nil, dups...)
 	if err != nil {
 		closeAll(nil)
-		return &net.OpError{Op: "sendmsg", Net: c.network, Err: err}
+		return &net.OpError{Op: "sendmsg", Net: c.network(), Err: err}
 	}
 	c.markQueued()
 	c.out.Control(b, oob, closeAll)

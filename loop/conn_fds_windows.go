@@ -11,7 +11,7 @@ func (c *Conn) SendFDs(b []byte, fds ...int) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
-	return &net.OpError{Op: "sendmsg", Net: c.network, Err: fmt.Errorf("passing descriptors: %w", errUnsupported)}
+	return &net.OpError{Op: "sendmsg", Net: c.network(), Err: fmt.Errorf("passing descriptors: %w", errUnsupported)}
 }
 
 // readMsg is a plain read: no descriptors arrive with input on Windows.

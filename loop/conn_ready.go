@@ -124,7 +124,7 @@ func (c *Conn) read() {
 		}
 		var n int
 		var err error
-		if l.eng.cfg.ancillary && c.network == "unix" {
+		if l.eng.cfg.ancillary && c.network() == "unix" {
 			n, err = c.readMsg(buf)
 		} else {
 			n, err = sysRead(c.fd, buf)

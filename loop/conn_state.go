@@ -80,7 +80,7 @@ func (c *Conn) seesTraffic() bool {
 // its writers return.
 func (c *Conn) writable() error {
 	if c.state > stateOpen || c.rd&readDone != 0 || c.wr&(writeCloseAsked|writeShutAsked) != 0 {
-		return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: ErrNotConnected}
+		return &net.OpError{Op: "write", Net: c.network(), Addr: c.RemoteAddr(), Err: ErrNotConnected}
 	}
 	return nil
 }

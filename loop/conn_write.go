@@ -82,7 +82,7 @@ func (c *Conn) AsyncWrite(b []byte, done func(c *Conn, err error)) error {
 // AsyncWritev is AsyncWrite for several slices; done runs once, after the last.
 func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
 	if !c.stream {
-		return &net.OpError{Op: "write", Net: c.network, Err: errors.ErrUnsupported}
+		return &net.OpError{Op: "write", Net: c.network(), Err: errors.ErrUnsupported}
 	}
 	return c.l.Submit(func() {
 		if err := c.writable(); err != nil {
@@ -193,7 +193,7 @@ func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err 
 		return err
 	}
 	if !c.stream || offset < 0 || count < 0 {
-		return &net.OpError{Op: "sendfile", Net: c.network, Err: os.ErrInvalid}
+		return &net.OpError{Op: "sendfile", Net: c.network(), Err: os.ErrInvalid}
 	}
 	cb := func(err error) {
 		runtime.KeepAlive(f) // f's finalizer must not close the fd while it is queued

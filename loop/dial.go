@@ -97,7 +97,7 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 			return nil, err
 		}
 	}
-	c := newConn(l, fd, ep.network, true, ep.sa)
+	c := newConn(l, fd, ep, true, ep.sa)
 	c.value = value
 	c.dialed = true
 	c.state = stateConnecting
@@ -126,7 +126,7 @@ func (c *Conn) connectNow() error {
 	case err == nil:
 		c.state = stateOpen
 	case !connectPending(err):
-		return &net.OpError{Op: "dial", Net: c.network, Addr: netAddr(c.network, c.remote), Err: os.NewSyscallError("connect", err)}
+		return &net.OpError{Op: "dial", Net: c.network(), Addr: netAddr(c.network(), c.remote), Err: os.NewSyscallError("connect", err)}
 	}
 	return nil
 }
@@ -187,7 +187,7 @@ func (l *Loop) startDialed(ctx context.Context, c *Conn) {
 
 // dialError is the error of a dial that failed with err.
 func (c *Conn) dialError(err error) error {
-	return &net.OpError{Op: "dial", Net: c.network, Addr: c.RemoteAddr(), Err: err}
+	return &net.OpError{Op: "dial", Net: c.network(), Addr: c.RemoteAddr(), Err: err}
 }
 
 // connected opens a dialed connection, or closes it with the dial's error.
@@ -201,7 +201,7 @@ func (c *Conn) connected(err error) {
 		return
 	}
 	c.state = stateOpen
-	prepareStream(c.fd, c.network, c.l.eng.cfg.noDelay)
+	prepareStream(c.fd, c.network(), c.l.eng.cfg.noDelay)
 	c.l.assignDriver(c)
 	c.drv.sync(c) // reads from now on
 	if c.alive() {
@@ -233,13 +233,13 @@ func (e *Engine) Adopt(fd int, value any) (*Conn, error) {
 	if err != nil {
 		return nil, os.NewSyscallError("getpeername", err)
 	}
-	network := "tcp"
+	ep := &endpoint{network: "tcp", sotype: sockStream, sa: peer}
 	if isUnixAddr(peer) {
-		network = "unix"
+		ep.network = "unix"
 	}
 	setCloseOnExec(fd)
 	l := e.pick(addrHash(peer))
-	c := newConn(l, fd, network, true, peer)
+	c := newConn(l, fd, ep, true, peer)
 	c.value = value
 	if err := l.Submit(func() { l.openConn(c) }); err != nil {
 		return nil, err

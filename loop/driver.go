@@ -48,7 +48,7 @@ func (l *Loop) assignDriver(c *Conn) {
 	if _, ok := c.drv.(ringDriver); ok {
 		return // a connect operation gave it already
 	}
-	if l.ops == nil || !c.stream || (l.eng.cfg.ancillary && c.network == "unix") {
+	if l.ops == nil || !c.stream || (l.eng.cfg.ancillary && c.network() == "unix") {
 		c.drv = readyDriver{}
 		return
 	}

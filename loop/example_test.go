@@ -258,3 +258,37 @@ func ExampleEngine_DialContext() {
 	fmt.Println(errors.As(<-d.failed, &op), op.Op)
 	// Output: true dial
 }
+
+// router answers each connection according to the listener that took it.
+type router struct {
+	loop.BaseHandler
+	admin net.Addr
+}
+
+func (r *router) OnOpen(c *loop.Conn) ([]byte, loop.Action) {
+	if c.Listener().String() == r.admin.String() {
+		return []byte("admin\n"), loop.Close
+	}
+	return []byte("public\n"), loop.Close
+}
+
+// Conn.Listener tells which listener accepted a connection, for an engine
+// serving several.
+func ExampleConn_Listener() {
+	r := &router{}
+	e, _ := loop.New(r, loop.WithLoops(1))
+	public, _ := e.Listen("tcp://127.0.0.1:0")
+	r.admin, _ = e.Listen("tcp://127.0.0.1:0")
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+
+	for _, addr := range []net.Addr{public, r.admin} {
+		c, _ := net.Dial("tcp", addr.String())
+		b, _ := io.ReadAll(c)
+		c.Close()
+		fmt.Print(string(b))
+	}
+	// Output:
+	// public
+	// admin
+}

@@ -60,6 +60,7 @@ func (e *Engine) ListenFD(fd int) (net.Addr, error) {
 	}
 	setCloseOnExec(fd)
 	ln := &listener{ep: ep, fds: []int{fd}, unlinked: true}
+	ep.listener = ln
 	ln.addr = netAddr(ep.network, sa)
 	ep.address = ln.addr.String()
 	return e.adoptListener(ln)

@@ -32,6 +32,7 @@ type listenSocket struct {
 
 func listen(ep *endpoint, n int, lc *listenConfig) (*listener, error) {
 	ln := &listener{ep: ep}
+	ep.listener = ln
 	for i := range n {
 		fd, err := ln.bindOne(n > 1, lc)
 		if err != nil {

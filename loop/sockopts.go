@@ -298,7 +298,7 @@ func WithDeferAccept(d time.Duration) ListenOption {
 // on. Dialed connections get the options before connect(2), and their
 // failure is the error of Dial.
 func (l *Loop) prepareTCP(c *Conn) error {
-	if c.network == "unix" || !l.eng.cfg.stream.any() {
+	if c.network() == "unix" || !l.eng.cfg.stream.any() {
 		return nil
 	}
 	err := l.eng.cfg.stream.apply(c.fd)

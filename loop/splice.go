@@ -26,13 +26,13 @@ type spliceLink struct {
 func (c *Conn) Splice(dst *Conn) error {
 	switch {
 	case c.state == stateClosed || dst.state == stateClosed:
-		return &net.OpError{Op: "splice", Net: c.network, Err: net.ErrClosed}
+		return &net.OpError{Op: "splice", Net: c.network(), Err: net.ErrClosed}
 	case !c.stream || !dst.stream || c == dst || c.l != dst.l || c.spliceLinkOut() != nil || dst.spliceLinkIn() != nil:
-		return &net.OpError{Op: "splice", Net: c.network, Err: os.ErrInvalid}
+		return &net.OpError{Op: "splice", Net: c.network(), Err: os.ErrInvalid}
 	}
 	r, w, err := sysPipe()
 	if err != nil {
-		return &net.OpError{Op: "splice", Net: c.network, Err: err}
+		return &net.OpError{Op: "splice", Net: c.network(), Err: err}
 	}
 	link := &spliceLink{src: c, dst: dst, r: r, w: w}
 	c.rare().spliceOut, dst.rare().spliceIn = link, link

@@ -19,7 +19,7 @@ const maxDatagram = 65507
 // openPacketConn serves a bound datagram socket on the loop. Datagram
 // sockets are not connections: they get no OnOpen or OnClose.
 func (l *Loop) openPacketConn(fd int, ln *listener) {
-	c := newConn(l, fd, ln.ep.network, false, nil)
+	c := newConn(l, fd, ln.ep, false, nil)
 	c.state = stateOpen
 	c.dg = new(dgramState)
 	c.enableOffload()
@@ -89,7 +89,7 @@ func (c *Conn) readDatagrams() {
 // datagram arrived on (WithAncillary, datagram sockets inside OnTraffic).
 func (c *Conn) ReceivedOn() (netip.Addr, int, error) {
 	if c.stream || !c.l.eng.cfg.ancillary {
-		return netip.Addr{}, 0, &net.OpError{Op: "recvmsg", Net: c.network, Err: errors.ErrUnsupported}
+		return netip.Addr{}, 0, &net.OpError{Op: "recvmsg", Net: c.network(), Err: errors.ErrUnsupported}
 	}
 	return receivedOn(c.rare().oob)
 }
@@ -116,5 +116,5 @@ func errNoDatagram(network string) error {
 }
 
 func datagramWriteError(c *Conn, call string, err error) error {
-	return &net.OpError{Op: "write", Net: c.network, Addr: c.RemoteAddr(), Err: os.NewSyscallError(call, err)}
+	return &net.OpError{Op: "write", Net: c.network(), Addr: c.RemoteAddr(), Err: os.NewSyscallError(call, err)}
 }

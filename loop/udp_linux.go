@@ -134,7 +134,7 @@ func (c *Conn) currentPeer() (*unix.RawSockaddrAny, uint32, bool) {
 func (c *Conn) sendDatagrams(bufs ...[]byte) (int, error) {
 	name, namelen, ok := c.currentPeer()
 	if !ok {
-		return 0, errNoDatagram(c.network)
+		return 0, errNoDatagram(c.network())
 	}
 	d := c.dg
 	if len(d.outEnds)/2 == len(d.out.msgs) {

@@ -40,7 +40,7 @@ func (c *Conn) endBatch() { c.remote, *c.dg = nil, dgramState{} }
 // sendDatagrams sends bufs as one datagram to the current sender at once.
 func (c *Conn) sendDatagrams(bufs ...[]byte) (int, error) {
 	if c.remote == nil {
-		return 0, errNoDatagram(c.network)
+		return 0, errNoDatagram(c.network())
 	}
 	oob := c.replySource(c.l.oobOut[:0])
 	for {

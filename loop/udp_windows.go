@@ -40,7 +40,7 @@ func (c *Conn) endBatch() { c.remote, c.dg.data = nil, nil }
 // with a non-overlapped WSASendTo.
 func (c *Conn) sendDatagrams(bufs ...[]byte) (int, error) {
 	if c.remote == nil {
-		return 0, errNoDatagram(c.network)
+		return 0, errNoDatagram(c.network())
 	}
 	tolen, err := encodeSockaddr(c.remote, &c.dg.rsa)
 	if err != nil {
