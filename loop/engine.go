@@ -42,7 +42,8 @@ type Engine struct {
 }
 
 // New returns an engine with its loops created but not running. It fails
-// with an *OptionError for an option value it cannot use, and with a
+// with ErrNilHandler for a nil h, an *OptionError for an option value it
+// cannot use, and a
 // *HandlerError for a handler method that resembles an optional callback
 // (OnReadEOF, OnDrain, OnTimeout, OnLoopTick, OnDialError) but would never
 // be called.
@@ -53,6 +54,9 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	}
 	if cfg.err != nil {
 		return nil, cfg.err
+	}
+	if h == nil {
+		return nil, ErrNilHandler
 	}
 	if err := checkHandler(h); err != nil {
 		return nil, err

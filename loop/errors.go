@@ -13,6 +13,8 @@ var (
 	ErrEngineStopped = errors.New("loop: engine stopped")
 	// ErrEngineRunning is returned by calls that must precede Start.
 	ErrEngineRunning = errors.New("loop: engine already started")
+	// ErrNilHandler is returned by New and Serve given a nil Handler.
+	ErrNilHandler = errors.New("loop: nil handler")
 	// ErrNoInput is returned by Conn.Read with nothing buffered before the
 	// peer has finished sending: more input arrives with a later OnTraffic.
 	ErrNoInput = errors.New("loop: no input buffered")

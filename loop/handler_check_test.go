@@ -48,6 +48,9 @@ func TestNewRefusesCallbacksThatWouldNeverRun(t *testing.T) {
 			t.Errorf("%s: New = %v, want a *HandlerError naming %q", tc.name, err, tc.want)
 		}
 	}
+	if _, err := New(nil); !errors.Is(err, ErrNilHandler) {
+		t.Errorf("New(nil) = %v, want ErrNilHandler", err)
+	}
 	for _, h := range []Handler{fullHandler{}, &drainOnPointer{}, BaseHandler{}, &echoHandler{}} {
 		e, err := New(h, WithLoops(1), WithLogger(quietLogger))
 		if err != nil {
