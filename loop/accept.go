@@ -150,6 +150,7 @@ func (c *Conn) open() {
 // abandon closes a connection that never reached the loop's table; a dialed
 // one still gets its OnClose, since its dialer holds it and waits for news.
 func (c *Conn) abandon(err error) {
+	c.unwatchDial()
 	closeFD(c.fd)
 	c.state = stateClosed
 	c.out.Reset(err)

@@ -218,9 +218,8 @@ func (c *Conn) closeNow(err error) bool {
 		return false
 	}
 	neverOpened := c.state == stateConnecting
-	if neverOpened && c.x != nil && c.x.dialStop != nil {
-		c.x.dialStop()
-		c.x.dialStop = nil
+	if neverOpened {
+		c.unwatchDial()
 	}
 	if err == nil && c.stream && len(c.in) > 0 && c.seesTraffic() {
 		c.rd |= readDone

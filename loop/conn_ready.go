@@ -81,22 +81,28 @@ func (readyDriver) ready(c *Conn, ev poller.Event) {
 	}
 	// Not reading, nothing will learn of a hang-up from a read: ask the
 	// socket.
-	if c.alive() && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
-		err := socketError(c.fd)
-		if err != nil || c.rd&readEOF != 0 {
-			c.closeNow(err)
-			return
-		}
-		// Both directions ended in order (our FIN sent, the peer's
-		// received) while reading is paused: input may still wait in the
-		// kernel. Park the socket, since the poller would report the
-		// hang-up on every turn, until reading resumes and finds it.
+	if c.alive() && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 && c.parkAfterHangup() {
 		if err := c.l.poll.Delete(c.fd); err != nil {
 			c.closeNow(err)
 			return
 		}
 		c.parked = true
 	}
+}
+
+// parkAfterHangup serves a hang-up the poller reported while the connection
+// was not reading: an error, or an end with all input read, closes it. It
+// reports true when both directions ended in order (our FIN sent, the
+// peer's received) while reading is paused: input may still wait in the
+// kernel, so the socket leaves the poller, which would report the hang-up
+// on every turn, until reading resumes and finds it.
+func (c *Conn) parkAfterHangup() bool {
+	err := socketError(c.fd)
+	if err != nil || c.rd&readEOF != 0 {
+		c.closeNow(err)
+		return false
+	}
+	return true
 }
 
 func (readyDriver) reading(c *Conn) bool { return c.interest&poller.Readable != 0 }

@@ -190,12 +190,18 @@ func (c *Conn) dialError(err error) error {
 	return &net.OpError{Op: "dial", Net: c.network(), Addr: c.RemoteAddr(), Err: err}
 }
 
-// connected opens a dialed connection, or closes it with the dial's error.
-func (c *Conn) connected(err error) {
+// unwatchDial stops watching a dial's context, which no longer matters
+// once the dial opened or ended.
+func (c *Conn) unwatchDial() {
 	if c.x != nil && c.x.dialStop != nil {
-		c.x.dialStop() // the context no longer matters
+		c.x.dialStop()
 		c.x.dialStop = nil
 	}
+}
+
+// connected opens a dialed connection, or closes it with the dial's error.
+func (c *Conn) connected(err error) {
+	c.unwatchDial()
 	if err != nil {
 		c.closeNow(c.dialError(err))
 		return
@@ -255,19 +261,9 @@ func (e *Engine) AdoptConn(nc net.Conn, value any) (*Conn, error) {
 	if !ok {
 		return nil, &net.OpError{Op: "adopt", Net: nc.LocalAddr().Network(), Err: os.ErrInvalid}
 	}
-	raw, err := sc.SyscallConn()
+	dup, err := dupSocket(sc)
 	if err != nil {
-		return nil, err
-	}
-	dup := -1
-	var dupErr error
-	if err := raw.Control(func(fd uintptr) {
-		dup, dupErr = dupFD(fd)
-	}); err != nil {
-		return nil, err
-	}
-	if dupErr != nil {
-		return nil, &net.OpError{Op: "adopt", Net: nc.LocalAddr().Network(), Err: dupErr}
+		return nil, &net.OpError{Op: "adopt", Net: nc.LocalAddr().Network(), Err: err}
 	}
 	nc.Close()
 	c, err := e.Adopt(dup, value)

@@ -29,23 +29,30 @@ func (e *Engine) listenDup(s any, addr net.Addr) (net.Addr, error) {
 	if !ok {
 		return fail(errNotSocket)
 	}
-	raw, err := sc.SyscallConn()
+	dup, err := dupSocket(sc)
 	if err != nil {
 		return fail(err)
-	}
-	dup := -1
-	var dupErr error
-	if err := raw.Control(func(fd uintptr) { dup, dupErr = dupFD(fd) }); err != nil {
-		return fail(err)
-	}
-	if dupErr != nil {
-		return fail(dupErr)
 	}
 	a, err := e.ListenFD(dup)
 	if err != nil {
 		closeFD(dup)
 	}
 	return a, err
+}
+
+// dupSocket duplicates the descriptor of sc, a socket of package net, for
+// the engine to own (AdoptConn, ListenNet).
+func dupSocket(sc syscall.Conn) (int, error) {
+	raw, err := sc.SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	dup := -1
+	var dupErr error
+	if err := raw.Control(func(fd uintptr) { dup, dupErr = dupFD(fd) }); err != nil {
+		return -1, err
+	}
+	return dup, dupErr
 }
 
 // adoptListener registers a listener made from a socket the engine did not
