@@ -9,31 +9,22 @@ import (
 
 // The completion driver: where the poller carries out socket operations
 // (io_uring on Linux 6.0+, IOCP on Windows), stream connections are served
-// by operations instead of readiness and system calls. A multishot receive stays armed
-// while the connection reads, its completions bring input in provided
-// buffers that OnTraffic sees in place, and output goes out as one gathered
-// send per connection at a time, the next one issued when the last
-// completes. The poller still watches what the ring does not carry: a dial
-// until it connects, a splice's source, and writability while a file, a pipe
-// or control data waits at the head of the output.
+// by operations instead of readiness and system calls. A multishot receive
+// stays armed while the connection reads, its completions bring input in
+// provided buffers that OnTraffic sees in place (conn_ring_buffers.go), and
+// output goes out as one gathered send per connection at a time, the next
+// one issued when the last completes (conn_ring_send.go). The poller still
+// watches what the ring does not carry: a dial until it connects, a
+// splice's source, and writability while a file, a pipe or control data
+// waits at the head of the output.
 //
-// A provided buffer is counted while the callback that sees it runs, and
-// once per piece of it queued as output; it goes back to the kernel when the
-// count drops to zero. A connection closed with operations in flight keeps
-// its descriptor and its output (which the kernel may still be reading)
-// until their last completions arrive, in l.zombies.
-
-// ringBuffers is how many provided buffers each loop's receives share; a
-// variable so that tests can make them run out.
-var ringBuffers = 256
+// A connection closed with operations in flight keeps its descriptor and
+// its output (which the kernel may still be reading) until their last
+// completions arrive, in l.zombies.
 
 // ringEntries sizes io_uring rings (0: the poller's default); a variable so
 // that tests can make the completion queue overflow.
 var ringEntries = 0
-
-// maxRingBuffer caps a provided buffer's size; the engine's read buffer
-// size, when smaller, is used instead.
-const maxRingBuffer = completion.MaxBufferSize
 
 // ringConn is what the completion driver keeps per connection.
 type ringConn struct {
@@ -138,15 +129,9 @@ func (ringDriver) ready(c *Conn, ev poller.Event) {
 	}
 	// A splice's source that does not read learns of a hang-up only from
 	// the socket; a receive operation learns of it itself.
-	if c.alive() && !c.recvByOp() && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 {
-		err := socketError(c.fd)
-		if err != nil || c.rd&readEOF != 0 {
-			c.closeNow(err)
-			return
-		}
-		// Parked, as on readiness: out of the poller (interest 0, which a
-		// sync during the read may have reached already) until sync wants
-		// it again.
+	if c.alive() && !c.recvByOp() && c.interest&poller.Readable == 0 && ev&(poller.Hangup|poller.Error) != 0 && c.parkAfterHangup() {
+		// Parked: out of the poller (interest 0, which a sync during the
+		// read may have reached already) until sync wants it again.
 		if c.interest != 0 {
 			if err := c.l.poll.Delete(c.fd); err != nil {
 				c.closeNow(err)
@@ -409,179 +394,6 @@ func (l *Loop) redeliverHeld() {
 		}
 	}
 	l.redeliver = l.redeliver[:0]
-}
-
-// ringBufSize is the size of one provided buffer: one receive's worth.
-func (l *Loop) ringBufSize() int { return min(l.eng.cfg.readBuf, maxRingBuffer) }
-
-// holdBuffer makes buf (provided buffer id) the input being served, counted
-// once until the callback returns.
-func (l *Loop) holdBuffer(id uint16, buf []byte) {
-	if int(id) >= len(l.bufRefs) {
-		// Sized once for every buffer the ring has, so that the first
-		// receives of each id allocate nothing.
-		n := max(ringBuffers, int(id)+1)
-		refs := make([]int32, n)
-		copy(refs, l.bufRefs)
-		l.bufRefs = refs
-		lent := make([]bool, n)
-		copy(lent, l.bufLent)
-		l.bufLent = lent
-		for i := len(l.bufDone); i < n; i++ {
-			l.bufDone = append(l.bufDone, func(error) { l.unrefBuffer(uint16(i)) })
-		}
-	}
-	l.bufRefs[id] = 1
-	l.curID, l.curBuf = int32(id), buf
-}
-
-// lendInput queues b, a piece of the provided buffer being served, on c's
-// output by reference, counting it until it is sent or dropped. Output can
-// wait long on a slow peer, so at most half the buffers are lent at a time:
-// beyond that b is copied, and receives never starve for buffers that
-// stalled connections hold.
-func (l *Loop) lendInput(c *Conn, b []byte) {
-	id := l.curID
-	if !l.bufLent[id] {
-		if l.lent >= ringBuffers/2 {
-			c.out.Copy(b)
-			return
-		}
-		l.bufLent[id] = true
-		l.lent++
-	}
-	l.bufRefs[id]++
-	c.out.Lend(b, l.bufDone[id])
-}
-
-// unrefBuffer drops one count of provided buffer id, giving it back to the
-// kernel at the last.
-func (l *Loop) unrefBuffer(id uint16) {
-	if l.bufRefs[id]--; l.bufRefs[id] > 0 {
-		return
-	}
-	if l.bufLent[id] {
-		l.bufLent[id] = false
-		l.lent--
-	}
-	l.giveBack(id)
-}
-
-// giveBack returns provided buffer id to the kernel.
-func (l *Loop) giveBack(id uint16) {
-	l.ops.ReleaseBuffer(id)
-	l.freed = true
-}
-
-// feedStarved arms again, once buffers came back, the receives that ended
-// for want of them; the buffers reach the kernel before the next wait.
-func (l *Loop) feedStarved() {
-	if !l.freed {
-		return
-	}
-	l.freed = false
-	for i := 0; i < len(l.starved); i++ {
-		c := l.starved[i]
-		l.starved[i] = nil
-		c.ring.flags &^= ringStarving
-		if c.alive() {
-			c.drv.sync(c)
-		}
-	}
-	l.starved = l.starved[:0]
-}
-
-// sendRing sends the queued output with one gathered send operation, unless
-// one is in flight already; its completion sends the rest. The send is
-// issued at the end of the loop's turn (issueSends), with all the output
-// queued by then. Files, pipes and control data at the head go out through
-// system calls, with a poll for writability if the socket is full. It
-// reports whether c is still open.
-func (c *Conn) sendRing() bool {
-	r := &c.ring
-	r.flags &^= ringSyncWait
-	if r.flags&ringSending != 0 || c.out.Empty() {
-		return true
-	}
-	// Nothing borrowed may reach the kernel: the send outlives the callback.
-	c.out.Detach()
-	if c.out.HeadFile() != nil || c.out.HeadControl() != nil {
-		switch {
-		case !c.flushNow():
-			return false
-		case c.out.Empty():
-			return true
-		case c.out.HeadFile() != nil || c.out.HeadControl() != nil:
-			r.flags |= ringSyncWait
-			return true
-		}
-	}
-	if !c.l.batchSends {
-		return c.issueSend()
-	}
-	r.flags |= ringSending // listed: no other send until this one completes
-	c.l.sends = append(c.l.sends, c)
-	return true
-}
-
-// issueSend hands the kernel one gathered send of the queued output; it
-// reports whether c is still open.
-func (c *Conn) issueSend() bool {
-	l := c.l
-	c.out.Detach() // nothing borrowed may reach the kernel
-	bufs := c.out.Gather(l.gath[:0], maxIovecs)
-	err := l.ops.Send(c.fd, bufs, c.token())
-	clear(bufs)
-	if err != nil {
-		return c.closeNow(err)
-	}
-	c.ring.flags |= ringSending
-	c.ring.inflight++
-	return true
-}
-
-// issueSends issues the sends sendRing listed during the turn, where the
-// poller hands operations to the kernel at its next Wait anyway (io_uring):
-// issued at once, a relay's send carried one receive completion's bytes
-// (16 KiB) while the rest of the turn's input queued behind it, and its
-// output passed the high-water mark, pausing and resuming reading, every
-// other turn. Where each operation starts as it is asked for (IOCP), sends
-// go at once: listed there, a send went out after the cancellation of a
-// paused receive, and under Wine it then never learned of a reset.
-func (l *Loop) issueSends() {
-	for i := 0; i < len(l.sends); i++ {
-		c := l.sends[i]
-		l.sends[i] = nil
-		c.ring.flags &^= ringSending
-		if !c.alive() || c.out.Empty() {
-			continue
-		}
-		if !c.issueSend() {
-			l.settle() // OnClose may have written to other connections
-		}
-	}
-	l.sends = l.sends[:0]
-}
-
-// onSend serves a send's completion.
-func (c *Conn) onSend(cp *completion.Completion) {
-	c.ring.flags &^= ringSending
-	c.ring.inflight--
-	if c.state == stateClosed {
-		return
-	}
-	switch err := cp.Err(); {
-	case err == nil:
-		c.lastWrite = c.l.now
-		c.out.Advance(int(cp.Res))
-	case err == errIntr, err == errAgain:
-	default:
-		c.closeNow(os.NewSyscallError("sendmsg", err))
-		return
-	}
-	if c.sendRing() {
-		c.afterFlush()
-	}
 }
 
 // bury finishes the close of a connection whose last operation completed:
