@@ -49,6 +49,7 @@ func (l *Loop) accept(ls *listenSocket) {
 // the descriptor is gone.
 func (l *Loop) admit(ls *listenSocket, fd int, sa sockaddr) {
 	ls.backoff, ls.warned = 0, false
+	l.count(cAccepted, 1)
 	if sa == nil {
 		sa, _ = getpeername(fd)
 	}
@@ -69,6 +70,7 @@ func (l *Loop) admit(ls *listenSocket, fd int, sa sockaddr) {
 // back-off that doubles from 5 ms to 1 s while the condition lasts.
 func (l *Loop) pauseAccept(ls *listenSocket, err error) {
 	ls.backoff = min(max(ls.backoff*2, acceptBackoff), acceptBackoffHi)
+	l.count(cAcceptBackoffs, 1)
 	if !ls.warned {
 		ls.warned = true
 		l.eng.cfg.logger.Warn("loop: accept failed; pausing accepts", "addr", ls.addr, "err", err, "retry", ls.backoff)
@@ -94,7 +96,7 @@ func (l *Loop) pauseAccept(ls *listenSocket, err error) {
 
 // openConn registers a connected socket and runs OnOpen.
 func (l *Loop) openConn(c *Conn) {
-	if l.stopping {
+	if !l.admitsNew() {
 		c.abandon(ErrEngineStopped)
 		return
 	}
@@ -133,6 +135,9 @@ func prepareStream(fd int, network string, noDelay bool) {
 func (c *Conn) open() {
 	l := c.l
 	c.lastRead, c.lastWrite = l.now, l.now
+	if c.dialed {
+		l.count(cDialed, 1)
+	}
 	c.armDeadline()
 	out, action := l.eng.h.OnOpen(c)
 	// out comes before everything, an end the handler asked for in OnOpen
@@ -145,6 +150,9 @@ func (c *Conn) open() {
 	c.act(action)
 	l.touch(c)
 	l.settle()
+	if l.stopping && l.eng.onStop != nil {
+		c.tellStop() // opened during a stop: told as those open when it began
+	}
 }
 
 // abandon closes a connection that never reached the loop's table; a dialed

@@ -265,6 +265,7 @@ func (c *Conn) closeNow(err error) bool {
 		return false
 	}
 	l.nconns.Add(-1)
+	l.countClose(neverOpened, err)
 	if c.reportClose(neverOpened, err) == Shutdown {
 		l.eng.stopInBackground()
 	}

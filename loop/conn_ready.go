@@ -149,6 +149,7 @@ func (c *Conn) read() {
 			return
 		}
 		c.lastRead = l.now
+		l.count(cBytesIn, uint64(n))
 		if own {
 			c.in = c.stash.Extend(c.in, n)
 		} else {
@@ -193,6 +194,7 @@ func (c *Conn) flushNow() bool {
 			return c.closeNow(os.NewSyscallError("writev", err))
 		}
 		c.lastWrite = l.now
+		l.count(cBytesOut, uint64(n))
 		c.out.Advance(n)
 		if n < total {
 			return true

@@ -331,6 +331,7 @@ func (c *Conn) received(buf []byte, id uint16) {
 		return
 	}
 	c.lastRead = l.now
+	l.count(cBytesIn, uint64(len(buf)))
 	if link := c.spliceLinkOut(); link != nil {
 		// Received before the switch to splicing: it goes first.
 		link.dst.Write(buf)

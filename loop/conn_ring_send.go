@@ -88,6 +88,7 @@ func (c *Conn) onSend(cp *completion.Completion) {
 	switch err := cp.Err(); {
 	case err == nil:
 		c.lastWrite = c.l.now
+		c.l.count(cBytesOut, uint64(cp.Res))
 		c.out.Advance(int(cp.Res))
 	case err == errIntr, err == errAgain:
 	default:

@@ -117,6 +117,7 @@ func (c *Conn) afterFlush() bool {
 	switch {
 	case c.rd&readBackpressure == 0 && size > cfg.highWater:
 		c.rd |= readBackpressure
+		c.l.count(cPaused, 1)
 		c.wr |= writeOverHigh
 	case c.rd&readBackpressure != 0 && size <= cfg.lowWater:
 		c.rd &^= readBackpressure

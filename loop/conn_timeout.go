@@ -110,6 +110,14 @@ func (c *Conn) checkDeadlines() {
 // TimeoutHandler has its say: Close closes after its last output is
 // flushed, None starts the expired clock again.
 func (c *Conn) expired(err error) {
+	switch err {
+	case ErrReadTimeout:
+		c.l.count(cReadTimeouts, 1)
+	case ErrWriteTimeout:
+		c.l.count(cWriteTimeouts, 1)
+	case ErrIdleTimeout:
+		c.l.count(cIdleTimeouts, 1)
+	}
 	h := c.l.eng.onTimeout
 	if h == nil || !c.seesTraffic() {
 		c.closeNow(err)

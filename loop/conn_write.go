@@ -166,6 +166,7 @@ func (c *Conn) flushFile(span *buffer.FileSpan) (more, ok bool) {
 		return true, true
 	case stepWait:
 		if n > 0 {
+			c.l.count(cBytesOut, uint64(n))
 			c.out.AdvanceFile(int64(n))
 		}
 		return false, true
@@ -179,6 +180,7 @@ func (c *Conn) flushFile(span *buffer.FileSpan) (more, ok bool) {
 		return false, c.closeNow(io.ErrUnexpectedEOF)
 	}
 	c.lastWrite = c.l.now
+	c.l.count(cBytesOut, uint64(n))
 	c.out.AdvanceFile(int64(n))
 	return true, true
 }

@@ -138,7 +138,7 @@ func (l *Loop) startDialed(ctx context.Context, c *Conn) {
 		l.openConn(c)
 		return
 	}
-	if l.stopping {
+	if !l.admitsNew() {
 		c.abandon(ErrEngineStopped)
 		return
 	}

@@ -27,6 +27,7 @@ type Engine struct {
 	onDrain     DrainHandler
 	onTimeout   TimeoutHandler
 	onDialError DialErrorHandler
+	onStop      StopHandler
 	cfg         config
 	loops       []*Loop
 	listeners   []*listener
@@ -38,15 +39,15 @@ type Engine struct {
 	stopOnce    sync.Once
 	done        chan struct{}
 	dropped     atomic.Int32 // connections that closed with output unsent while the engine stopped
+	forced      atomic.Int32 // connections the stop closed when its context ended
 	optWarned   atomic.Bool  // a connection's socket option failed and was logged
 }
 
 // New returns an engine with its loops created but not running. It fails
 // with ErrNilHandler for a nil h, an *OptionError for an option value it
-// cannot use, and a
-// *HandlerError for a handler method that resembles an optional callback
-// (OnReadEOF, OnDrain, OnTimeout, OnLoopTick, OnDialError) but would never
-// be called.
+// cannot use, and a *HandlerError for a handler method that resembles an
+// optional callback (OnReadEOF, OnDrain, OnTimeout, OnLoopTick,
+// OnDialError, OnStop) but would never be called.
 func New(h Handler, opts ...Option) (*Engine, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -69,6 +70,7 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 	e.onDrain, _ = h.(DrainHandler)
 	e.onTimeout, _ = h.(TimeoutHandler)
 	e.onDialError, _ = h.(DialErrorHandler)
+	e.onStop, _ = h.(StopHandler)
 	for i := range cfg.loops {
 		p, err := e.newPoller()
 		if err != nil {
@@ -240,12 +242,14 @@ func (e *Engine) stopInBackground() {
 	}()
 }
 
-// Stop stops accepting, flushes what every connection has queued, closes the
-// connections and returns once every loop has ended and every descriptor of
-// the engine is closed. If ctx ends first, the remaining connections are
-// closed at once and Stop returns ctx's error after the loops end. Whenever
-// a connection had to be closed with output unsent (ctx ended, or its
-// WithCloseLinger ran out), the error is a *StopError that counts them.
+// Stop stops accepting and closes every connection once its queued output is
+// flushed, or, where the handler is a StopHandler, when OnStop or the
+// handler later asks, and returns once every loop has ended and every
+// descriptor of the engine is closed. ctx bounds the stop: when it ends,
+// the connections still open are closed at once, and Stop returns, after
+// the loops end, a *StopError that counts them (Forced) and wraps ctx's
+// error. A connection closed with output unsent (ctx ended, or its
+// WithCloseLinger ran out) also makes the error a *StopError (Dropped).
 func (e *Engine) Stop(ctx context.Context) error {
 	if e.state.Load() == engineNew {
 		e.mu.Lock()
@@ -275,17 +279,17 @@ func (e *Engine) Stop(ctx context.Context) error {
 }
 
 // stopError is what a stop that ended reports: cause (nil, or the stop's
-// context's error) when no connection dropped output, else a *StopError
-// that counts those connections.
+// context's error) when it closed no connection by force and none dropped
+// output, else a *StopError that counts them.
 func (e *Engine) stopError(cause error) error {
-	n := int(e.dropped.Load())
-	if n == 0 {
+	forced, dropped := int(e.forced.Load()), int(e.dropped.Load())
+	if forced == 0 && dropped == 0 {
 		return cause
 	}
 	if cause == nil {
 		cause = ErrCloseLinger
 	}
-	return &StopError{Dropped: n, Err: cause}
+	return &StopError{Forced: forced, Dropped: dropped, Err: cause}
 }
 
 // Done is closed once the engine has stopped.

@@ -13,6 +13,7 @@ const (
 	errNoBufs      = unix.ENOBUFS
 	errCanceled    = unix.ECANCELED
 	errPipe        = unix.EPIPE
+	errConnReset   = unix.ECONNRESET
 	// errDgramRefused is what a datagram receive returns after an ICMP
 	// port unreachable for an earlier send; it is skipped.
 	errDgramRefused = unix.ECONNREFUSED

@@ -10,9 +10,9 @@ var exhaustionErrnos = []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.E
 // errMsgSize is the error of a datagram too large to send.
 const errMsgSize = syscall.EMSGSIZE
 
-// The errors of a peer's reset, a refused connect and a write after reset.
+// The errors of a refused connect and a write after reset (errConnReset,
+// a peer's reset, is the loop's own).
 const (
-	errConnReset   = syscall.ECONNRESET
 	errConnRefused = syscall.ECONNREFUSED
 	errBrokenPipe  = syscall.EPIPE
 )

@@ -15,6 +15,7 @@ const (
 	errNoBufs      = windows.WSAENOBUFS
 	errCanceled    = windows.ERROR_OPERATION_ABORTED // CancelIoEx
 	errPipe        = windows.ERROR_BROKEN_PIPE
+	errConnReset   = windows.WSAECONNRESET
 	// errDgramRefused: Winsock reports an ICMP port unreachable for an
 	// earlier send as WSAECONNRESET on the next receive; it is skipped.
 	errDgramRefused = windows.WSAECONNRESET

@@ -12,10 +12,9 @@ var exhaustionErrnos = []syscall.Errno{windows.WSAEMFILE, windows.WSAENOBUFS, wi
 // errMsgSize is the error of a datagram too large to send.
 const errMsgSize = windows.WSAEMSGSIZE
 
-// The errors of a peer's reset, a refused connect and a send after the
-// reset (Winsock says WSAECONNABORTED where Unix says EPIPE).
+// The errors of a refused connect and a send after a reset (Winsock says
+// WSAECONNABORTED where Unix says EPIPE; errConnReset is the loop's own).
 const (
-	errConnReset   = windows.WSAECONNRESET
 	errConnRefused = windows.WSAECONNREFUSED
 	errBrokenPipe  = windows.WSAECONNABORTED
 )

@@ -68,15 +68,18 @@ func (e *OutputDroppedError) Error() string {
 func (e *OutputDroppedError) Unwrap() error { return e.Err }
 
 // StopError reports a stop that could not close every connection in order:
-// Dropped connections were closed with output they had not sent (and were
-// reset). Err is why: the stop's context ending, or ErrCloseLinger.
+// Forced connections were still open when the stop's context ended and
+// were closed then; Dropped connections were closed with output they had
+// not sent (and were reset). Err is why: the stop's context's error, or
+// ErrCloseLinger.
 type StopError struct {
+	Forced  int
 	Dropped int
 	Err     error
 }
 
 func (e *StopError) Error() string {
-	return fmt.Sprintf("loop: stop: %d connections closed with output unsent: %v", e.Dropped, e.Err)
+	return fmt.Sprintf("loop: stop: %d connections closed by force, %d with output unsent: %v", e.Forced, e.Dropped, e.Err)
 }
 
 func (e *StopError) Unwrap() error { return e.Err }

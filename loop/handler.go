@@ -72,6 +72,20 @@ type DialErrorHandler interface {
 	OnDialError(c *Conn, err error) Action
 }
 
+// StopHandler is implemented by handlers that finish their work before a
+// stop closes their connections. When the engine begins to stop (Stop, a
+// Shutdown action, the end of Start's context) it stops accepting and runs
+// OnStop on every open stream connection, and on each that opens later
+// (a dial or an accept already under way) right after its OnOpen. Close
+// closes the connection once its output is flushed; None keeps it serving
+// until the handler closes it (at a request boundary: Loop.Stopping tells
+// callbacks that a stop is under way) or the stop's context ends and Stop
+// closes it by force. Without it, every connection closes once its queued
+// output is flushed. Loop.Dial still works on a stopping loop.
+type StopHandler interface {
+	OnStop(c *Conn) Action
+}
+
 // BaseHandler implements every Handler method as a no-op; embed it and
 // override what you need.
 type BaseHandler struct{}

@@ -15,14 +15,14 @@ var optionalCallbacks = []reflect.Type{
 	reflect.TypeFor[TimeoutHandler](),
 	reflect.TypeFor[LoopTickHandler](),
 	reflect.TypeFor[DialErrorHandler](),
+	reflect.TypeFor[StopHandler](),
 }
 
 // HandlerError reports a handler method that looks like an optional
-// callback (ReadEOFHandler, DrainHandler, TimeoutHandler,
-// LoopTickHandler, DialErrorHandler) but would
-// never be called: its
-// name matches one but for case, its signature differs, or it is declared
-// on the pointer type while the handler was given by value.
+// callback (ReadEOFHandler, DrainHandler, TimeoutHandler, LoopTickHandler,
+// DialErrorHandler, StopHandler) but would never be called: its name
+// matches one but for case, its signature differs, or it is declared on the
+// pointer type while the handler was given by value.
 type HandlerError struct {
 	Handler string // the handler's type
 	Method  string // the method as declared, with its signature

@@ -46,6 +46,9 @@ type Loop struct {
 	value   atomic.Pointer[loopValue] // SetValue's
 	segs    buffer.SegCache           // output queues' segment arrays, for connections with output
 
+	counts    counters                   // stats.go: written by the loop only
+	published [numCounters]atomic.Uint64 // counts as of the end of the last turn
+
 	// The completion path (conn_ring.go); ops is nil without one.
 	ops         completion.Completer
 	connector   completion.Connector // ops' connect, where it has one
@@ -68,7 +71,8 @@ type Loop struct {
 
 	waiting  atomic.Bool // in or about to enter Wait
 	nconns   atomic.Int32
-	stopping bool
+	stopping bool // the engine began to stop: listeners closed, connections told
+	forced   bool // the stop's context ended: connections closed at once
 	ended    bool // guarded by taskMu: the goroutine has returned
 }
 
@@ -159,8 +163,10 @@ func (l *Loop) run() {
 		busy = worked
 		l.runTasks()
 		l.runTimers()
+		l.publish()
 	}
 	l.end()
+	l.publish()
 	// Closed here, on the loop's own (possibly locked) thread: an io_uring
 	// ring belongs to the thread that used it, and its teardown would
 	// otherwise interrupt whatever runs next on that thread.
@@ -259,8 +265,8 @@ func (l *Loop) runTasks() {
 	}
 }
 
-// beginStop closes the loop's listeners and asks every connection to close
-// once its output is flushed.
+// beginStop closes the loop's listeners and tells every connection
+// (stop.go).
 func (l *Loop) beginStop() {
 	if l.stopping {
 		return
@@ -272,11 +278,23 @@ func (l *Loop) beginStop() {
 	for _, t := range l.tickers {
 		t.Stop()
 	}
-	l.conns.each(func(c *Conn) { c.closeGracefully(ErrEngineStopped) })
+	l.tellStop()
 }
 
-// forceStop closes every remaining connection at once.
+// forceStop closes every remaining connection at once, counting them.
 func (l *Loop) forceStop() {
 	l.beginStop()
-	l.conns.each(func(c *Conn) { c.closeNow(ErrEngineStopped) })
+	l.forced = true
+	n := 0
+	l.conns.each(func(c *Conn) {
+		if c.stream {
+			n++
+		}
+		c.closeNow(ErrEngineStopped)
+	})
+	l.eng.forced.Add(int32(n))
 }
+
+// Stopping reports whether the engine has begun to stop; for the loop's
+// callbacks, which may finish their work and close at a request boundary.
+func (l *Loop) Stopping() bool { return l.stopping }

@@ -73,6 +73,7 @@ func (c *Conn) spliceRead() {
 			return
 		}
 		c.lastRead = l.now
+		l.count(cBytesIn, uint64(n))
 		link.queued += n
 		dst.markQueued()
 		dst.out.Pipe(link.r, n)
@@ -102,6 +103,7 @@ func (c *Conn) flushPipe(span *bufferSpan) (more, ok bool) {
 		return false, c.closeNow(os.NewSyscallError("splice", errPipe))
 	}
 	c.lastWrite = c.l.now
+	c.l.count(cBytesOut, uint64(n))
 	c.out.AdvanceFile(n)
 	if link := c.spliceLinkIn(); link != nil {
 		link.queued -= n

@@ -3,7 +3,10 @@
 // with Date, Content-Type and Content-Length; connections stay open
 // (keep-alive) and pipelined requests are answered in order with one write
 // per batch. Malformed or oversized requests get 400, 413 or 431 and the
-// connection is closed. It prints nothing on success and serves until killed.
+// connection is closed. It prints nothing on success and serves until
+// SIGINT or SIGTERM, then drains: idle connections close at once, a request
+// under way gets its answer with "Connection: close", and what is left when
+// -grace ends is closed.
 //
 //	go run ./examples/http -addr 127.0.0.1:9000 -loops 2
 //	curl -i http://127.0.0.1:9000/
@@ -46,6 +49,9 @@ type loopState struct {
 	ok   []byte        // the whole answer to a keep-alive GET of /, with that Date
 	req  http1.Request // the request being answered; its views die with the callback
 	out  []byte        // responses of one OnTraffic, written with one Write
+	// stopping: the engine is stopping, and every answer ends its
+	// connection (drain.go).
+	stopping bool
 }
 
 // newLoopState returns a loop's state with the Date of now.
@@ -108,6 +114,9 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 			// 400, 413, 431 (or 501, 505) with "Connection: close".
 			return http1.AppendError(out, err), true
 		}
+		if ls.stopping {
+			ls.req.Close = true
+		}
 		out = respond(out, &ls.req, ls)
 		closing = ls.req.Close
 		r.Discard(n)
@@ -151,12 +160,13 @@ func respond(out []byte, req *http1.Request, ls *loopState) []byte {
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
+	grace := flag.Duration("grace", 5*time.Second, "how long a stop waits for requests under way")
 	chosenBackend := backendflag.Register("http")
 	flag.Parse()
 	backend := chosenBackend()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := loop.Serve(ctx, &server{}, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend)); err != nil {
+	if err := loop.Serve(ctx, &server{}, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithStopTimeout(*grace)); err != nil {
 		fmt.Fprintln(os.Stderr, "http:", err)
 		os.Exit(1)
 	}
