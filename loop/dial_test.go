@@ -5,7 +5,56 @@ import (
 	"io"
 	"net"
 	"testing"
+	"time"
 )
+
+// dialReporter records how dials end: OnOpen, OnDialError or OnClose.
+type dialReporter struct {
+	BaseHandler
+	opened, dialErrs, closes chan error
+}
+
+func newDialReporter() *dialReporter {
+	return &dialReporter{opened: make(chan error, 4), dialErrs: make(chan error, 4), closes: make(chan error, 4)}
+}
+
+func (h *dialReporter) OnOpen(c *Conn) ([]byte, Action) {
+	if c.Dialed() {
+		h.opened <- nil
+	}
+	return nil, None
+}
+
+func (h *dialReporter) OnDialError(c *Conn, err error) Action { h.dialErrs <- err; return None }
+
+func (h *dialReporter) OnClose(c *Conn, err error) Action {
+	if c.Dialed() {
+		h.closes <- err
+	}
+	return None
+}
+
+// dialEnd waits for the one way a dial ended, want, and fails on another.
+func dialEnd(t *testing.T, h *dialReporter, want chan error) error {
+	t.Helper()
+	var got chan error
+	var err error
+	select {
+	case err = <-h.opened:
+		got = h.opened
+	case err = <-h.dialErrs:
+		got = h.dialErrs
+	case err = <-h.closes:
+		got = h.closes
+	case <-time.After(20 * time.Second):
+		t.Fatal("the dial did not end within 20s")
+	}
+	if got != want {
+		names := map[chan error]string{h.opened: "OnOpen", h.dialErrs: "OnDialError", h.closes: "OnClose"}
+		t.Fatalf("the dial ended in %s (%v), want %s", names[got], err, names[want])
+	}
+	return err
+}
 
 // netEcho runs a goroutine-per-connection echo server with package net.
 func netEcho(t *testing.T) net.Addr {
