@@ -61,24 +61,39 @@ func resolveEndpoint(network, address string) (*endpoint, error) {
 	return ep, nil
 }
 
+// hostName reports whether address names a host that must be looked up:
+// a tcp address whose host is neither empty nor an IP literal.
+func hostName(network, address string) bool {
+	if !strings.HasPrefix(network, "tcp") {
+		return false
+	}
+	host, _, err := net.SplitHostPort(address)
+	if err != nil || host == "" {
+		return false
+	}
+	_, err = netip.ParseAddr(host)
+	return err != nil
+}
+
 // resolveEndpointContext is resolveEndpoint with a host name of a tcp
-// network resolved under ctx: the first address of the network's family,
-// an IPv4 one first for plain tcp, as net.ResolveTCPAddr picks.
-func resolveEndpointContext(ctx context.Context, network, address string) (*endpoint, error) {
-	host, port, err := net.SplitHostPort(address)
-	if err != nil || !strings.HasPrefix(network, "tcp") || host == "" {
+// network looked up by r (nil: net.DefaultResolver) under ctx: the first
+// address of the network's family, an IPv4 one first for plain tcp, as
+// net.ResolveTCPAddr picks.
+func resolveEndpointContext(ctx context.Context, r *net.Resolver, network, address string) (*endpoint, error) {
+	if !hostName(network, address) {
 		return resolveEndpoint(network, address)
 	}
-	if _, err := netip.ParseAddr(host); err == nil {
-		return resolveEndpoint(network, address)
-	}
+	host, port, _ := net.SplitHostPort(address)
 	fail := func(err error) error { return &AddrError{Addr: network + "://" + address, Err: err} }
+	if r == nil {
+		r = net.DefaultResolver
+	}
 	family := "ip" + strings.TrimPrefix(network, "tcp")
-	ips, err := net.DefaultResolver.LookupNetIP(ctx, family, host)
+	ips, err := r.LookupNetIP(ctx, family, host)
 	if err != nil {
 		return nil, fail(err)
 	}
-	portNum, err := net.DefaultResolver.LookupPort(ctx, network, port)
+	portNum, err := r.LookupPort(ctx, network, port)
 	if err != nil {
 		return nil, fail(err)
 	}

@@ -4,24 +4,22 @@ import (
 	"context"
 	"errors"
 	"net"
-	"net/netip"
 	"os"
+	"strings"
 	"syscall"
 
 	"github.com/sockloop/sockloop/poller"
 )
 
-var (
-	errNeedsNumeric = errors.New("Loop.Dial needs a numeric address; Engine.Dial resolves names")
-	errDialDatagram = errors.New("dialing needs a stream network")
-)
+var errDialDatagram = errors.New("dialing needs a stream network")
 
 // Dial connects to address from inside the engine, on the loop the balancing
 // policy picks, and returns the connection at once; safe from any goroutine.
 // OnOpen runs when the connection is established; if it fails, OnDialError
 // (DialErrorHandler) or else OnClose runs with the reason. network is tcp,
 // tcp4, tcp6 or unix; host names are resolved here, on the caller's
-// goroutine. value becomes the connection's Context.
+// goroutine, by the engine's resolver (WithResolver). value becomes the
+// connection's Context.
 func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
 	return e.DialContext(context.Background(), network, address, value)
 }
@@ -34,7 +32,7 @@ func (e *Engine) DialContext(ctx context.Context, network, address string, value
 	if e.state.Load() != engineRunning {
 		return nil, ErrEngineStopped
 	}
-	ep, err := resolveEndpointContext(ctx, network, address)
+	ep, err := resolveEndpointContext(ctx, e.cfg.resolver, network, address)
 	if err != nil {
 		return nil, err
 	}
@@ -50,24 +48,31 @@ func (e *Engine) DialContext(ctx context.Context, network, address string, value
 	return c, nil
 }
 
-// Dial connects to a numeric address from the loop's own goroutine, so that
-// the new connection shares the loop (and its buffers) with the caller's, as
-// a proxy's two sides should. It never blocks and never resolves names.
+// Dial connects to address from the loop's own goroutine, so that the new
+// connection shares the loop (and its buffers) with the caller's, as a
+// proxy's two sides should; it never blocks. A host name is looked up off
+// the loop (Loop.DialContext says how); a numeric address starts
+// connecting at once.
 func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
 	return l.DialContext(context.Background(), network, address, value)
 }
 
-// DialContext is Loop.Dial bounded by ctx: a connection still connecting
-// when ctx ends fails with a *net.OpError wrapping ctx's error.
+// DialContext is Loop.Dial bounded by ctx: a connection still resolving or
+// connecting when ctx ends fails with a *net.OpError wrapping ctx's error.
+// The connection it returns at once may still be resolving its host name,
+// on a goroutine of its own, by the engine's resolver (WithResolver); it
+// connects on this loop once the answer arrives. Meanwhile it takes
+// writes, which leave once it opens, and Close, which cancels the lookup;
+// Fd and RemoteAddr are only final once OnOpen runs. A lookup that fails
+// reaches OnDialError (or else OnClose) as a *net.OpError wrapping an
+// *AddrError, which wraps the resolver's error.
 func (l *Loop) DialContext(ctx context.Context, network, address string, value any) (*Conn, error) {
-	if network != "unix" {
-		host, _, err := net.SplitHostPort(address)
-		if err != nil {
-			return nil, &AddrError{Addr: address, Err: err}
-		}
-		if _, err := netip.ParseAddr(host); err != nil {
-			return nil, &AddrError{Addr: address, Err: errNeedsNumeric}
-		}
+	if strings.HasPrefix(network, "udp") {
+		// Refused before a name in address is looked up on the loop.
+		return nil, &AddrError{Addr: network + "://" + address, Err: errDialDatagram}
+	}
+	if hostName(network, address) {
+		return l.dialName(ctx, network, address, value)
 	}
 	ep, err := resolveEndpoint(network, address)
 	if err != nil {
@@ -86,30 +91,48 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 	if !ep.stream() {
 		return nil, &AddrError{Addr: ep.network + "://" + ep.address, Err: errDialDatagram}
 	}
-	fd, err := sysSocket(ep.family, ep.sotype)
+	fd, err := l.dialSocket(ep.family)
 	if err != nil {
 		return nil, err
-	}
-	// Before connect(2): the SYN announces the receive window.
-	if ep.family != afUnix {
-		if err := l.eng.cfg.stream.apply(fd); err != nil {
-			closeFD(fd)
-			return nil, err
-		}
 	}
 	c := newConn(l, fd, ep, true, ep.sa)
 	c.value = value
 	c.dialed = true
 	c.state = stateConnecting
-	if l.connector != nil {
-		c.drv = ringDriver{} // a connect operation, issued on the loop
-		return c, nil
-	}
-	if err := c.connectNow(); err != nil {
+	if err := c.beginConnect(); err != nil {
 		closeFD(fd)
 		return nil, err
 	}
 	return c, nil
+}
+
+// dialSocket creates a stream socket of family for a dial, with the
+// engine's options for TCP set before connect(2): the SYN announces the
+// receive window.
+func (l *Loop) dialSocket(family int) (int, error) {
+	fd, err := sysSocket(family, sockStream)
+	if err != nil {
+		return -1, err
+	}
+	if family != afUnix {
+		if err := l.eng.cfg.stream.apply(fd); err != nil {
+			closeFD(fd)
+			return -1, err
+		}
+	}
+	return fd, nil
+}
+
+// beginConnect gives a dialed connection its driver for connecting: a
+// connect operation, issued on the loop by startDialed, where the loop has
+// one, else connect(2) at once, watched by readiness.
+func (c *Conn) beginConnect() error {
+	if c.l.connector != nil {
+		c.drv = ringDriver{}
+		return nil
+	}
+	c.drv = readyDriver{}
+	return c.connectNow()
 }
 
 // connectNow starts connect(2) on a dialed socket; a connection it finishes

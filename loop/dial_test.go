@@ -135,16 +135,18 @@ func TestDialFromLoopRelaysBothWays(t *testing.T) {
 	}
 }
 
-func TestLoopDialRefusesNames(t *testing.T) {
-	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend), WithURingOff(testURingOff))
+// TestLoopDialRefusesDatagrams refuses a datagram network before it would
+// look a name up on the loop.
+func TestLoopDialRefusesDatagrams(t *testing.T) {
+	e, err := New(BaseHandler{}, WithLoops(1), WithBackend(testBackend), WithURingOff(testURingOff), WithResolver(noDNS))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Stop(t.Context())
-	_, err = e.Loops()[0].Dial("tcp", "localhost:80", nil)
+	_, err = e.Loops()[0].Dial("udp", "nosuch.sockloop.invalid:53", nil)
 	var ae *AddrError
-	if !errors.As(err, &ae) {
-		t.Fatalf("Loop.Dial with a host name = %v, want *AddrError", err)
+	if !errors.As(err, &ae) || !errors.Is(err, errDialDatagram) {
+		t.Fatalf("Loop.Dial on udp = %v, want an *AddrError wrapping errDialDatagram", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package loop
 import (
 	"errors"
 	"log/slog"
+	"net"
 	"runtime"
 	"time"
 
@@ -41,6 +42,7 @@ type config struct {
 	ticker       bool
 	noDelay      bool
 	stream       streamOpts
+	resolver     *net.Resolver // WithResolver's; nil is net.DefaultResolver
 	workers      int
 	ancillary    bool
 	udpBatch     int
