@@ -206,7 +206,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "proxy: -upstream HOST:PORT is required")
 		os.Exit(2)
 	}
-	// Loop.Dial takes numeric addresses only: resolve the name once here.
+	// Resolved once here rather than by every connection's dial: one
+	// lookup per proxy, not one per client.
 	ua, err := net.ResolveTCPAddr("tcp", *upstream)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proxy: -upstream:", err)
