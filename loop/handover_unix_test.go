@@ -1,0 +1,162 @@
+//go:build unix
+
+package loop
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// serveFiles starts an echo engine on the sockets of files, as a new
+// process given them would, and closes the files.
+func serveFiles(t *testing.T, files []*os.File) *Engine {
+	t.Helper()
+	e := newTestEngine(t, newEchoHandler())
+	for _, f := range files {
+		fd, err := unix.Dup(int(f.Fd()))
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.ListenFD(fd); err != nil {
+			unix.Close(fd)
+			t.Fatal(err)
+		}
+	}
+	if err := e.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Stop(t.Context()) })
+	return e
+}
+
+// TestListenerFilesOutliveStop hands an engine's sockets over and stops
+// it: connections made after the stop wait in the sockets' queues (every
+// socket of the SO_REUSEPORT group, a Unix socket whose file the old
+// engine left in place) and a new engine given the files serves each.
+func TestListenerFilesOutliveStop(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	old, addrs := launchEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0", "unix://" + path})
+	files, err := old.ListenerFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := old.countSockets(); len(files) != want {
+		t.Fatalf("ListenerFiles gave %d files, want one per socket: %d", len(files), want)
+	}
+	if err := old.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("the old engine's stop removed the Unix socket's file: %v", err)
+	}
+	var clients []net.Conn
+	for i := range 16 {
+		addr := addrs[i%2]
+		c, err := net.Dial(addr.Network(), addr.String())
+		if err != nil {
+			t.Fatalf("dial %d after the old engine stopped: %v", i, err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(20 * time.Second)) // a socket nobody serves fails, not hangs
+		if _, err := fmt.Fprintf(c, "queued %02d", i); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	serveFiles(t, files)
+	for i, c := range clients {
+		want := fmt.Sprintf("queued %02d", i)
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(c, got); err != nil || string(got) != want {
+			t.Fatalf("client %d read %q, %v; want %q", i, got, err, want)
+		}
+	}
+}
+
+func TestListenerFilesBeforeStartKeepUnixFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	e := newTestEngine(t, newEchoHandler())
+	if _, err := e.Listen("unix://" + path); err != nil {
+		t.Fatal(err)
+	}
+	files, err := e.ListenerFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 {
+		t.Fatalf("ListenerFiles gave %d files, want 1", len(files))
+	}
+	e.Stop(t.Context())
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("an engine stopped before Start removed the file of a socket it handed out: %v", err)
+	}
+	serveFiles(t, files)
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := echoRoundTrip(c, 1, 1024); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.ListenerFiles(); !errors.Is(err, ErrEngineStopped) {
+		t.Fatalf("ListenerFiles after Stop = %v, want ErrEngineStopped", err)
+	}
+}
+
+// TestStopAcceptingServesOpenConnections stops accepting while a
+// connection is open: it goes on echoing, and a new connection waits in
+// the socket's queue for whoever else holds it, here the test.
+func TestStopAcceptingServesOpenConnections(t *testing.T) {
+	e, addrs := startEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"})
+	open := dial(t, addrs[0])
+	if err := echoRoundTrip(open, 1, 1024); err != nil {
+		t.Fatal(err)
+	}
+	files, err := e.ListenerFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.StopAccepting(); err != nil {
+		t.Fatal(err)
+	}
+	accepted := make(chan net.Conn, len(files))
+	for _, f := range files {
+		ln, err := net.FileListener(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		go func() {
+			if c, err := ln.Accept(); err == nil {
+				accepted <- c
+			}
+		}()
+	}
+	late := dial(t, addrs[0])
+	if _, err := late.Write([]byte("late")); err != nil {
+		t.Fatal(err)
+	}
+	took := <-accepted
+	defer took.Close()
+	got := make([]byte, 4)
+	if _, err := io.ReadFull(took, got); err != nil || string(got) != "late" {
+		t.Fatalf("the holder of the sockets read %q, %v; want %q", got, err, "late")
+	}
+	if err := echoRoundTrip(open, 2, 64<<10); err != nil {
+		t.Fatalf("the open connection after StopAccepting: %v", err)
+	}
+	if _, err := e.ListenerFiles(); !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("ListenerFiles after StopAccepting = %v, want an error matching net.ErrClosed", err)
+	}
+}
