@@ -16,8 +16,7 @@ import (
 )
 
 // The resolvers of these tests never reach a name server: names come from
-// the hosts file (localhost), from a table answered over a pipe, or not at
-// all.
+// the hosts file, from a table answered over a pipe, or not at all.
 
 var errNoNameServer = errors.New("this test reaches no name server")
 
@@ -48,6 +47,10 @@ func (s *stallResolver) resolver() *net.Resolver {
 		return nil, ctx.Err()
 	}}
 }
+
+// localhost answers localhost from the hosts file, or where that lacks it
+// (Wine's), from a table.
+var localhost = tableResolver(map[string][]netip.Addr{"localhost.": {netip.MustParseAddr("127.0.0.1")}})
 
 // tableResolver answers A and AAAA queries from hosts (fully qualified
 // names, with the final dot) as a name server reached over a stream would.
@@ -194,7 +197,7 @@ func dialOnLoop(t *testing.T, l *Loop, ctx context.Context, network, address, ea
 func TestLoopDialNameConnectsAndEchoes(t *testing.T) {
 	port := echoOn(t, "tcp4", "127.0.0.1:0")
 	h := newEchoCollector("hello ", len("hello early"))
-	e, _ := startEngine(t, h, nil, WithLoops(1), WithResolver(noDNS))
+	e, _ := startEngine(t, h, nil, WithLoops(1), WithResolver(localhost))
 	c := dialOnLoop(t, e.Loops()[0], t.Context(), "tcp", net.JoinHostPort("localhost", port), "early")
 	if err := dialEnd(t, &h.dialReporter, h.opened); err != nil {
 		t.Fatal(err)
@@ -214,7 +217,7 @@ func TestLoopDialNameConnectsAndEchoes(t *testing.T) {
 func TestLoopDialNameFromOnOpenRelays(t *testing.T) {
 	_, port, _ := net.SplitHostPort(netEcho(t).String())
 	h := &relayHandler{upstream: net.JoinHostPort("localhost", port), dialErrs: make(chan error, 1)}
-	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithResolver(noDNS))
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithResolver(localhost))
 	for i := range 5 {
 		c := dial(t, addrs[0])
 		// The client's first bytes may reach the relay while the upstream
