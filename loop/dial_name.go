@@ -44,7 +44,7 @@ func (l *Loop) dialName(ctx context.Context, network, address string, value any)
 	c := newConn(l, fd, ep, true, nil)
 	c.value, c.dialed, c.state, c.drv = value, true, stateConnecting, resolveDriver{}
 	switch {
-	case l.stopping:
+	case !l.admitsNew():
 		c.abandon(ErrEngineStopped)
 	case ctx.Err() != nil:
 		c.abandon(c.dialError(ctx.Err()))

@@ -155,21 +155,14 @@ func awaitReady(ready *os.File) error {
 	return nil
 }
 
-// retire ends this process once its successor serves: it stops
-// accepting, waits up to -drain for its open connections to end, then
-// stops the engine, closing what is left. A socket's queue is untouched:
-// the engine closes its own descriptors only, and the successor holds the
-// sockets.
+// retire ends this process once its successor serves: the stop closes
+// its listening descriptors and lets its open connections run until their
+// peers close them (echo's OnStop), for up to -drain, then closes what is
+// left. A socket's queue is untouched: the engine closes its own
+// descriptors only, and the successor holds the sockets.
 func (s *server) retire() error {
 	ctx, cancel := context.WithTimeout(context.Background(), s.drain)
 	defer cancel()
-	if err := s.e.StopAccepting(); err != nil {
-		return err
-	}
-	// Until the engine drains by itself, poll the count of connections.
-	for s.e.CountConnections() > 0 && ctx.Err() == nil {
-		time.Sleep(5 * time.Millisecond)
-	}
 	if err := s.e.Stop(ctx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}

@@ -35,6 +35,11 @@ func (echo) OnTraffic(c *loop.Conn) loop.Action {
 	return loop.None
 }
 
+// OnStop keeps a connection open while this process retires: an echo has
+// no request boundary, so it ends when its client closes it (or -drain
+// does).
+func (echo) OnStop(*loop.Conn) loop.Action { return loop.None }
+
 // server is one process's part: its engine, and where it came from.
 type server struct {
 	e       *loop.Engine
