@@ -13,7 +13,8 @@ import (
 	"github.com/sockloop/sockloop/conn"
 )
 
-// The seed's echo server and client, on a port the kernel picks.
+// The echo server and client of Python's socket documentation, on a port
+// the kernel picks.
 func ExampleOpen() {
 	s, err := conn.Open(conn.AF_INET, conn.SOCK_STREAM, 0)
 	if err != nil {

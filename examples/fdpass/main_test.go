@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// pyClient is the seed's send_fds: it opens the file, sends its
+// pyClient is CPython's send_fds example: it opens the file, sends its
 // descriptor with the message and prints the reply.
 const pyClient = `
 import socket, sys
@@ -56,7 +56,7 @@ with open(name, "wb") as f, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as
     print(reply.decode().strip())
 `
 
-// pyServer is the seed's recv_fds: it serves one connection as fdpass
+// pyServer is CPython's recv_fds example: it serves one connection as fdpass
 // -listen does, after printing "ready" once it listens.
 const pyServer = `
 import os, socket, sys

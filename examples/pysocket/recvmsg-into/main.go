@@ -1,9 +1,10 @@
 //go:build unix
 
-// Command recvmsg-into is the seed's recvmsg_into example on a socketpair:
-// one side sends "Mary had a little lamb", the other scatters it with one
-// recvmsg into three buffers, the second a window [2:9] of a larger one.
-// It prints the byte count, then each buffer in Go's %q form.
+// Command recvmsg-into is the recvmsg_into example of Python's socket
+// documentation, on a socketpair: one side sends "Mary had a little lamb",
+// the other scatters it with one recvmsg into three buffers, the second a
+// window [2:9] of a larger one. It prints the byte count, then each buffer
+// in Go's %q form.
 package main
 
 import (

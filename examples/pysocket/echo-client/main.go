@@ -1,10 +1,10 @@
 //go:build unix
 
-// Command echo-client is the seed's echo client written with the socket
-// object: it connects to -addr (a host name is resolved with GetAddrInfo
-// and every address is tried in turn, as the seed's dual-stack client
-// does), sends "Hello, world", and prints "Received" and the reply as
-// Python prints bytes.
+// Command echo-client is the echo client of Python's socket documentation,
+// written with the socket object: it connects to -addr (a host name is
+// resolved with GetAddrInfo and every address is tried in turn, as the
+// documentation's dual-stack client does), sends "Hello, world", and prints
+// "Received" and the reply as Python prints bytes.
 package main
 
 import (

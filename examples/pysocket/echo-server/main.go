@@ -1,10 +1,10 @@
 //go:build unix
 
-// Command echo-server is the seed's echo server written with the socket
-// object: it listens on -addr (a host name is resolved with GetAddrInfo and
-// every address is tried until one binds, as the seed's dual-stack server
-// does) and echoes what each client sends. It prints nothing on success and
-// serves until killed.
+// Command echo-server is the echo server of Python's socket documentation,
+// written with the socket object: it listens on -addr (a host name is
+// resolved with GetAddrInfo and every address is tried until one binds, as
+// the documentation's dual-stack server does) and echoes what each client
+// sends. It prints nothing on success and serves until killed.
 package main
 
 import (
