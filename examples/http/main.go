@@ -8,7 +8,13 @@
 // under way gets its answer with "Connection: close", and what is left when
 // -grace ends is closed.
 //
+// With -nethttp it gives the same answers with a net/http handler, served
+// by net/http's Server on the loops through loop/netconn: the way to bring
+// existing net/http code to the loops, at the adapter's cost (see
+// bench/README.md). It drains with the Server's Shutdown, bounded by -grace.
+//
 //	go run ./examples/http -addr 127.0.0.1:9000 -loops 2
+//	go run ./examples/http -addr 127.0.0.1:9000 -nethttp
 //	curl -i http://127.0.0.1:9000/
 package main
 
@@ -161,12 +167,20 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
 	grace := flag.Duration("grace", 5*time.Second, "how long a stop waits for requests under way")
+	nethttp := flag.Bool("nethttp", false, "serve a net/http handler through loop/netconn instead of the loop handler")
 	chosenBackend := backendflag.Register("http")
 	flag.Parse()
 	backend := chosenBackend()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := loop.Serve(ctx, &server{}, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithStopTimeout(*grace)); err != nil {
+	opts := []loop.Option{loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithStopTimeout(*grace)}
+	var err error
+	if *nethttp {
+		err = serveNetHTTP(ctx, "tcp://"+*addr, *grace, opts...)
+	} else {
+		err = loop.Serve(ctx, &server{}, "tcp://"+*addr, opts...)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "http:", err)
 		os.Exit(1)
 	}

@@ -29,7 +29,29 @@ func TestCommandLine(t *testing.T) {
 	addr := exampletest.FreePort(t)
 	srv := exampletest.Start(t, "-addr", addr, "-loops", "2")
 	exampletest.DialRetry(t, addr).Close()
+	checkServing(t, addr)
+	checkErrors(t, addr, false)
+	srv.StopQuietly(t)
+}
 
+// TestNetHTTP serves with -nethttp (net/http's Server through
+// loop/netconn) and checks that it answers as the loop handler does, then
+// that the server exits quietly on SIGINT.
+func TestNetHTTP(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	addr := exampletest.FreePort(t)
+	srv := exampletest.Start(t, "-addr", addr, "-loops", "2", "-nethttp")
+	exampletest.DialRetry(t, addr).Close()
+	checkServing(t, addr)
+	checkErrors(t, addr, true)
+	srv.StopQuietly(t)
+}
+
+// checkServing checks plain, pipelined, HEAD, unknown and HTTP/1.0
+// requests with a Go client.
+func checkServing(t *testing.T, addr string) {
 	t.Run("get", func(t *testing.T) {
 		c := exampletest.DialRetry(t, addr)
 		defer c.Close()
@@ -93,16 +115,26 @@ func TestCommandLine(t *testing.T) {
 		checkHello(t, br, "GET")
 		expectEOF(t, c, br) // HTTP/1.0 without keep-alive closes
 	})
+}
+
+// checkErrors checks that malformed or oversized requests get their
+// status and a closed connection; nethttp: only those net/http's Server
+// refuses as well (its limits are not codec/http1's).
+func checkErrors(t *testing.T, addr string, nethttp bool) {
 	for _, tc := range []struct {
 		name, req string
 		status    int
+		nethttp   bool
 	}{
-		{"bad-request-line", "GARBAGE\r\n\r\n", 400},
-		{"missing-host", "GET / HTTP/1.1\r\n\r\n", 400},
-		{"smuggling", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-		{"header-too-large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", http1.DefaultMaxHeaderBytes) + "\r\n\r\n", 431},
-		{"body-too-large", fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", http1.DefaultMaxBodyBytes+1), 413},
+		{"bad-request-line", "GARBAGE\r\n\r\n", 400, true},
+		{"missing-host", "GET / HTTP/1.1\r\n\r\n", 400, true},
+		{"smuggling", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, false},
+		{"header-too-large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", http1.DefaultMaxHeaderBytes) + "\r\n\r\n", 431, false},
+		{"body-too-large", fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", http1.DefaultMaxBodyBytes+1), 413, false},
 	} {
+		if nethttp && !tc.nethttp {
+			continue
+		}
 		t.Run(tc.name, func(t *testing.T) {
 			c := exampletest.DialRetry(t, addr)
 			defer c.Close()
@@ -117,8 +149,6 @@ func TestCommandLine(t *testing.T) {
 			expectEOF(t, c, br)
 		})
 	}
-
-	srv.StopQuietly(t)
 }
 
 // TestBackend refuses a backend name it does not know and serves on
