@@ -124,11 +124,12 @@ func runMain(args []string) error {
 
 // variants are servers that run only when -impls names them, each after
 // the server it varies: sockloop's io_uring backend with one feature off,
-// and echo servers that answer from the worker pool. A variant runs only in
-// workloads with a server of that name.
+// echo servers that answer from the worker pool, and net/http's Server on
+// the loops (through loop/netconn) and on package net. A variant runs only
+// in workloads with a server of that name.
 var variants = map[string][]string{
-	"sockloop":       {"sockloop-pool", "sockloop-uring-pool", "sockloop-uring-raw-pool"},
-	"sockloop-uring": {"sockloop-uring-poll", "sockloop-uring-coop", "sockloop-uring-raw"},
+	"sockloop":       {"sockloop-pool", "sockloop-uring-pool", "sockloop-uring-raw-pool", "sockloop-nethttp", "nethttp"},
+	"sockloop-uring": {"sockloop-uring-poll", "sockloop-uring-coop", "sockloop-uring-raw", "sockloop-uring-nethttp"},
 }
 
 // pick filters the servers of a workload by the -impls flag; has tells

@@ -38,12 +38,17 @@ var httpServers = map[string]func(addr string, loops int) error{
 	"sockloop-uring-coop": serveSockloopUringCoopHTTP,
 	"sockloop-uring-raw":  serveSockloopUringRawHTTP,
 	"gnet":                serveGnetHTTP,
+	// net/http's Server through loop/netconn, and on package net: what
+	// the adapter costs existing code (run only when named in -impls).
+	"sockloop-nethttp":       serveSockloopNetHTTP,
+	"sockloop-uring-nethttp": serveSockloopUringNetHTTP,
+	"nethttp":                serveNetHTTP,
 }
 
 // serverMain is the "server" subcommand: one server in this process.
 func serverMain(args []string) error {
 	fs := flag.NewFlagSet("server", flag.ExitOnError)
-	impl := fs.String("impl", "sockloop", "sockloop, sockloop-uring, gnet, nbio, netpoll or net; iocopy (a proxy, with -upstream)")
+	impl := fs.String("impl", "sockloop", "sockloop, sockloop-uring, gnet, nbio, netpoll or net; with -http also sockloop-nethttp and nethttp; iocopy (a proxy, with -upstream)")
 	addr := fs.String("addr", "127.0.0.1:9000", "address to listen on")
 	loops := fs.Int("loops", 1, "event loops (pollers)")
 	http := fs.Bool("http", false, "HTTP plaintext instead of echo")

@@ -140,4 +140,11 @@ func TestPickVariants(t *testing.T) {
 	if want := []string{"sockloop", "sockloop-uring-raw"}; !slices.Equal(got, want) {
 		t.Errorf("http: %v, want %v", got, want)
 	}
+	got = pick(implsFor(http), "nethttp,sockloop-nethttp,sockloop-uring-nethttp", http.serves)
+	if want := []string{"sockloop", "sockloop-nethttp", "nethttp", "sockloop-uring-nethttp"}; !slices.Equal(got, want) {
+		t.Errorf("http, net/http servers: %v, want %v", got, want)
+	}
+	if got := pick(implsFor(echo), "nethttp", echo.serves); !slices.Equal(got, []string{"sockloop"}) {
+		t.Errorf("echo, net/http servers: %v, want sockloop alone", got)
+	}
 }
