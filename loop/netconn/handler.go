@@ -116,10 +116,15 @@ func (h *Handler) OnBoot(e *loop.Engine) loop.Action {
 	if !h.engine.CompareAndSwap(nil, e) {
 		return loop.Shutdown
 	}
-	if h.next != nil {
-		return h.next.OnBoot(e)
+	if h.next == nil {
+		return loop.None
 	}
-	return loop.None
+	a := h.next.OnBoot(e)
+	if a == loop.Shutdown {
+		// The engine will not run, nor call OnShutdown: Accept must not wait.
+		h.stopOnce.Do(func() { close(h.stopped) })
+	}
+	return a
 }
 
 // OnOpen gives a dialed connection to its dialer, an accepted one to its
