@@ -79,7 +79,13 @@ func TestEngineStop(t *testing.T) {
 	errs := make(chan error, 3)
 	go func() { _, err := s.ln.Accept(); errs <- err }()
 	go func() { _, err := reader.Read(make([]byte, 1)); errs <- err }()
-	go func() { _, err := writer.Write(make([]byte, 64<<10)); errs <- err }()
+	go func() {
+		var err error
+		for err == nil { // until the kernel and the loop hold all they take
+			_, err = writer.Write(make([]byte, 64<<10))
+		}
+		errs <- err
+	}()
 	time.Sleep(50 * time.Millisecond) // let them block; the test holds either way
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
