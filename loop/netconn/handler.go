@@ -17,13 +17,15 @@ import (
 //
 // A Handler serves one engine. It implements loop's optional callbacks
 // (ReadEOFHandler, DrainHandler, TimeoutHandler, DialErrorHandler,
-// LoopTickHandler) to serve its own connections and passes them on where
-// next implements them; where next does not, next's connections get the
-// engine's default behaviour, with two differences: a connection whose
-// timeout expires closes after its queued output is flushed (bounded by
-// WithCloseLinger), as OnTimeout returning loop.Close asks, rather than at
-// once; and at the peer's end of input, input next left unconsumed is
-// offered to next's OnTraffic before the connection closes.
+// LoopTickHandler, StopHandler) to serve its own connections and passes
+// them on where next implements them; where next does not, next's
+// connections get the engine's default behaviour, with these differences:
+// a connection whose timeout expires closes after its queued output is
+// flushed (bounded by WithCloseLinger), as OnTimeout returning loop.Close
+// asks, rather than at once; at the peer's end of input, input next left
+// unconsumed is offered to next's OnTraffic before the connection closes;
+// and while the engine stops, connections still being accepted or dialed
+// open (and are closed at once), as they do under a StopHandler.
 type Handler struct {
 	next        loop.Handler
 	onReadEOF   loop.ReadEOFHandler
@@ -31,6 +33,7 @@ type Handler struct {
 	onTimeout   loop.TimeoutHandler
 	onDialError loop.DialErrorHandler
 	onLoopTick  loop.LoopTickHandler
+	onStop      loop.StopHandler
 
 	engine   atomic.Pointer[loop.Engine]
 	stopped  chan struct{} // closed once the engine has stopped
@@ -47,6 +50,7 @@ var (
 	_ loop.TimeoutHandler   = (*Handler)(nil)
 	_ loop.DialErrorHandler = (*Handler)(nil)
 	_ loop.LoopTickHandler  = (*Handler)(nil)
+	_ loop.StopHandler      = (*Handler)(nil)
 )
 
 // NewHandler returns a Handler that passes the connections it does not
@@ -58,6 +62,7 @@ func NewHandler(next loop.Handler) *Handler {
 	h.onTimeout, _ = next.(loop.TimeoutHandler)
 	h.onDialError, _ = next.(loop.DialErrorHandler)
 	h.onLoopTick, _ = next.(loop.LoopTickHandler)
+	h.onStop, _ = next.(loop.StopHandler)
 	return h
 }
 
@@ -239,6 +244,19 @@ func (h *Handler) OnLoopTick(l *loop.Loop) (time.Duration, loop.Action) {
 		return 0, loop.None
 	}
 	return h.onLoopTick.OnLoopTick(l)
+}
+
+// OnStop closes a Conn once its output is flushed when the engine begins
+// to stop, with loop.ErrEngineStopped as the reason its calls then fail
+// with (goroutine code cannot be told to finish first; shut an
+// http.Server down before the engine for a graceful drain). It passes
+// others on, or closes them likewise, as the engine would.
+func (h *Handler) OnStop(c *loop.Conn) loop.Action {
+	if h.onStop != nil && h.owned(c) == nil {
+		return h.onStop.OnStop(c)
+	}
+	c.CloseWithError(loop.ErrEngineStopped)
+	return loop.None
 }
 
 // OnShutdown ends blocked Accept calls and passes the call on.

@@ -120,6 +120,58 @@ func TestNextKeepsItsBehaviour(t *testing.T) {
 	})
 }
 
+// stopper is a recorder that is also a StopHandler.
+type stopper struct {
+	*recorder
+	stops atomic.Int32
+}
+
+func (s *stopper) OnStop(*loop.Conn) loop.Action {
+	s.stops.Add(1)
+	return loop.Close
+}
+
+// TestNextStops: a stop reaches next's OnStop where it has one; without
+// it, next's connections close with loop.ErrEngineStopped as the reason,
+// as the engine closes them.
+func TestNextStops(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		onStop bool  // next is a StopHandler
+		reason error // what next's OnClose gets
+	}{
+		{name: "on-stop", onStop: true, reason: nil},
+		{name: "default", onStop: false, reason: loop.ErrEngineStopped},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRecorder()
+			var next loop.Handler = r
+			var sp *stopper
+			if tt.onStop {
+				sp = &stopper{recorder: r}
+				next = sp
+			}
+			s := startEngine(t, "tcp://127.0.0.1:0", false, netconn.NewHandler(next))
+			c, err := net.Dial("tcp", s.addr.String())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.Write([]byte("x")) // echoed once the loops have it
+			if _, err := io.ReadFull(c, make([]byte, 1)); err != nil {
+				t.Fatal(err)
+			}
+			s.stop(t)
+			if err := <-r.closed; !errors.Is(err, tt.reason) {
+				t.Errorf("OnClose: %v; want %v", err, tt.reason)
+			}
+			if sp != nil && sp.stops.Load() != 1 {
+				t.Errorf("OnStop ran %d times; want once", sp.stops.Load())
+			}
+		})
+	}
+}
+
 // TestEngineTimeout: an engine-wide timeout closes a Conn once its output
 // is flushed, and its reader gets a timeout error.
 func TestEngineTimeout(t *testing.T) {
