@@ -36,9 +36,9 @@ func newListener(h *Handler, addr net.Addr) *Listener {
 // Listen starts an engine, with opts, listening on addr ("tcp://host:port",
 // "tcp4://", "tcp6://", "unix:///path") and returns a Listener for its
 // connections, on which goroutine-style code (http.Server's Serve,
-// tls.NewListener) runs unchanged. The engine stops when ctx ends, or once
-// the Listener is closed and every connection it accepted has closed; until
-// then its socket stays bound, and connections it accepts are closed.
+// tls.NewListener) runs unchanged. Closing the Listener closes the
+// engine's listening socket; the engine stops once every connection it
+// accepted has closed too, or when ctx ends.
 func Listen(ctx context.Context, addr string, opts ...loop.Option) (*Listener, error) {
 	h := NewHandler(nil)
 	e, err := loop.New(h, opts...)
@@ -79,8 +79,10 @@ func (ln *Listener) Accept() (net.Conn, error) {
 }
 
 // Close stops Accept and closes the connections accepted and not yet
-// returned by it; connections Accept returned stay open. A second Close
-// returns an error matching net.ErrClosed.
+// returned by it; connections Accept returned stay open. Listen's engine
+// stops accepting; a Handler's engine, which may listen elsewhere too,
+// goes on accepting on the address and closes what it accepts there. A
+// second Close returns an error matching net.ErrClosed.
 func (ln *Listener) Close() error {
 	ln.mu.Lock()
 	if ln.closed {
@@ -91,6 +93,11 @@ func (ln *Listener) Close() error {
 	close(ln.done)
 	idle := ln.live == 0
 	ln.mu.Unlock()
+	if ln.owner != nil {
+		// Its one listener: the address is free once Close returns. An
+		// engine that stopped has closed it already.
+		ln.owner.StopAccepting()
+	}
 	for {
 		select {
 		case c := <-ln.queue:

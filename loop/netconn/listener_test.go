@@ -108,8 +108,9 @@ func TestEngineStop(t *testing.T) {
 	}
 }
 
-// TestListen: the engine Listen starts stops once the Listener is closed
-// and the last connection it accepted has closed, not before.
+// TestListen: closing the Listener frees its address, and the engine
+// Listen started stops once the last connection it accepted has closed
+// too, not before.
 func TestListen(t *testing.T) {
 	ln, err := netconn.Listen(context.Background(), "tcp://127.0.0.1:0", engineOptions()...)
 	if err != nil {
@@ -129,6 +130,10 @@ func TestListen(t *testing.T) {
 	case <-ln.Engine().Done():
 		t.Fatal("the engine stopped with a connection open")
 	default:
+	}
+	if late, err := net.Dial("tcp", ln.Addr().String()); err == nil {
+		late.Close()
+		t.Error("the address still accepts connections after Close")
 	}
 	client.Write([]byte("ok"))
 	buf := make([]byte, 2)
