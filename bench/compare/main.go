@@ -9,6 +9,7 @@
 //	compare run [-dur 3s] [-rounds 3] [-setup percore,machine]
 //	compare report -in ../results/compare-<stamp>.csv
 //	compare load -addr 127.0.0.1:9000 -conns 100 -size 64 -depth 1 -n 100000
+//	compare load -addr 127.0.0.1:9000 -conns 64 -churn 5s
 //	compare redis [-rounds 3] [-n 200000] [-np 2000000]
 //	compare idle [-rounds 3] [-conns 10000] [-impls gnet,sockloop,sockloop-uring]
 //	compare proxy [-dur 3s] [-rounds 3] [-only bulk] [-impls haproxy,sockloop,...]
@@ -49,6 +50,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]\n       compare proxy [-dur -rounds -only -impls]")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n | -conns -churn DUR]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]\n       compare proxy [-dur -rounds -only -impls]")
 	os.Exit(2)
 }

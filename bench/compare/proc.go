@@ -93,6 +93,45 @@ func (s *server) cpu() (time.Duration, error) {
 	return time.Duration(ut+st) * time.Second / hz, nil
 }
 
+// fds returns how many sockets the process has open. Pipes are left out:
+// splice(2) relays keep spare ones in pools (Go's io.Copy until a garbage
+// collection, HAProxy up to maxpipes), bounded and not per connection.
+func (s *server) fds() (int, error) {
+	return openSockets(fmt.Sprintf("/proc/%d/fd", s.cmd.Process.Pid))
+}
+
+// openSockets counts the sockets among the descriptors listed in dir, a
+// /proc/PID/fd; one closed while it is read is not counted.
+func openSockets(dir string) (int, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range ents {
+		if l, err := os.Readlink(dir + "/" + e.Name()); err == nil && strings.HasPrefix(l, "socket:") {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// fdsSettle waits up to limit for the process to hold no more sockets than
+// base, and says how many it still holds past that.
+func (s *server) fdsSettle(base int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		n, err := s.fds()
+		if err != nil || n <= base {
+			return err
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d sockets open %v after the load, %d before it", n, limit, base)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // selfCPU returns this process's user + system CPU time so far: the echo
 // client's, since the servers run in processes of their own.
 func selfCPU() time.Duration {

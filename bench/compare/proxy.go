@@ -30,13 +30,16 @@ var proxyImpls = []string{"haproxy", "sockloop", "sockloop-uring", "sockloop-spl
 type proxyWork struct {
 	workload
 	setup string
-	bulk  bool // iperf3 through the proxy; otherwise the echo client
+	bulk  bool // iperf3 through the proxy
+	churn bool // short connections, conns of them in flight; otherwise the echo client
 }
 
 var proxyWorkloads = []proxyWork{
-	{workload{name: "proxy 100c 64B pingpong", conns: 100, size: 64, depth: 1}, "percore", false},
-	{workload{name: "proxy 100c 64B x16", conns: 100, size: 64, depth: 16}, "percore", false},
-	{workload{name: "proxy bulk iperf3 -P 4 (op = 1 MB)"}, "machine", true},
+	{workload: workload{name: "proxy 100c 64B pingpong", conns: 100, size: 64, depth: 1}, setup: "percore"},
+	{workload: workload{name: "proxy 100c 64B x16", conns: 100, size: 64, depth: 16}, setup: "percore"},
+	{workload: workload{name: "proxy bulk iperf3 -P 4 (op = 1 MB)"}, setup: "machine", bulk: true},
+	{workload: workload{name: "proxy churn 64c 64B (op = 1 conn)", conns: 64, size: churnMsg, depth: 1}, setup: "percore", churn: true},
+	{workload: workload{name: "proxy churn 64c 64B 2 loops (op = 1 conn)", conns: 64, size: churnMsg, depth: 1}, setup: "machine", churn: true},
 }
 
 const bulkStreams = 4
@@ -51,38 +54,83 @@ func proxyMeta(m meta) meta {
 		"one op is 1 MB (10^6 bytes) received by iperf3's server, so rate is MB/s and CPU ns/op is proxy CPU ns per MB (the bulk table below converts). " +
 		"HAProxy: `mode tcp`, `option splice-auto`. sockloop: examples/proxy with `-backend epoll` (sockloop), `io_uring` (sockloop-uring), " +
 		"`epoll -splice` (sockloop-splice). iocopy: two io.Copy goroutines per connection (splice(2) on Linux). " +
-		"busy: the CPUs the proxy kept busy. load CPU ns/op: the echo client's CPU (this process), or iperf3's client. p50/p99: the echo client's. " +
+		"churn: 64 connections in flight from one client thread, each a connect from 127.0.0.1-32, 64 B echoed through the proxy by the C echo server and checked, and a close by the client; " +
+		"percore placed as the small messages (client and upstream on CPU 1), `2 loops` as bulk (two loops, nothing pinned, all three sharing both CPUs); " +
+		"one op is one connection, so rate is connections/s and CPU ns/op the proxy's CPU per connection; a run fails if the proxy holds more sockets 5 s after it than before. " +
+		"busy: the CPUs the proxy kept busy. load CPU ns/op: the echo or churn client's CPU (this process), or iperf3's client. p50/p99: the echo client's per message, the churn client's per connection (socket(2) to the last byte back). " +
 		"The set-up headings below are the echo workloads' wording; the proxy's placement is as said here."
 	return m
 }
 
-// bulkTail writes the bulk rows in Gbit/s and CPU seconds per GB.
-func bulkTail(order []key, res map[key][]sample) func(*strings.Builder) {
+// proxyTail writes the bulk and churn rows again in their own units.
+func proxyTail(order []key, res map[key][]sample) func(*strings.Builder) {
 	return func(b *strings.Builder) {
-		first := true
-		for _, k := range order {
-			pw, ok := lookupProxyWork(k.workload)
-			if !ok || !pw.bulk {
-				continue
-			}
-			if first {
-				b.WriteString("Bulk in its own units (medians over the rounds; the ratios are those of the table):\n\n| proxy | Gbit/s | proxy CPU s/GB | CPU/GB vs iocopy |\n|---|---:|---:|---|\n")
-				first = false
-			}
-			xs := res[k]
-			var rates []float64
-			for _, x := range xs {
-				if x.rate > 0 {
-					rates = append(rates, x.rate)
-				}
-			}
-			cpu := medianDur(xs, func(s sample) time.Duration { return s.cpuPer })
-			fmt.Fprintf(b, "| %s | %.2f | %.3f | %s |\n", k.impl, median(rates)*8/1000, float64(cpu)/1e6,
-				spread(ratios(xs, res[key{k.setup, k.workload, "iocopy"}], cpuOf)))
+		bulkRows(b, order, res)
+		churnRows(b, order, res)
+	}
+}
+
+// churnRows writes the churn rows in connections per second and CPU
+// microseconds per connection, the client's and the upstream's beside the
+// proxy's: they share the other CPU, and the rate is the proxy's only where
+// that CPU had time to spare.
+func churnRows(b *strings.Builder, order []key, res map[key][]sample) {
+	first := true
+	for _, k := range order {
+		pw, ok := lookupProxyWork(k.workload)
+		if !ok || !pw.churn {
+			continue
 		}
-		if !first {
-			b.WriteString("\n")
+		if first {
+			b.WriteString("Churn in its own units (medians over the rounds; busy is rate times CPU per connection):\n\n" +
+				"| proxy | conn/s | proxy CPU us/conn | proxy busy | client CPU us/conn | upstream CPU us/conn | client + upstream busy |\n" +
+				"|---|---:|---:|---:|---:|---:|---:|\n")
+			first = false
 		}
+		xs := res[k]
+		var rates, busy, other []float64
+		for _, x := range xs {
+			if x.rate > 0 {
+				rates = append(rates, x.rate)
+				busy = append(busy, busyOf(x))
+				other = append(other, x.rate*(x.loadPer+x.upPer).Seconds())
+			}
+		}
+		us := func(f func(sample) time.Duration) float64 { return float64(medianDur(xs, f)) / 1e3 }
+		fmt.Fprintf(b, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k.impl, median(rates),
+			us(func(s sample) time.Duration { return s.cpuPer }), median(busy),
+			us(func(s sample) time.Duration { return s.loadPer }), us(func(s sample) time.Duration { return s.upPer }), median(other))
+	}
+	if !first {
+		b.WriteString("\n")
+	}
+}
+
+// bulkRows writes the bulk rows in Gbit/s and CPU seconds per GB.
+func bulkRows(b *strings.Builder, order []key, res map[key][]sample) {
+	first := true
+	for _, k := range order {
+		pw, ok := lookupProxyWork(k.workload)
+		if !ok || !pw.bulk {
+			continue
+		}
+		if first {
+			b.WriteString("Bulk in its own units (medians over the rounds; the ratios are those of the table):\n\n| proxy | Gbit/s | proxy CPU s/GB | CPU/GB vs iocopy |\n|---|---:|---:|---|\n")
+			first = false
+		}
+		xs := res[k]
+		var rates []float64
+		for _, x := range xs {
+			if x.rate > 0 {
+				rates = append(rates, x.rate)
+			}
+		}
+		cpu := medianDur(xs, func(s sample) time.Duration { return s.cpuPer })
+		fmt.Fprintf(b, "| %s | %.2f | %.3f | %s |\n", k.impl, median(rates)*8/1000, float64(cpu)/1e6,
+			spread(ratios(xs, res[key{k.setup, k.workload, "iocopy"}], cpuOf)))
+	}
+	if !first {
+		b.WriteString("\n")
 	}
 }
 
@@ -158,7 +206,7 @@ func proxyMain(args []string) error {
 		}
 	}
 	m := proxyMeta(meta{dur: *dur, rounds: *rounds, note: *note, source: source})
-	m.tail = bulkTail(order, res)
+	m.tail = proxyTail(order, res)
 	return writeReport(*outDir, order, res, nil, m)
 }
 
@@ -243,6 +291,9 @@ func measureProxy(impl string, pw proxyWork, s setup, bin, cdir string, port int
 		time.Sleep(200 * time.Millisecond)
 		return iperfLoad(srv, addr, dur)
 	}
+	if pw.churn {
+		return churnProxy(srv, upstream, addr, pw, s, dur)
+	}
 	var cpu, self [2]time.Duration
 	n := 0
 	mark := func() {
@@ -257,6 +308,38 @@ func measureProxy(impl string, pw proxyWork, s setup, bin, cdir string, port int
 	return sample{rate: float64(msgs) / took.Seconds(), cpuPer: (cpu[1] - cpu[0]) / time.Duration(msgs),
 		loadPer: (self[1] - self[0]) / time.Duration(msgs), p50: p50, p99: p99}, nil
 }
+
+// churnProxy runs the churn load through the proxy srv at addr: rate in
+// connections per second, the proxy's, the client's and the upstream's CPU
+// per connection. A proxy that still holds more sockets than before the
+// load once it has had fdSettle to close its connections fails the run.
+func churnProxy(srv, upstream *server, addr string, pw proxyWork, s setup, dur time.Duration) (sample, error) {
+	fds0, err := srv.fds()
+	if err != nil {
+		return sample{}, err
+	}
+	var cpu, up, self [2]time.Duration
+	n := 0
+	mark := func() {
+		cpu[n], _ = srv.cpu()
+		up[n], _ = upstream.cpu()
+		self[n] = selfCPU()
+		n++
+	}
+	conns, took, p50, p99, err := churnLoad(addr, pw.conns, s.clientCPUs, dur, mark)
+	if err != nil {
+		return sample{}, err
+	}
+	if err := srv.fdsSettle(fds0, fdSettle); err != nil {
+		return sample{}, err
+	}
+	per := func(d [2]time.Duration) time.Duration { return (d[1] - d[0]) / time.Duration(conns) }
+	return sample{rate: float64(conns) / took.Seconds(), cpuPer: per(cpu), loadPer: per(self), upPer: per(up), p50: p50, p99: p99}, nil
+}
+
+// fdSettle is how long a proxy may take to close its last connections
+// after the load ends.
+const fdSettle = 5 * time.Second
 
 // iperfLoad runs iperf3 -c -P 4 through the proxy at addr: rate in MB/s
 // received by iperf3's server, the proxy's and iperf3's CPU per MB over the

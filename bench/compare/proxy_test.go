@@ -84,24 +84,32 @@ func commonPrefix(a, b []byte) int {
 
 // TestProxyReport checks the proxy report's plumbing: ratios against
 // haproxy, files named proxy-*, the bulk rows in Gbit/s and CPU s/GB
-// against iocopy, and that the report subcommand renders the same from the
-// raw CSV.
+// against iocopy, the churn rows in connections/s with the client's and
+// the upstream's CPU, and that the report subcommand renders the same from
+// the raw CSV.
 func TestProxyReport(t *testing.T) {
 	dir := t.TempDir()
-	small, bulk := proxyWorkloads[0], proxyWorkloads[2]
+	small, bulk, churn := proxyWorkloads[0], proxyWorkloads[2], proxyWorkloads[3]
+	if !churn.churn {
+		t.Fatalf("workload %q is not the churn one", churn.name)
+	}
 	order := []key{
 		{"percore", small.name, "haproxy"}, {"percore", small.name, "sockloop"},
 		{"machine", bulk.name, "haproxy"}, {"machine", bulk.name, "iocopy"}, {"machine", bulk.name, "sockloop"},
+		{"percore", churn.name, "haproxy"}, {"percore", churn.name, "sockloop"},
 	}
+	const us = time.Microsecond
 	res := map[key][]sample{
 		order[0]: {{rate: 100000, cpuPer: 10000}, {rate: 100000, cpuPer: 10000}},
 		order[1]: {{rate: 120000, cpuPer: 8000}, {rate: 140000, cpuPer: 9000}},
 		order[2]: {{rate: 1000, cpuPer: 400000}, {rate: 1000, cpuPer: 400000}},
 		order[3]: {{rate: 1250, cpuPer: 250000}, {rate: 1250, cpuPer: 250000}},
 		order[4]: {{rate: 1500, cpuPer: 200000}, {rate: 1500, cpuPer: 200000}},
+		order[5]: {{rate: 10000, cpuPer: 50 * us, loadPer: 20 * us, upPer: 30 * us}, {rate: 10000, cpuPer: 50 * us, loadPer: 20 * us, upPer: 30 * us}},
+		order[6]: {{rate: 12000, cpuPer: 40 * us, loadPer: 20 * us, upPer: 30 * us}, {rate: 14000, cpuPer: 40 * us, loadPer: 20 * us, upPer: 30 * us}},
 	}
 	m := proxyMeta(meta{dur: time.Second, rounds: 2})
-	m.tail = bulkTail(order, res)
+	m.tail = proxyTail(order, res)
 	if err := renderReport(dir, "stamp", order, res, nil, m); err != nil {
 		t.Fatal(err)
 	}
@@ -116,6 +124,9 @@ func TestProxyReport(t *testing.T) {
 			"| proxy 100c 64B pingpong | sockloop | 130000 | 1.30 [1.20..1.40] | 8500 | 0.85 [0.80..0.90] |",
 			"| sockloop | 12.00 | 0.200 | 0.80 [0.80..0.80] |",
 			"| haproxy | 8.00 | 0.400 | 1.60 [1.60..1.60] |",
+			"| proxy churn 64c 64B (op = 1 conn) | sockloop | 13000 | 1.30 [1.20..1.40] | 40000 | 0.80 [0.80..0.80] |",
+			"| haproxy | 10000 | 50.00 | 0.50 | 20.00 | 30.00 | 0.50 |",
+			"| sockloop | 13000 | 40.00 | 0.52 | 20.00 | 30.00 | 0.65 |",
 		} {
 			if !strings.Contains(string(b), row) {
 				t.Errorf("%s lacks %q:\n%s", name, row, b)

@@ -15,12 +15,12 @@ import (
 
 // The raw samples go to compare-<stamp>.csv beside the report, one row per
 // run: setup, workload, impl, round, rate, cpu_ns, p50_ns, p99_ns,
-// sys_per_op, sys_calls, load_ns. The runs with system calls counted have
+// sys_per_op, sys_calls, load_ns, up_ns. The runs with system calls counted have
 // round "sys" (the only ones with sys_per_op and sys_calls filled). The
 // "report" subcommand renders a report again from such a file; files from
-// before the last three columns read as well.
+// before the last four columns read as well.
 
-var csvHeader = []string{"setup", "workload", "impl", "round", "rate", "cpu_ns", "p50_ns", "p99_ns", "sys_per_op", "sys_calls", "load_ns"}
+var csvHeader = []string{"setup", "workload", "impl", "round", "rate", "cpu_ns", "p50_ns", "p99_ns", "sys_per_op", "sys_calls", "load_ns", "up_ns"}
 
 func writeCSV(name string, order []key, res map[key][]sample, sys map[key][]sample) error {
 	f, err := os.Create(name)
@@ -32,7 +32,8 @@ func writeCSV(name string, order []key, res map[key][]sample, sys map[key][]samp
 	row := func(k key, round string, s sample) {
 		w.Write([]string{k.setup, k.workload, k.impl, round, fmt.Sprintf("%.0f", s.rate),
 			strconv.FormatInt(int64(s.cpuPer), 10), strconv.FormatInt(int64(s.p50), 10), strconv.FormatInt(int64(s.p99), 10),
-			strconv.FormatFloat(s.sysPer, 'f', 3, 64), s.sysCalls, strconv.FormatInt(int64(s.loadPer), 10)})
+			strconv.FormatFloat(s.sysPer, 'f', 3, 64), s.sysCalls, strconv.FormatInt(int64(s.loadPer), 10),
+			strconv.FormatInt(int64(s.upPer), 10)})
 	}
 	for _, k := range order {
 		for r, s := range res[k] {
@@ -79,7 +80,7 @@ func readCSV(name string) (order []key, res map[key][]sample, sys map[key][]samp
 			v, _ := strconv.ParseFloat(row[i], 64)
 			return v
 		}
-		s := sample{rate: num(4), cpuPer: time.Duration(num(5)), p50: time.Duration(num(6)), p99: time.Duration(num(7)), sysPer: num(8), loadPer: time.Duration(num(10))}
+		s := sample{rate: num(4), cpuPer: time.Duration(num(5)), p50: time.Duration(num(6)), p99: time.Duration(num(7)), sysPer: num(8), loadPer: time.Duration(num(10)), upPer: time.Duration(num(11))}
 		if len(row) > 9 {
 			s.sysCalls = row[9]
 		}
@@ -109,7 +110,7 @@ func reportMain(args []string) error {
 	prefix, stamp, _ := strings.Cut(strings.TrimSuffix(filepath.Base(*in), ".csv"), "-")
 	if prefix == "proxy" { // the proxy workload's, against HAProxy
 		m = proxyMeta(m)
-		m.tail = bulkTail(order, res)
+		m.tail = proxyTail(order, res)
 	}
 	return renderReport(filepath.Dir(*in), stamp, order, res, sys, m)
 }

@@ -22,6 +22,7 @@ type sample struct {
 	sysPer   float64       // system calls per op (the counted run only)
 	sysCalls string        // the most frequent calls per op (the counted run only)
 	loadPer  time.Duration // the load generator's CPU time per op: wrk's, or this process's echo client
+	upPer    time.Duration // the upstream's CPU time per op (proxy churn only)
 }
 
 // key names a server under a workload in a set-up.
