@@ -101,6 +101,9 @@ func Start(t testing.TB, args ...string) *Server {
 	return s
 }
 
+// Pid returns the server's process ID, for looking at it in /proc.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // StopQuietly interrupts the server and fails the test unless it exits
 // cleanly having printed nothing, as every example promises.
 func (s *Server) StopQuietly(t testing.TB) {
