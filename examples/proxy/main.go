@@ -46,6 +46,7 @@ type side struct {
 	conn   *loop.Conn
 	peer   *side
 	paused bool // reading stopped until the peer drains
+	eof    bool // this side's input ended (its peer sent a FIN)
 	closed bool // OnClose ran
 }
 
@@ -163,9 +164,20 @@ func (p *proxy) OnReadEOF(c *loop.Conn) loop.Action {
 	if !ok {
 		return loop.Close
 	}
-	if peer := s.peer; peer.conn != nil && !peer.closed {
-		peer.conn.CloseWrite()
+	s.eof = true
+	peer := s.peer
+	if peer.conn == nil || peer.closed {
+		return loop.None
 	}
+	if peer.eof && peer.conn.OutboundBuffered() == 0 {
+		// This FIN ends the pair, and the peer has all its input and no
+		// output left: close(2) sends its FIN as shutdown(2) would, one
+		// system call per connection sooner. (With output queued, Close
+		// would give it only the close linger to drain; CloseWrite waits.)
+		peer.conn.Close()
+		return loop.None
+	}
+	peer.conn.CloseWrite()
 	return loop.None
 }
 
