@@ -64,10 +64,11 @@ func (p *proxy) OnOpen(c *loop.Conn) ([]byte, loop.Action) {
 		s.conn = c // the upstream, dialed below (maybe still connecting)
 		return nil, loop.None
 	}
-	a := &side{conn: c}
+	// Both sides in one allocation: they live and die together.
+	pair := new([2]side)
+	a, b := &pair[0], &pair[1]
+	a.conn, a.peer, b.peer = c, b, a
 	c.SetContext(a)
-	b := &side{peer: a}
-	a.peer = b
 	bc, err := c.Loop().Dial("tcp", p.upstream, b)
 	if err != nil {
 		return nil, loop.Close
