@@ -83,8 +83,8 @@ func churnRows(b *strings.Builder, order []key, res map[key][]sample) {
 		}
 		if first {
 			b.WriteString("Churn in its own units (medians over the rounds; busy is rate times CPU per connection):\n\n" +
-				"| proxy | conn/s | proxy CPU us/conn | proxy busy | client CPU us/conn | upstream CPU us/conn | client + upstream busy |\n" +
-				"|---|---:|---:|---:|---:|---:|---:|\n")
+				"| set-up | proxy | conn/s | proxy CPU us/conn | proxy busy | client CPU us/conn | upstream CPU us/conn | client + upstream busy |\n" +
+				"|---|---|---:|---:|---:|---:|---:|---:|\n")
 			first = false
 		}
 		xs := res[k]
@@ -97,7 +97,7 @@ func churnRows(b *strings.Builder, order []key, res map[key][]sample) {
 			}
 		}
 		us := func(f func(sample) time.Duration) float64 { return float64(medianDur(xs, f)) / 1e3 }
-		fmt.Fprintf(b, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k.impl, median(rates),
+		fmt.Fprintf(b, "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", k.setup, k.impl, median(rates),
 			us(func(s sample) time.Duration { return s.cpuPer }), median(busy),
 			us(func(s sample) time.Duration { return s.loadPer }), us(func(s sample) time.Duration { return s.upPer }), median(other))
 	}

@@ -125,8 +125,8 @@ func TestProxyReport(t *testing.T) {
 			"| sockloop | 12.00 | 0.200 | 0.80 [0.80..0.80] |",
 			"| haproxy | 8.00 | 0.400 | 1.60 [1.60..1.60] |",
 			"| proxy churn 64c 64B (op = 1 conn) | sockloop | 13000 | 1.30 [1.20..1.40] | 40000 | 0.80 [0.80..0.80] |",
-			"| haproxy | 10000 | 50.00 | 0.50 | 20.00 | 30.00 | 0.50 |",
-			"| sockloop | 13000 | 40.00 | 0.52 | 20.00 | 30.00 | 0.65 |",
+			"| percore | haproxy | 10000 | 50.00 | 0.50 | 20.00 | 30.00 | 0.50 |",
+			"| percore | sockloop | 13000 | 40.00 | 0.52 | 20.00 | 30.00 | 0.65 |",
 		} {
 			if !strings.Contains(string(b), row) {
 				t.Errorf("%s lacks %q:\n%s", name, row, b)
