@@ -60,7 +60,7 @@ func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engi
 
 // newTestEngine makes an engine in the suite's backend and mode, not
 // started.
-func newTestEngine(t *testing.T, h Handler, opts ...Option) *Engine {
+func newTestEngine(t testing.TB, h Handler, opts ...Option) *Engine {
 	t.Helper()
 	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithURingRawWait(testURingRawWait), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)

@@ -138,3 +138,16 @@ func TestStatsCountBackpressure(t *testing.T) {
 	writeUntilStalled(t, c)
 	waitFor(t, func() bool { return e.Stats().Paused >= 1 })
 }
+
+// BenchmarkPublish is the end of a busy turn: two counters moved, the
+// rest compared and left alone.
+func BenchmarkPublish(b *testing.B) {
+	e := newTestEngine(b, newEchoHandler())
+	defer e.Stop(context.Background())
+	l := e.Loops()[0]
+	for b.Loop() {
+		l.count(cBytesIn, 64)
+		l.count(cBytesOut, 64)
+		l.publish()
+	}
+}
