@@ -300,15 +300,9 @@ func churnLoad(addr string, inflight int, cpus []int, dur time.Duration, mark fu
 		return 0, 0, 0, 0, err
 	}
 	threads := max(len(cpus), 1)
-	type result struct {
-		conns int
-		took  time.Duration
-		lat   *bench.Latency
-		err   error
-	}
 	ready := make(chan error, threads)
 	start := make(chan struct{})
-	done := make(chan result, threads)
+	done := make(chan threadResult, threads)
 	for t := range threads {
 		cpu := -1
 		if len(cpus) > 0 {
@@ -318,7 +312,7 @@ func churnLoad(addr string, inflight int, cpus []int, dur time.Duration, mark fu
 			// Locked and never unlocked: a thread pinned to one CPU ends
 			// with the goroutine instead of going back to the pool.
 			runtime.LockOSThread()
-			var r result
+			var r threadResult
 			c, err := func() (*churnClient, error) {
 				if cpu >= 0 {
 					var one unix.CPUSet
@@ -332,33 +326,14 @@ func churnLoad(addr string, inflight int, cpus []int, dur time.Duration, mark fu
 			ready <- err
 			<-start
 			if err != nil {
-				done <- result{err: err}
+				done <- threadResult{err: err}
 				return
 			}
-			r.conns, r.took, r.err = c.Run(dur)
+			r.ops, r.took, r.err = c.Run(dur)
 			r.lat = &c.lat
 			r.err = cmp.Or(r.err, c.Close())
 			done <- r
 		}()
 	}
-	for range threads {
-		err = cmp.Or(err, <-ready)
-	}
-	mark()
-	close(start)
-	var lat bench.Latency
-	for range threads {
-		r := <-done
-		err = cmp.Or(err, r.err)
-		conns += r.conns
-		took = max(took, r.took)
-		if r.lat != nil {
-			lat.Merge(r.lat)
-		}
-	}
-	mark()
-	if err != nil {
-		return 0, 0, 0, 0, err
-	}
-	return conns, took, lat.Quantile(0.50), lat.Quantile(0.99), nil
+	return startThreads(threads, ready, start, done, mark)
 }

@@ -26,15 +26,9 @@ func echoLoad(addr string, w workload, cpus []int, dur time.Duration, mark func(
 	if threads > w.conns {
 		threads = w.conns
 	}
-	type result struct {
-		msgs int
-		took time.Duration
-		lat  *bench.Latency
-		err  error
-	}
 	ready := make(chan error, threads)
 	start := make(chan struct{})
-	done := make(chan result, threads)
+	done := make(chan threadResult, threads)
 	for i := range threads {
 		cpu := -1
 		if len(cpus) > 0 {
@@ -46,10 +40,25 @@ func echoLoad(addr string, w workload, cpus []int, dur time.Duration, mark func(
 		}
 		go func() {
 			n, t, lat, err := echoClient(addr, w, conns, cpu, dur, ready, start)
-			done <- result{n, t, lat, err}
+			done <- threadResult{n, t, lat, err}
 		}()
 	}
 	// Every client connects and warms up before the timer starts for all.
+	return startThreads(threads, ready, start, done, mark)
+}
+
+// threadResult is what one thread of a load reports: its operations
+// (messages or connections), how long it ran, its latencies.
+type threadResult struct {
+	ops  int
+	took time.Duration
+	lat  *bench.Latency
+	err  error
+}
+
+// startThreads waits until every thread of a load is ready, starts them
+// together between two marks, and sums what they report.
+func startThreads(threads int, ready <-chan error, start chan struct{}, done <-chan threadResult, mark func()) (ops int, took, p50, p99 time.Duration, err error) {
 	for range threads {
 		err = cmp.Or(err, <-ready)
 	}
@@ -59,7 +68,7 @@ func echoLoad(addr string, w workload, cpus []int, dur time.Duration, mark func(
 	for range threads {
 		r := <-done
 		err = cmp.Or(err, r.err)
-		msgs += r.msgs
+		ops += r.ops
 		took = max(took, r.took)
 		if r.lat != nil {
 			lat.Merge(r.lat)
@@ -69,7 +78,7 @@ func echoLoad(addr string, w workload, cpus []int, dur time.Duration, mark func(
 	if err != nil {
 		return 0, 0, 0, 0, err
 	}
-	return msgs, took, lat.Quantile(0.50), lat.Quantile(0.99), nil
+	return ops, took, lat.Quantile(0.50), lat.Quantile(0.99), nil
 }
 
 // echoClient is one thread of echoLoad: pinned to cpu (unless -1), it dials
