@@ -121,26 +121,7 @@ func answer(query []byte, hosts map[string][]netip.Addr) ([]byte, error) {
 // returns its port.
 func echoOn(t *testing.T, network, address string) string {
 	t.Helper()
-	ln, err := net.Listen(network, address)
-	if err != nil {
-		t.Skipf("cannot listen on %s %s: %v", network, address, err)
-	}
-	done := make(chan struct{})
-	t.Cleanup(func() { ln.Close(); <-done })
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				io.CopyBuffer(struct{ io.Writer }{c}, struct{ io.Reader }{c}, make([]byte, 4<<10))
-				c.Close()
-			}()
-		}
-	}()
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	_, port, _ := net.SplitHostPort(netEchoOn(t, network, address).String())
 	return port
 }
 
