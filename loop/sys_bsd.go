@@ -6,6 +6,8 @@ import (
 	"os"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/sockopt"
 )
 
 func sysRead(fd int, b []byte) (int, error) { return unix.Read(fd, b) }
@@ -43,3 +45,8 @@ func acceptNonblock(fd int) (int, unix.Sockaddr, error) {
 	}
 	return nfd, sa, nil
 }
+
+func sysConnect(fd int, sa sockaddr) error      { return unix.Connect(fd, sa) }
+func shutdownWrite(fd int) error                { return unix.Shutdown(fd, unix.SHUT_WR) }
+func setNoDelay(fd int) error                   { return sockopt.SetNoDelay(fd, true) }
+func sysSocketError(fd int) (unix.Errno, error) { return sockopt.SocketError(fd) }

@@ -16,8 +16,16 @@ const reusePortOption = unix.SO_REUSEPORT
 // needNoSigpipe: writes pass MSG_NOSIGNAL.
 const needNoSigpipe = false
 
+// The loop's calls on its sockets are raw system calls: its sockets are
+// non-blocking, so a call never waits, and skipping the scheduler's
+// entersyscall / exitsyscall saves about a fifth of what a short call
+// costs (and the wake-ups of sysmon that each such call risks, 5-6% of a
+// proxy's samples under connection churn). Calls that may wait
+// (epoll_wait, io_uring_enter, sendfile from a file, close with a linger)
+// stay ordinary system calls.
+
 func sysSocket(family, sotype int) (int, error) {
-	fd, err := unix.Socket(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fd, err := rawsys.Socket(family, sotype|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
 		return -1, os.NewSyscallError("socket", err)
 	}
@@ -25,14 +33,15 @@ func sysSocket(family, sotype int) (int, error) {
 }
 
 func sysAccept(fd int) (int, unix.Sockaddr, error) {
-	return unix.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
+	return rawsys.Accept4(fd, unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC)
 }
 
-// The loop's reads and writes are raw system calls: its sockets are
-// non-blocking, so a call never waits, and skipping the scheduler's
-// entersyscall / exitsyscall saves about a fifth of what a short call
-// costs. Calls that may wait (epoll_wait, io_uring_enter, sendfile from a
-// file) stay ordinary system calls.
+func sysConnect(fd int, sa sockaddr) error      { return rawsys.Connect(fd, sa) }
+func shutdownWrite(fd int) error                { return rawsys.Shutdown(fd, unix.SHUT_WR) }
+func sysSocketError(fd int) (unix.Errno, error) { return rawsys.SocketError(fd) }
+func setNoDelay(fd int) error {
+	return rawsys.SetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY, 1)
+}
 
 // sysRead is read(2) on a non-blocking socket.
 func sysRead(fd int, b []byte) (int, error) { return rawsys.Read(fd, b) }

@@ -33,10 +33,8 @@ const (
 func sysClose(fd int) error                { return unix.Close(fd) }
 func getsockname(fd int) (sockaddr, error) { return unix.Getsockname(fd) }
 func getpeername(fd int) (sockaddr, error) { return unix.Getpeername(fd) }
-func sysConnect(fd int, sa sockaddr) error { return unix.Connect(fd, sa) }
 func sysBind(fd int, sa sockaddr) error    { return unix.Bind(fd, sa) }
 func sysListen(fd, backlog int) error      { return unix.Listen(fd, backlog) }
-func shutdownWrite(fd int) error           { return unix.Shutdown(fd, unix.SHUT_WR) }
 func socketType(fd int) (int, error)       { return sockopt.Type(fd) }
 func enablePacketInfo4(fd int)             { sockopt.SetRecvPacketInfo4(fd, true) }
 func enablePacketInfo6(fd int)             { sockopt.SetRecvPacketInfo6(fd, true) }
@@ -45,7 +43,6 @@ func setCloseOnExec(fd int)                { unix.CloseOnExec(fd) }
 func setReusePort(fd int) error            { return sockopt.SetInt(fd, unix.SOL_SOCKET, reusePortOption, 1) }
 func setReuseAddr(fd int) error            { return sockopt.SetReuseAddr(fd, true) }
 func setV6Only(fd int, on bool) error      { return sockopt.SetV6Only(fd, on) }
-func setNoDelay(fd int) error              { return sockopt.SetNoDelay(fd, true) }
 func setNoSigpipe(fd int) error            { return sockopt.SetNoSigpipe(fd, true) }
 
 // setAbortOnClose makes the socket's close send a reset (SO_LINGER with a
@@ -54,7 +51,7 @@ func setAbortOnClose(fd int) error { return sockopt.SetLinger(fd, true, 0) }
 
 // socketError returns the socket's pending error (SO_ERROR), nil if none.
 func socketError(fd int) error {
-	errno, err := sockopt.SocketError(fd)
+	errno, err := sysSocketError(fd)
 	if err != nil {
 		return err
 	}

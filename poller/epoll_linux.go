@@ -7,6 +7,8 @@ import (
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/sockloop/sockloop/internal/rawsys"
 )
 
 // epoll is the Linux backend: one epoll instance and one eventfd for Wake.
@@ -63,9 +65,11 @@ func (p *epoll) mask(interest Event) uint32 {
 	return m
 }
 
+// ctl is epoll_ctl(2) as a raw call: it never waits, so the scheduler's
+// bookkeeping around it buys nothing.
 func (p *epoll) ctl(op, fd int, interest Event) error {
 	ev := unix.EpollEvent{Events: p.mask(interest), Fd: int32(fd)}
-	if err := unix.EpollCtl(p.epfd, op, fd, &ev); err != nil {
+	if err := rawsys.EpollCtl(p.epfd, op, fd, &ev); err != nil {
 		return os.NewSyscallError("epoll_ctl", err)
 	}
 	return nil
@@ -80,7 +84,7 @@ func (p *epoll) Modify(fd int, interest Event) error {
 }
 
 func (p *epoll) Delete(fd int) error {
-	if err := unix.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
+	if err := rawsys.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
 		return os.NewSyscallError("epoll_ctl", err)
 	}
 	return nil

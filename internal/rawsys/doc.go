@@ -1,5 +1,6 @@
-// Package rawsys makes the read, write and send system calls of
-// non-blocking sockets as raw calls, without the Go scheduler's
+// Package rawsys makes the system calls of non-blocking sockets (read,
+// write, send, and socket, accept4, connect, shutdown, setsockopt,
+// getsockopt of SO_ERROR, epoll_ctl) as raw calls, without the Go scheduler's
 // entersyscall / exitsyscall around them. Such a call never waits, so the
 // scheduler's bookkeeping buys nothing, and it costs about a fifth of a
 // short call; calls that may wait (epoll_wait, io_uring_enter, sendfile from
