@@ -95,13 +95,25 @@ func (s *Stats) field(i counter) *uint64 {
 	}[i]
 }
 
-// statNames are the names All gives the fields, in the order it yields them.
-var statNames = [...]string{
-	"accepted", "dialed", "dial_failed", "open",
-	"closed_orderly", "closed_reset", "closed_timeout", "closed_stopped", "closed_failed",
-	"output_dropped", "bytes_in", "bytes_out",
-	"read_timeouts", "write_timeouts", "idle_timeouts",
-	"paused", "accept_backoffs", "ring_overflows",
+// counterNames are the names All gives the counters' fields.
+var counterNames = [numCounters]string{
+	cAccepted:       "accepted",
+	cDialed:         "dialed",
+	cDialFailed:     "dial_failed",
+	cClosedOrderly:  "closed_orderly",
+	cClosedReset:    "closed_reset",
+	cClosedTimeout:  "closed_timeout",
+	cClosedStopped:  "closed_stopped",
+	cClosedFailed:   "closed_failed",
+	cOutputDropped:  "output_dropped",
+	cBytesIn:        "bytes_in",
+	cBytesOut:       "bytes_out",
+	cReadTimeouts:   "read_timeouts",
+	cWriteTimeouts:  "write_timeouts",
+	cIdleTimeouts:   "idle_timeouts",
+	cPaused:         "paused",
+	cAcceptBackoffs: "accept_backoffs",
+	cRingOverflows:  "ring_overflows",
 }
 
 // All yields every field as a snake_case name and its value, the same names
@@ -109,15 +121,12 @@ var statNames = [...]string{
 // OpenTelemetry): "open" is a gauge, every other field a counter.
 func (s Stats) All() iter.Seq2[string, uint64] {
 	return func(yield func(string, uint64) bool) {
-		values := [len(statNames)]uint64{
-			s.Accepted, s.Dialed, s.DialFailed, s.Open,
-			s.ClosedOrderly, s.ClosedReset, s.ClosedTimeout, s.ClosedStopped, s.ClosedFailed,
-			s.OutputDropped, s.BytesIn, s.BytesOut,
-			s.ReadTimeouts, s.WriteTimeouts, s.IdleTimeouts,
-			s.Paused, s.AcceptBackoffs, s.RingOverflows,
-		}
-		for i, name := range statNames {
-			if !yield(name, values[i]) {
+		for i := range numCounters {
+			if !yield(counterNames[i], *s.field(i)) {
+				return
+			}
+			// The gauge follows the dials, beside the other connection counts.
+			if i == cDialFailed && !yield("open", s.Open) {
 				return
 			}
 		}

@@ -57,7 +57,7 @@ func TestStatsCountTraffic(t *testing.T) {
 		}
 		names[name] = v
 	}
-	if len(names) != len(statNames) || names["accepted"] != conns || names["bytes_in"] != want || names["open"] != 0 {
+	if len(names) != int(numCounters)+1 || names["accepted"] != conns || names["bytes_in"] != want || names["open"] != 0 {
 		t.Fatalf("All: %v", names)
 	}
 }
