@@ -24,15 +24,8 @@ func (l *Loop) armAccept(ls *listenSocket) {
 func (l *Loop) onAccept(cp *completion.Completion) {
 	fd := int(cp.Token)
 	ls := l.listeners[fd]
-	if ls == nil || !ls.armed {
-		// The listener closed at Stop; its accept's end is awaited.
-		if cp.Res >= 0 {
-			closeFD(int(cp.Res))
-		}
-		if !cp.More {
-			l.draining--
-			closeFD(fd)
-		}
+	if ls == nil {
+		l.onCancelledAccept(fd, cp)
 		return
 	}
 	if !cp.More {
@@ -52,9 +45,9 @@ func (l *Loop) onAccept(cp *completion.Completion) {
 	}
 }
 
-// closeListener stops a listener at Stop: at once without an accept in the
-// kernel, else once the cancelled accept's last completion arrives, since
-// the kernel holds the socket open until then and could still accept.
+// closeListener closes a listener: at once without an accept in the kernel,
+// else once the cancelled accept's last completion arrives, since the kernel
+// holds the socket open until then and may accept on it meanwhile.
 func (l *Loop) closeListener(fd int, ls *listenSocket) {
 	delete(l.listeners, fd)
 	if !ls.armed {
@@ -63,6 +56,49 @@ func (l *Loop) closeListener(fd int, ls *listenSocket) {
 		return
 	}
 	ls.armed = false
-	l.draining++
+	if l.closing == nil {
+		l.closing = make(map[int]*listenSocket)
+	}
+	l.closing[fd] = ls
 	l.ops.Cancel(completion.OpAccept, uint64(fd))
+}
+
+// onCancelledAccept serves a completion of a closed listener's accept. A
+// connection accepted before the cancel took effect is served like any
+// other (a loop that stops refuses it), rather than reset: at a handover
+// the new process would have accepted it from the shared queue.
+func (l *Loop) onCancelledAccept(fd int, cp *completion.Completion) {
+	ls := l.closing[fd]
+	if cp.Err() == nil {
+		if ls != nil {
+			l.admit(ls, int(cp.Res), nil)
+		} else {
+			closeFD(int(cp.Res))
+		}
+	}
+	if cp.More || ls == nil {
+		return
+	}
+	delete(l.closing, fd)
+	closeFD(fd)
+	if len(l.closing) == 0 {
+		l.listenersClosed()
+	}
+}
+
+// whenListenersClosed calls f once every listener the loop closed is
+// closed in the kernel too, or when the loop ends.
+func (l *Loop) whenListenersClosed(f func()) {
+	l.unlistened = append(l.unlistened, f)
+	if len(l.closing) == 0 {
+		l.listenersClosed()
+	}
+}
+
+func (l *Loop) listenersClosed() {
+	waiting := l.unlistened
+	l.unlistened = nil
+	for _, f := range waiting {
+		f()
+	}
 }

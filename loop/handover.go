@@ -11,21 +11,30 @@ package loop
 // socket of a listener, the one per loop that SO_REUSEPORT gives included.
 
 // StopAccepting closes the engine's descriptors of its listening stream
-// sockets and returns once every loop has closed or cancelled its own;
-// the connections already open are served on, and a socket whose
-// duplicates another process holds (ListenerFiles) goes on accepting
-// there. Stop ends the rest later. It fails with ErrEngineStopped unless
+// sockets and returns once the kernel has let go of them too; the
+// connections already open are served on, those an accept in the kernel
+// took before its cancel included, and a socket whose duplicates another
+// process holds (ListenerFiles) goes on accepting there. Stop ends the rest later. It fails with ErrEngineStopped unless
 // the engine runs, and must not be called from a loop's goroutine, which
 // it would wait for.
 func (e *Engine) StopAccepting() error {
 	if e.state.Load() != engineRunning {
 		return ErrEngineStopped
 	}
-	return e.onEveryLoop(func(l *Loop) {
+	closed := make(chan struct{}, len(e.loops))
+	err := e.onEveryLoop(func(l *Loop) {
 		for fd, ls := range l.listeners {
 			l.closeListener(fd, ls)
 		}
+		l.whenListenersClosed(func() { closed <- struct{}{} })
 	})
+	if err != nil {
+		return err
+	}
+	for range e.loops {
+		<-closed
+	}
+	return nil
 }
 
 // onEveryLoop runs f on each loop's goroutine and returns once all have,

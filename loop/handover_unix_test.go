@@ -160,3 +160,26 @@ func TestStopAcceptingServesOpenConnections(t *testing.T) {
 		t.Fatalf("ListenerFiles after StopAccepting = %v, want an error matching net.ErrClosed", err)
 	}
 }
+
+// TestStopAcceptingFreesTheAddress: once StopAccepting returns, a socket no
+// one else holds refuses connections and its port can be bound again, on
+// every backend, an accept in the kernel that must be cancelled included.
+func TestStopAcceptingFreesTheAddress(t *testing.T) {
+	for range 20 {
+		e, addrs := startEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"})
+		if err := e.StopAccepting(); err != nil {
+			t.Fatal(err)
+		}
+		if c, err := net.Dial("tcp", addrs[0].String()); err == nil {
+			c.Close()
+			t.Fatalf("%v accepts connections after StopAccepting", addrs[0])
+		} else if !errors.Is(err, unix.ECONNREFUSED) {
+			t.Fatalf("dial after StopAccepting: %v, want ECONNREFUSED", err)
+		}
+		ln, err := net.Listen("tcp", addrs[0].String())
+		if err != nil {
+			t.Fatalf("listen again on %v: %v", addrs[0], err)
+		}
+		ln.Close()
+	}
+}

@@ -51,23 +51,24 @@ type Loop struct {
 
 	// The completion path (conn_ring.go); ops is nil without one.
 	ops         completion.Completer
-	connector   completion.Connector // ops' connect, where it has one
-	boundsRecv  bool                 // ops' receives count the bytes they may bring
-	batchSends  bool                 // ops reach the kernel at the next Wait: send at the turn's end
-	gen         uint32               // last generation given to a connection
-	bufRefs     []int32              // counts of each provided buffer in use
-	bufDone     []func(error)        // per provided buffer: drop one count
-	bufLent     []bool               // per provided buffer: counted by some output
-	lent        int                  // provided buffers counted by some output
-	freed       bool                 // a provided buffer came back this turn
-	curID       int32                // the provided buffer being served, or -1
-	curBuf      []byte               // its bytes
-	starved     []*Conn              // receives to arm again once buffers return
-	redeliver   []*Conn              // input held while paused, to serve now
-	sends       []*Conn              // sends to issue before the next Wait
-	zombies     map[uint64]*Conn     // closed, with operations in flight
-	draining    int                  // closed listeners whose accept has not ended
-	starvations int                  // receives ended for want of buffers, for tests
+	connector   completion.Connector  // ops' connect, where it has one
+	boundsRecv  bool                  // ops' receives count the bytes they may bring
+	batchSends  bool                  // ops reach the kernel at the next Wait: send at the turn's end
+	gen         uint32                // last generation given to a connection
+	bufRefs     []int32               // counts of each provided buffer in use
+	bufDone     []func(error)         // per provided buffer: drop one count
+	bufLent     []bool                // per provided buffer: counted by some output
+	lent        int                   // provided buffers counted by some output
+	freed       bool                  // a provided buffer came back this turn
+	curID       int32                 // the provided buffer being served, or -1
+	curBuf      []byte                // its bytes
+	starved     []*Conn               // receives to arm again once buffers return
+	redeliver   []*Conn               // input held while paused, to serve now
+	sends       []*Conn               // sends to issue before the next Wait
+	zombies     map[uint64]*Conn      // closed, with operations in flight
+	closing     map[int]*listenSocket // closed listeners whose accept has not ended
+	unlistened  []func()              // called once closing empties
+	starvations int                   // receives ended for want of buffers, for tests
 
 	waiting  atomic.Bool // in or about to enter Wait
 	nconns   atomic.Int32
@@ -186,13 +187,14 @@ func (l *Loop) end() {
 	for _, f := range left {
 		f()
 	}
+	l.listenersClosed()
 }
 
 // finished reports whether a stopping loop has nothing left to serve.
 // Operations still in flight keep it running until their last completions
 // arrive, so that no buffer goes back while the kernel may use it.
 func (l *Loop) finished() bool {
-	return l.stopping && l.conns.len() == 0 && len(l.zombies) == 0 && l.draining == 0
+	return l.stopping && l.conns.len() == 0 && len(l.zombies) == 0 && len(l.closing) == 0
 }
 
 func (l *Loop) armListeners() {
