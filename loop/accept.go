@@ -60,8 +60,23 @@ func (l *Loop) admit(ls *listenSocket, fd int, sa sockaddr) {
 	c := newConn(target, fd, ls.ep, true, sa)
 	if target == l {
 		l.openConn(c)
-	} else if target.Submit(func() { target.openConn(c) }) != nil {
-		closeFD(fd)
+	} else if target.Submit(func() { target.openHandedConn(c, l) }) != nil {
+		l.openConn(newConn(l, fd, ls.ep, true, sa)) // the target ended: serve it here
+	}
+}
+
+// openHandedConn opens a connection that loop from accepted for this one.
+// A loop that ends runs its last tasks at its end: it hands the connection
+// back then, since at Stop the loop that accepted it may still serve its
+// own connections, and a connection accepted must not be lost.
+func (l *Loop) openHandedConn(c *Conn, from *Loop) {
+	if !l.ended { // only this goroutine writes it
+		l.openConn(c)
+		return
+	}
+	back := newConn(from, c.fd, c.ep, true, c.remote)
+	if from.Submit(func() { from.openConn(back) }) != nil {
+		closeFD(c.fd)
 	}
 }
 
