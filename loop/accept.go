@@ -146,21 +146,39 @@ func prepareStream(fd int, network string, noDelay bool) {
 	}
 }
 
-// open starts the connection's timers and runs OnOpen.
+// open starts the connection's timers and runs OnOpen, or first the TLS
+// handshake of a connection that speaks TLS.
 func (c *Conn) open() {
 	l := c.l
 	c.lastRead, c.lastWrite = l.now, l.now
 	if c.dialed {
 		l.count(cDialed, 1)
 	}
+	if c.sec != nil || c.ep.tls != nil && !c.dialed {
+		c.startTLS()
+		return
+	}
+	c.announce()
+}
+
+// announce runs OnOpen with the connection's timers started.
+func (c *Conn) announce() {
+	l := c.l
 	c.armDeadline()
 	out, action := l.eng.h.OnOpen(c)
 	// out comes before everything, an end the handler asked for in OnOpen
 	// included: only a connection already closed drops it.
 	if len(out) > 0 && c.state == stateOpen {
 		c.markQueued()
-		c.out.CopyFront(out) // ahead of what was written while a dial connected
+		if c.sec != nil {
+			c.sec.early = append(out[:len(out):len(out)], c.sec.early...)
+		} else {
+			c.out.CopyFront(out) // ahead of what was written while a dial connected
+		}
 		c.noteHigh()
+	}
+	if c.sec != nil && c.state == stateOpen && !c.sec.goLive(c) {
+		return
 	}
 	c.act(action)
 	l.touch(c)

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/netip"
@@ -15,8 +16,9 @@ type endpoint struct {
 	family    int
 	sotype    int
 	sa        sockaddr
-	dualStack bool      // AF_INET6 with IPV6_V6ONLY cleared
-	listener  *listener // the listener bound to it, nil for a dial's
+	dualStack bool        // AF_INET6 with IPV6_V6ONLY cleared
+	listener  *listener   // the listener bound to it, nil for a dial's
+	tls       *tls.Config // a listener's connections speak TLS as its server
 }
 
 func (ep *endpoint) stream() bool { return ep.sotype == sockStream }

@@ -34,10 +34,11 @@ type Conn struct {
 	rd                  readStop     // why it does not read now
 	wr                  writeState   // where its sending side stands
 	stream              bool
-	dirty               bool     // in l.dirty
-	dialed              bool     // made by Dial: its dialer hears of it even if it never opens
-	parked              bool     // readiness: out of the poller after a hang-up while not reading
-	ring                ringConn // completion driver only (conn_ring.go)
+	dirty               bool        // in l.dirty
+	dialed              bool        // made by Dial: its dialer hears of it even if it never opens
+	parked              bool        // readiness: out of the poller after a hang-up while not reading
+	ring                ringConn    // completion driver only (conn_ring.go)
+	sec                 *tlsSession // TLS only (tls_session.go)
 }
 
 // connRare is the part of a connection that few connections use, or use
@@ -166,6 +167,9 @@ func (c *Conn) CloseWrite() error {
 		return &net.OpError{Op: "shutdown", Net: c.network(), Err: os.ErrInvalid}
 	}
 	c.wr |= writeShutAsked
+	if c.sec != nil {
+		c.sec.closeNotify() // or once the session is live
+	}
 	c.l.touch(c)
 	return nil
 }
@@ -195,6 +199,13 @@ func (c *Conn) closeGracefully(err error) {
 	if c.state == stateClosed || c.state == stateClosing {
 		return
 	}
+	if c.sec != nil {
+		if c.sec.phase < tlsOpening {
+			c.closeNow(err) // nothing of the handler's has left yet
+			return
+		}
+		c.sec.closeNotify()
+	}
 	if c.out.Empty() || c.state == stateConnecting {
 		c.closeNow(err)
 		return
@@ -221,12 +232,15 @@ func (c *Conn) closeNow(err error) bool {
 	if neverOpened {
 		c.unwatchDial()
 	}
-	if err == nil && c.stream && len(c.in) > 0 && c.seesTraffic() {
+	if err == nil && c.stream && c.unread() > 0 && c.seesTraffic() && !c.hidden() {
 		c.rd |= readDone
-		c.act(c.l.eng.h.OnTraffic(c))
-		if c.state == stateClosed {
+		if !c.offer() {
 			return false
 		}
+	}
+	hidden := c.hidden()
+	if hidden && c.dialed {
+		neverOpened = true // its handshake failed: the dial did
 	}
 	if n := c.out.Len(); n > 0 && c.stream {
 		if err == nil {
@@ -261,11 +275,17 @@ func (c *Conn) closeNow(err error) bool {
 	c.closeUntakenFDs()
 	c.stash.Release()
 	c.in = nil
+	if c.sec != nil {
+		c.sec.release(c, dropped)
+	}
 	if !c.stream {
 		return false
 	}
 	l.nconns.Add(-1)
 	l.countClose(neverOpened, err)
+	if hidden && !c.dialed {
+		return false // the handler never saw it
+	}
 	if c.reportClose(neverOpened, err) == Shutdown {
 		l.eng.stopInBackground()
 	}

@@ -5,6 +5,9 @@ import "io"
 // endOfInput handles the peer's FIN: a ReadEOFHandler may keep writing,
 // otherwise the connection closes once its output is flushed.
 func (c *Conn) endOfInput() {
+	if c.sec != nil && !c.sec.endOfInput(c) {
+		return
+	}
 	c.rd |= readEOF
 	h := c.l.eng.onReadEOF
 	if h == nil {

@@ -59,6 +59,9 @@ func (c *Conn) settle() {
 // Detach copies it, so the connection's own buffer must not go back to the
 // pool before. It reports whether the connection is still open.
 func (c *Conn) traffic(held int) bool {
+	if c.sec != nil {
+		return c.sec.traffic(c, held)
+	}
 	c.act(c.l.eng.h.OnTraffic(c))
 	if c.state == stateClosed {
 		return false
@@ -102,7 +105,7 @@ func (c *Conn) afterFlush() bool {
 		if c.state == stateClosing {
 			return c.closeNow(c.closeError())
 		}
-		if c.wr&(writeShutAsked|writeShut) == writeShutAsked {
+		if c.wr&(writeShutAsked|writeShut) == writeShutAsked && (c.sec == nil || c.sec.phase >= tlsLive) {
 			c.wr |= writeShut
 			if err := shutdownWrite(c.fd); err != nil {
 				return c.closeNow(os.NewSyscallError("shutdown", err))

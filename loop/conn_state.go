@@ -49,6 +49,10 @@ const (
 	// readDone: the handler sees no more input: it asked for the close, or
 	// the last OnTraffic before an orderly close is running. Never cleared.
 	readDone
+	// readHandshakeFull: input waits for a TLS handshake goroutine that
+	// has not taken it yet; cleared when it has (tlsWire.Read) or the
+	// handshake ends.
+	readHandshakeFull
 )
 
 // writeState is where a connection's sending side stands.

@@ -23,6 +23,9 @@ func (c *Conn) Write(b []byte) (int, error) {
 	if !c.stream {
 		return c.sendDatagrams(b)
 	}
+	if c.sec != nil {
+		return c.sec.write(c, b)
+	}
 	c.markQueued()
 	c.queue(b)
 	c.noteHigh()
@@ -61,6 +64,9 @@ func (c *Conn) Writev(bufs [][]byte) (int, error) {
 	if !c.stream {
 		return c.sendDatagrams(bufs...)
 	}
+	if c.sec != nil {
+		return c.sec.write(c, bufs...)
+	}
 	c.markQueued()
 	n := 0
 	for _, b := range bufs {
@@ -91,6 +97,10 @@ func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
 			}
 			return
 		}
+		if c.sec != nil {
+			c.sec.asyncWrite(c, bufs, done)
+			return
+		}
 		c.markQueued()
 		for i, b := range bufs {
 			var cb func(error)
@@ -108,14 +118,18 @@ func (c *Conn) AsyncWritev(bufs [][]byte, done func(c *Conn, err error)) error {
 // buffered, then done (if not nil); safe from any goroutine.
 func (c *Conn) Wake(done func(c *Conn, err error)) error {
 	return c.l.Submit(func() {
-		if !c.seesTraffic() {
+		if !c.seesTraffic() || c.hidden() {
 			// OnTraffic never runs once the handler asked for the close.
 			if done != nil {
 				done(c, ErrNotConnected)
 			}
 			return
 		}
-		c.traffic(0)
+		if c.sec != nil {
+			c.offer() // the plaintext kept; there is no new ciphertext
+		} else {
+			c.traffic(0)
+		}
 		if done != nil {
 			done(c, nil)
 		}
@@ -196,6 +210,9 @@ func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err 
 	}
 	if !c.stream || offset < 0 || count < 0 {
 		return &net.OpError{Op: "sendfile", Net: c.network(), Err: os.ErrInvalid}
+	}
+	if c.sec != nil {
+		return &net.OpError{Op: "sendfile", Net: c.network(), Addr: c.RemoteAddr(), Err: errTLSUnsupported}
 	}
 	cb := func(err error) {
 		runtime.KeepAlive(f) // f's finalizer must not close the fd while it is queued

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"os"
@@ -29,6 +30,11 @@ func (e *Engine) Dial(network, address string, value any) (*Conn, error) {
 // with a *net.OpError wrapping ctx's error (context.DeadlineExceeded or
 // context.Canceled). ctx no longer matters once the connection is open.
 func (e *Engine) DialContext(ctx context.Context, network, address string, value any) (*Conn, error) {
+	return e.dialContext(ctx, network, address, value, nil)
+}
+
+// dialContext is DialContext, with TLS as cfg's client where cfg is not nil.
+func (e *Engine) dialContext(ctx context.Context, network, address string, value any, cfg *tls.Config) (*Conn, error) {
 	if e.state.Load() != engineRunning {
 		return nil, ErrEngineStopped
 	}
@@ -40,6 +46,9 @@ func (e *Engine) DialContext(ctx context.Context, network, address string, value
 	c, err := l.connect(ep, value)
 	if err != nil {
 		return nil, err
+	}
+	if cfg != nil {
+		c.sec = newTLSSession(cfg, false, false) // before the loop sees c
 	}
 	if err := l.Submit(func() { l.startDialed(ctx, c) }); err != nil {
 		closeFD(c.fd)

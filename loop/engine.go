@@ -134,12 +134,15 @@ func (e *Engine) Listen(addr string, opts ...ListenOption) (net.Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	lc := listenConfig{bufs: &e.cfg.stream}
+	lc := listenConfig{bufs: &e.cfg.stream, tls: e.cfg.tls}
 	for _, o := range opts {
 		o(&lc)
 	}
 	if err := lc.check(ep); err != nil {
 		return nil, err
+	}
+	if ep.stream() {
+		ep.tls = lc.tls
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

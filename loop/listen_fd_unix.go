@@ -51,6 +51,7 @@ func (e *Engine) ListenFD(fd int) (net.Addr, error) {
 		return fail(errNotSocket)
 	}
 	if ep.stream() {
+		ep.tls = e.cfg.tls
 		if on, err := sockopt.AcceptConn(fd); err != nil || !on {
 			return fail(errNotListening)
 		}

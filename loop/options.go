@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"crypto/tls"
 	"errors"
 	"log/slog"
 	"net"
@@ -28,44 +29,47 @@ const (
 type Option func(*config)
 
 type config struct {
-	loops        int
-	lockThread   bool
-	reusePort    bool
-	balancing    LoadBalancing
-	edge         bool
-	readBuf      int
-	lowWater     int
-	highWater    int
-	timeouts     timeouts
-	closeLinger  time.Duration
-	stopTimeout  time.Duration
-	ticker       bool
-	noDelay      bool
-	stream       streamOpts
-	resolver     *net.Resolver // WithResolver's; nil is net.DefaultResolver
-	workers      int
-	ancillary    bool
-	udpBatch     int
-	udpOffload   bool
-	backend      poller.Backend
-	uringOff     poller.URingFeature
-	uringRawWait time.Duration
-	logger       *slog.Logger
-	err          error
+	loops               int
+	lockThread          bool
+	reusePort           bool
+	balancing           LoadBalancing
+	edge                bool
+	readBuf             int
+	lowWater            int
+	highWater           int
+	timeouts            timeouts
+	closeLinger         time.Duration
+	stopTimeout         time.Duration
+	ticker              bool
+	noDelay             bool
+	stream              streamOpts
+	resolver            *net.Resolver // WithResolver's; nil is net.DefaultResolver
+	workers             int
+	ancillary           bool
+	udpBatch            int
+	udpOffload          bool
+	backend             poller.Backend
+	uringOff            poller.URingFeature
+	uringRawWait        time.Duration
+	logger              *slog.Logger
+	tls                 *tls.Config // WithTLS's, for every stream listener
+	tlsHandshakeTimeout time.Duration
+	err                 error
 }
 
 func defaultConfig() config {
 	return config{
-		loops:       runtime.NumCPU(),
-		reusePort:   true,
-		readBuf:     64 << 10,
-		lowWater:    16 << 10,
-		highWater:   64 << 10,
-		closeLinger: 5 * time.Second,
-		stopTimeout: 5 * time.Second,
-		noDelay:     true,
-		udpBatch:    16,
-		logger:      slog.Default(),
+		loops:               runtime.NumCPU(),
+		reusePort:           true,
+		readBuf:             64 << 10,
+		lowWater:            16 << 10,
+		highWater:           64 << 10,
+		closeLinger:         5 * time.Second,
+		stopTimeout:         5 * time.Second,
+		noDelay:             true,
+		udpBatch:            16,
+		logger:              slog.Default(),
+		tlsHandshakeTimeout: defaultHandshakeTimeout,
 	}
 }
 

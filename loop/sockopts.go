@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"crypto/tls"
 	"errors"
 	"time"
 )
@@ -183,6 +184,8 @@ type listenConfig struct {
 	fastOpen    int
 	deferAccept time.Duration
 	bufs        *streamOpts // the engine's WithSocketBuffers
+	tls         *tls.Config // WithListenerTLS's, else the engine's WithTLS
+	tlsOwn      bool        // tls is WithListenerTLS's
 	err         error
 }
 
@@ -208,6 +211,8 @@ func (c *listenConfig) check(ep *endpoint) error {
 		return &OptionError{Option: "WithDeferAccept", Err: errTCPOnly}
 	case c.backlog > 0 && !ep.stream():
 		return &OptionError{Option: "WithBacklog", Err: errors.New("needs a stream listener")}
+	case c.tls != nil && c.tlsOwn && !ep.stream():
+		return &OptionError{Option: "WithListenerTLS", Err: errors.New("needs a stream listener")}
 	}
 	return nil
 }

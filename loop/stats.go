@@ -41,6 +41,11 @@ type Stats struct {
 	// RingOverflows counts the times io_uring's completion queue was found
 	// full (its completions then wait in the kernel); 0 on other backends.
 	RingOverflows uint64
+
+	// TLS handshakes that finished, and those that failed (a handshake
+	// cut short by a close or a timeout counts under those).
+	TLSHandshakes        uint64
+	TLSHandshakeFailures uint64
 }
 
 // counter names one of a loop's counters, which are plain integers that
@@ -66,6 +71,8 @@ const (
 	cPaused
 	cAcceptBackoffs
 	cRingOverflows
+	cTLSHandshakes
+	cTLSFailed
 	numCounters
 )
 
@@ -92,6 +99,8 @@ func (s *Stats) field(i counter) *uint64 {
 		cPaused:         &s.Paused,
 		cAcceptBackoffs: &s.AcceptBackoffs,
 		cRingOverflows:  &s.RingOverflows,
+		cTLSHandshakes:  &s.TLSHandshakes,
+		cTLSFailed:      &s.TLSHandshakeFailures,
 	}[i]
 }
 
@@ -114,6 +123,8 @@ var counterNames = [numCounters]string{
 	cPaused:         "paused",
 	cAcceptBackoffs: "accept_backoffs",
 	cRingOverflows:  "ring_overflows",
+	cTLSHandshakes:  "tls_handshakes",
+	cTLSFailed:      "tls_handshake_failures",
 }
 
 // All yields every field as a snake_case name and its value, the same names

@@ -29,8 +29,8 @@ func (l *Loop) tellStop() {
 
 // tellStop runs OnStop on an open connection of a stopping loop.
 func (c *Conn) tellStop() {
-	if c.state != stateOpen || c.wr&writeCloseAsked != 0 {
-		return
+	if c.state != stateOpen || c.wr&writeCloseAsked != 0 || c.hidden() {
+		return // a connection whose handshake runs is told once it opens
 	}
 	c.act(c.l.eng.onStop.OnStop(c))
 	c.l.touch(c)

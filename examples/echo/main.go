@@ -17,9 +17,11 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strings"
 	"syscall"
 
 	"github.com/sockloop/sockloop/examples/internal/backendflag"
+	"github.com/sockloop/sockloop/examples/internal/tlsflag"
 	"github.com/sockloop/sockloop/loop"
 )
 
@@ -50,8 +52,17 @@ func main() {
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
 	metrics := flag.String("metrics", "", "serve the counters over HTTP at this address's /debug/vars")
 	chosenBackend := backendflag.Register("echo")
+	tlsConfig := tlsflag.Register("echo")
 	flag.Parse()
 	backend := chosenBackend()
+	opts := []loop.Option{loop.WithLoops(*loops), loop.WithBackend(backend)}
+	if secure := tlsConfig(); secure != nil {
+		if strings.HasPrefix(*network, "udp") {
+			fmt.Fprintln(os.Stderr, "echo: -tls needs a stream network (tcp or unix)")
+			os.Exit(2)
+		}
+		opts = append(opts, loop.WithTLS(secure))
+	}
 	h := echo{}
 	if *metrics != "" {
 		ln, err := net.Listen("tcp", *metrics)
@@ -63,7 +74,7 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err := loop.Serve(ctx, h, *network+"://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend))
+	err := loop.Serve(ctx, h, *network+"://"+*addr, opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "echo:", err)
 		os.Exit(1)

@@ -32,6 +32,7 @@ import (
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/http1"
 	"github.com/sockloop/sockloop/examples/internal/backendflag"
+	"github.com/sockloop/sockloop/examples/internal/tlsflag"
 	"github.com/sockloop/sockloop/loop"
 )
 
@@ -169,15 +170,20 @@ func main() {
 	grace := flag.Duration("grace", 5*time.Second, "how long a stop waits for requests under way")
 	nethttp := flag.Bool("nethttp", false, "serve a net/http handler through loop/netconn instead of the loop handler")
 	chosenBackend := backendflag.Register("http")
+	tlsConfig := tlsflag.Register("http", "http/1.1")
 	flag.Parse()
 	backend := chosenBackend()
+	secure := tlsConfig()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opts := []loop.Option{loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithStopTimeout(*grace)}
 	var err error
 	if *nethttp {
-		err = serveNetHTTP(ctx, "tcp://"+*addr, *grace, opts...)
+		err = serveNetHTTP(ctx, "tcp://"+*addr, *grace, secure, opts...)
 	} else {
+		if secure != nil {
+			opts = append(opts, loop.WithTLS(secure))
+		}
 		err = loop.Serve(ctx, &server{}, "tcp://"+*addr, opts...)
 	}
 	if err != nil {

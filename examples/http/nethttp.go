@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"io"
+	"log"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -42,21 +46,30 @@ func netHTTPHandler(w http.ResponseWriter, r *http.Request) {
 
 // serveNetHTTP serves netHTTPHandler with net/http's Server on loops,
 // through loop/netconn, until ctx ends; then it shuts the server down,
-// waiting up to grace for requests under way.
-func serveNetHTTP(ctx context.Context, addr string, grace time.Duration, opts ...loop.Option) error {
+// waiting up to grace for requests under way. With secure it serves HTTPS
+// with crypto/tls over the adapter, as net/http's own ServeTLS does, so
+// that handlers find the session in Request.TLS.
+func serveNetHTTP(ctx context.Context, addr string, grace time.Duration, secure *tls.Config, opts ...loop.Option) error {
 	// The engine outlives ctx: it stops once Shutdown has closed the
 	// listener and every connection.
 	ln, err := netconn.Listen(context.Background(), addr, opts...)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(netHTTPHandler)}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	engine := ln.Engine()
+	var served net.Listener = ln
+	if secure != nil {
+		served = tls.NewListener(ln, secure)
+	}
+	// A client that gives up on a handshake is no error of the server's,
+	// which prints nothing, as the loop handler does.
+	srv := &http.Server{Handler: http.HandlerFunc(netHTTPHandler), ErrorLog: log.New(io.Discard, "", 0)}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(served) }()
 	select {
-	case err := <-served:
+	case err := <-done:
 		srv.Close() // the listener and every connection: the engine stops
-		<-ln.Engine().Done()
+		<-engine.Done()
 		return err
 	case <-ctx.Done():
 	}
@@ -65,7 +78,7 @@ func serveNetHTTP(ctx context.Context, addr string, grace time.Duration, opts ..
 	if err := srv.Shutdown(sctx); err != nil {
 		srv.Close()
 	}
-	<-served // http.ErrServerClosed
-	<-ln.Engine().Done()
+	<-done // http.ErrServerClosed
+	<-engine.Done()
 	return nil
 }

@@ -75,7 +75,7 @@ func (q *Queue) Copy(b []byte) {
 	if len(b) == 0 {
 		return
 	}
-	if n := len(q.segs); n > q.head && q.segs[n-1].pooled != nil {
+	if n := len(q.segs); n > q.head && q.segs[n-1].pooled != nil && q.segs[n-1].done == nil {
 		last := &q.segs[n-1]
 		// A pooled segment always ends at the end of its buffer (only its front
 		// is consumed), so appending keeps it contiguous.
@@ -88,6 +88,21 @@ func (q *Queue) Copy(b []byte) {
 	bb := pool.Get()
 	bb.B = append(bb.B[:0], b...)
 	q.push(segment{b: bb.B, pooled: bb})
+}
+
+// Then calls done once every byte queued so far has been written, with nil,
+// or dropped, with the reason; at once with nil if nothing is queued.
+func (q *Queue) Then(done func(error)) {
+	if q.Empty() {
+		done(nil)
+		return
+	}
+	last := &q.segs[len(q.segs)-1]
+	if first := last.done; first != nil {
+		last.done = func(err error) { first(err); done(err) }
+		return
+	}
+	last.done = done
 }
 
 // pooledSegs is the length of the segment arrays a SegCache holds. A queue
@@ -153,7 +168,7 @@ func (q *Queue) Detach() {
 		}
 		bb := pool.Get()
 		bb.B = append(bb.B[:0], s.b...)
-		*s = segment{b: bb.B, pooled: bb}
+		*s = segment{b: bb.B, pooled: bb, done: s.done}
 	}
 }
 

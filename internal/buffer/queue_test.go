@@ -224,3 +224,35 @@ func TestQueueGivesSegmentsBackWhenDrained(t *testing.T) {
 		t.Fatalf("grown queue after draining: holds %v, cache %d", q.segs != nil, len(cache.free))
 	}
 }
+
+// TestThenRunsOnceWhatCameBeforeIsWritten: Then's callback waits for the
+// bytes queued before it, not those after, reports a drop's reason, and
+// runs at once on an empty queue.
+func TestThenRunsOnceWhatCameBeforeIsWritten(t *testing.T) {
+	var q Queue
+	var got []error
+	q.Then(func(err error) { got = append(got, err) })
+	if len(got) != 1 || got[0] != nil {
+		t.Fatalf("Then on an empty queue: %v, want one nil at once", got)
+	}
+	got = nil
+	q.Copy([]byte("abc"))
+	q.Then(func(err error) { got = append(got, err) })
+	q.Then(func(err error) { got = append(got, err) })
+	q.Copy([]byte("def")) // after the callbacks: must not delay them
+	q.Advance(2)
+	if len(got) != 0 {
+		t.Fatalf("ran with 1 of 3 bytes still queued: %v", got)
+	}
+	q.Advance(1)
+	if len(got) != 2 || got[0] != nil || got[1] != nil {
+		t.Fatalf("after the bytes before it: %v, want two nils", got)
+	}
+	got = nil
+	q.Then(func(err error) { got = append(got, err) })
+	dropped := errors.New("dropped")
+	q.Reset(dropped)
+	if len(got) != 1 || got[0] != dropped {
+		t.Fatalf("after a drop: %v, want %v", got, dropped)
+	}
+}

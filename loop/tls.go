@@ -1,0 +1,150 @@
+package loop
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"time"
+)
+
+// TLS on the loops (tls_session.go says how it works): a listener, or the
+// whole engine, serves TLS with a *tls.Config, a dial speaks it with
+// DialTLS, and any open connection can switch to it with StartTLS. The
+// handler keeps its API and sees plaintext: OnOpen runs once the handshake
+// has finished, OnTraffic's input is decrypted, and what it writes is
+// encrypted.
+
+// ErrTLSHandshakeTimeout closes a connection whose TLS handshake did not
+// finish within WithTLSHandshakeTimeout; it matches os.ErrDeadlineExceeded.
+var ErrTLSHandshakeTimeout error = &timeoutError{"TLS handshake"}
+
+// errTLSUnsupported is inside the errors of calls that TLS cannot serve.
+var errTLSUnsupported = errors.New("not available on a TLS connection")
+
+// defaultHandshakeTimeout bounds a TLS handshake unless
+// WithTLSHandshakeTimeout says otherwise.
+const defaultHandshakeTimeout = 10 * time.Second
+
+// WithTLS makes every stream listener of the engine (Listen, ListenFD)
+// serve TLS with cfg, which must hold a certificate (Certificates,
+// GetCertificate or GetConfigForClient); WithListenerTLS overrides it for
+// one listener. The engine must not change cfg once Start ran.
+func WithTLS(cfg *tls.Config) Option {
+	return func(c *config) {
+		if cfg == nil {
+			c.fail("WithTLS", "nil *tls.Config")
+			return
+		}
+		c.tls = cfg
+	}
+}
+
+// WithTLSHandshakeTimeout bounds each TLS handshake (default 10s): one not
+// finished by then closes with ErrTLSHandshakeTimeout. It needs d > 0.
+func WithTLSHandshakeTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d <= 0 {
+			c.fail("WithTLSHandshakeTimeout", "needs a positive duration")
+			return
+		}
+		c.tlsHandshakeTimeout = d
+	}
+}
+
+// WithListenerTLS makes the listener serve TLS with cfg, whatever WithTLS
+// says. It needs a stream listener.
+func WithListenerTLS(cfg *tls.Config) ListenOption {
+	return func(c *listenConfig) {
+		if cfg == nil {
+			c.fail("WithListenerTLS", "nil *tls.Config")
+			return
+		}
+		c.tls, c.tlsOwn = cfg, true
+	}
+}
+
+// DialTLS is DialContext for a connection that speaks TLS with cfg as its
+// client: OnOpen runs once the handshake has finished, and a handshake that
+// fails reaches OnDialError (or else OnClose) as a dial that never opened.
+// Without ServerName in cfg, the host of address is verified (as tls.Dial
+// does). What is written before the handshake has finished leaves once it
+// has, encrypted, and so does CloseWrite's close_notify; a Close before
+// then drops it, as a Close before a dial connects does.
+func (e *Engine) DialTLS(ctx context.Context, network, address string, cfg *tls.Config, value any) (*Conn, error) {
+	cfg, err := clientConfig(network, address, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return e.dialContext(ctx, network, address, value, cfg)
+}
+
+// DialTLS is Loop.DialContext for a connection that speaks TLS with cfg as
+// its client, as Engine.DialTLS describes.
+func (l *Loop) DialTLS(ctx context.Context, network, address string, cfg *tls.Config, value any) (*Conn, error) {
+	cfg, err := clientConfig(network, address, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c, err := l.DialContext(ctx, network, address, value)
+	if err != nil {
+		return nil, err
+	}
+	c.sec = newTLSSession(cfg, false, false)
+	return c, nil
+}
+
+// clientConfig checks cfg for a dial to address, and fills in ServerName
+// from it where cfg has none.
+func clientConfig(network, address string, cfg *tls.Config) (*tls.Config, error) {
+	if cfg == nil {
+		return nil, &OptionError{Option: "DialTLS", Err: errors.New("nil *tls.Config")}
+	}
+	if cfg.ServerName != "" || cfg.InsecureSkipVerify || network == "unix" {
+		return cfg, nil
+	}
+	host, _, err := net.SplitHostPort(address)
+	if err != nil {
+		return nil, &AddrError{Addr: network + "://" + address, Err: err}
+	}
+	cfg = cfg.Clone()
+	cfg.ServerName = host
+	return cfg, nil
+}
+
+// StartTLS switches an open stream connection to TLS with cfg, as a server
+// (tls.Server) or a client: what follows on the wire is the handshake, then
+// records. Output written meanwhile is encrypted once the handshake has
+// finished; input the handler has not consumed is taken as the peer's first
+// TLS bytes. A handshake that fails closes the connection with its error.
+// Call it on the loop, inside a callback; a connection that speaks TLS
+// already refuses.
+func (c *Conn) StartTLS(cfg *tls.Config, server bool) error {
+	switch {
+	case cfg == nil:
+		return &OptionError{Option: "StartTLS", Err: errors.New("nil *tls.Config")}
+	case c.sec != nil || !c.stream:
+		return &net.OpError{Op: "starttls", Net: c.network(), Addr: c.RemoteAddr(), Err: errTLSUnsupported}
+	}
+	if err := c.writable(); err != nil {
+		return err
+	}
+	if c.x != nil && (c.x.spliceIn != nil || c.x.spliceOut != nil) {
+		return &net.OpError{Op: "starttls", Net: c.network(), Addr: c.RemoteAddr(), Err: errTLSUnsupported}
+	}
+	c.sec = newTLSSession(cfg, server, true)
+	if c.state == stateOpen {
+		c.sec.start(c)
+	}
+	return nil
+}
+
+// TLSConnectionState returns the state of the connection's TLS session,
+// and false for a connection that does not speak TLS or whose handshake
+// has not finished.
+func (c *Conn) TLSConnectionState() (tls.ConnectionState, bool) {
+	if c.sec == nil || c.sec.phase < tlsOpening {
+		return tls.ConnectionState{}, false
+	}
+	return c.sec.tc.ConnectionState(), true
+}

@@ -1,0 +1,289 @@
+package loop
+
+import (
+	"bytes"
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/sockloop/sockloop/internal/leaktest"
+)
+
+// clientHello returns the first flight of a crypto/tls client: one
+// handshake record holding its ClientHello.
+func clientHello(t testing.TB, cfg *tls.Config) []byte {
+	t.Helper()
+	w := &captureConn{}
+	tls.Client(w, cfg).Handshake() // fails at the read after the hello
+	if len(w.buf) < 5 || w.buf[0] != 22 {
+		t.Fatalf("captured %x, want a handshake record", w.buf)
+	}
+	return w.buf
+}
+
+// captureConn keeps what is written to it; reads end at once.
+type captureConn struct {
+	net.Conn
+	buf []byte
+}
+
+func (c *captureConn) Write(b []byte) (int, error) { c.buf = append(c.buf, b...); return len(b), nil }
+func (c *captureConn) Read([]byte) (int, error)    { return 0, io.EOF }
+func (c *captureConn) Close() error                { return nil }
+func (c *captureConn) SetDeadline(time.Time) error { return nil }
+
+// lastRecordType returns the content type of the last whole TLS record
+// in b, 0 for none.
+func lastRecordType(b []byte) byte {
+	var last byte
+	for len(b) >= 5 {
+		n := 5 + (int(b[3])<<8 | int(b[4]))
+		if n > len(b) {
+			break
+		}
+		last, b = b[0], b[n:]
+	}
+	return last
+}
+
+// countingHandler counts the connections the handler hears of.
+type countingHandler struct {
+	echoHandler
+	opens atomic.Int32
+}
+
+func (h *countingHandler) OnOpen(c *Conn) ([]byte, Action) {
+	h.opens.Add(1)
+	return nil, None
+}
+
+// readUntilClosed reads c until the server ends it, within 20 s, and
+// returns what arrived and how it ended.
+func readUntilClosed(t *testing.T, c net.Conn) ([]byte, error) {
+	t.Helper()
+	c.SetReadDeadline(time.Now().Add(20 * time.Second))
+	got, err := io.ReadAll(c)
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server kept the connection open (read %d bytes)", len(got))
+	}
+	return got, err
+}
+
+// TestTLSBadInput: what is not TLS, or stops halfway, is closed without
+// reaching the handler, with an alert where TLS has one; nothing is left
+// behind (descriptors, goroutines) and the engine serves on.
+func TestTLSBadInput(t *testing.T) {
+	srv, cli := testTLS(t)
+	hello := clientHello(t, cli)
+	cli12 := cli.Clone()
+	cli12.MaxVersion = tls.VersionTLS12 // its alerts go in the clear
+	hello12 := clientHello(t, cli12)
+	for _, tc := range []struct {
+		name  string
+		send  []byte
+		alert bool // the answer is a TLS alert record
+	}{
+		{name: "garbage", send: bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 256)},
+		{name: "plaintext-http", send: []byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")},
+		{name: "stalled", send: nil},
+		{name: "half-a-hello", send: hello[:len(hello)/2]},
+		{name: "hello-then-garbage", send: append(append([]byte(nil), hello12...), bytes.Repeat([]byte{0x16, 3, 3, 0, 4, 1, 2, 3, 4}, 8)...), alert: true},
+		{name: "application-data-first", send: []byte{23, 3, 3, 0, 5, 1, 2, 3, 4, 5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := leaktest.Take()
+			h := &countingHandler{echoHandler: *newEchoHandler()}
+			e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithTLSHandshakeTimeout(300*time.Millisecond))
+			c, err := dialConn(addrs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Write(tc.send)
+			got, _ := readUntilClosed(t, c)
+			c.Close()
+			if last := lastRecordType(got); tc.alert && last != 21 {
+				t.Errorf("the server's last record was of type %d, want an alert (21)", last)
+			}
+			// The engine serves on.
+			tc := tlsDial(t, addrs[0], cli)
+			if err := echoRoundTrip(tc, 1, 4096); err != nil {
+				t.Fatal(err)
+			}
+			tc.Close()
+			waitClose(t, h.closes)
+			if n := h.opens.Load(); n != 1 {
+				t.Errorf("OnOpen ran %d times, want once (for the good client only)", n)
+			}
+			if st := e.Stats(); st.TLSHandshakeFailures != 1 || st.TLSHandshakes != 1 {
+				t.Errorf("Stats: %d handshakes, %d failed; want 1 and 1", st.TLSHandshakes, st.TLSHandshakeFailures)
+			}
+			if err := e.Stop(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if err := base.Check(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestTLSAbandonedHandshakes: a thousand clients that send half a hello
+// and go leave nothing behind, and the engine serves on.
+func TestTLSAbandonedHandshakes(t *testing.T) {
+	base := leaktest.Take()
+	srv, cli := testTLS(t)
+	hello := clientHello(t, cli)
+	h := &countingHandler{echoHandler: *newEchoHandler()}
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+	const n = 1000
+	for i := 0; i < n; i += 100 {
+		var conns []net.Conn
+		for range 100 {
+			c, err := dialConn(addrs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Write(hello[:len(hello)/2])
+			conns = append(conns, c)
+		}
+		for _, c := range conns {
+			c.Close()
+		}
+	}
+	waitFor(t, func() bool { return e.Stats().TLSHandshakeFailures == n })
+	c := tlsDial(t, addrs[0], cli)
+	if err := echoRoundTrip(c, 1, 64<<10); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if err := e.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.opens.Load(); got != 1 {
+		t.Errorf("OnOpen ran %d times, want once", got)
+	}
+	if err := base.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTLSHandshakesNeverBlockTheLoop: with a thousand handshakes stuck in
+// the server's GetCertificate, an established connection on the same
+// single loop goes on echoing.
+func TestTLSHandshakesNeverBlockTheLoop(t *testing.T) {
+	srv, cli := testTLS(t)
+	release := make(chan struct{})
+	var stuck atomic.Int32
+	first := make(chan struct{}, 1)
+	first <- struct{}{}
+	cert := srv.Certificates[0]
+	srv.Certificates = nil
+	srv.GetCertificate = func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		select {
+		case <-first: // the established connection's handshake
+		default:
+			stuck.Add(1)
+			<-release
+		}
+		return &cert, nil
+	}
+	h := newEchoHandler()
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1), WithTLS(srv))
+	defer e.Stop(t.Context())
+	established := tlsDial(t, addrs[0], cli)
+	defer established.Close()
+	hello := clientHello(t, cli)
+	const n = 1000
+	var conns []net.Conn
+	for range n {
+		c, err := dialConn(addrs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.Write(hello)
+		conns = append(conns, c)
+	}
+	waitFor(t, func() bool { return stuck.Load() == n })
+	for i := range 100 {
+		if err := echoRoundTrip(established, uint64(i), 1024); err != nil {
+			t.Fatalf("round trip %d with %d handshakes in flight: %v", i, n, err)
+		}
+	}
+	close(release)
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c.SetReadDeadline(time.Now().Add(20 * time.Second))
+			if _, err := c.Read(make([]byte, 1)); err != nil {
+				t.Errorf("no ServerHello after the release: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestTLSStopEndsHandshakes: Stop closes connections whose handshake
+// waits for the client, and their goroutines end.
+func TestTLSStopEndsHandshakes(t *testing.T) {
+	base := leaktest.Take()
+	srv, _ := testTLS(t)
+	h := &countingHandler{echoHandler: *newEchoHandler()}
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+	var conns []net.Conn
+	for range 50 {
+		c, err := dialConn(addrs[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	waitFor(t, func() bool { return e.Stats().Accepted == 50 })
+	if err := e.Stop(t.Context()); err != nil {
+		t.Fatalf("Stop = %v", err)
+	}
+	for _, c := range conns {
+		readUntilClosed(t, c)
+		c.Close()
+	}
+	if n := h.opens.Load(); n != 0 {
+		t.Errorf("OnOpen ran %d times for handshakes that never finished", n)
+	}
+	if err := base.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestTLSRecordsAByteAtATime: a client whose every byte, handshake
+// included, arrives in a write of its own is served as any other.
+func TestTLSRecordsAByteAtATime(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := newEchoHandler()
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+	raw := dial(t, addrs[0])
+	c := tls.Client(&byteWriter{Conn: raw}, cli)
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if err := echoRoundTrip(c, 7, 2000); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// byteWriter writes one byte per system call.
+type byteWriter struct{ net.Conn }
+
+func (w *byteWriter) Write(b []byte) (int, error) {
+	for i := range b {
+		if _, err := w.Conn.Write(b[i : i+1]); err != nil {
+			return i, err
+		}
+	}
+	return len(b), nil
+}

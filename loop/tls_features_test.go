@@ -1,0 +1,296 @@
+package loop
+
+import (
+	"crypto/tls"
+	"errors"
+	"io"
+	"net"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTLSResumption: a client that kept the session ticket of its first
+// connection resumes on the second, on TLS 1.2 and 1.3.
+func TestTLSResumption(t *testing.T) {
+	for _, version := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		t.Run(tls.VersionName(version), func(t *testing.T) {
+			srv, cli := testTLS(t)
+			cli.MaxVersion = version
+			cli.ClientSessionCache = tls.NewLRUClientSessionCache(4)
+			h := newTLSEchoHandler()
+			_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+			for i, want := range []bool{false, true} {
+				c := tlsDial(t, addrs[0], cli)
+				// TLS 1.3 tickets come after the handshake: a round trip reads them.
+				if err := echoRoundTrip(c, uint64(i), 10); err != nil {
+					t.Fatal(err)
+				}
+				c.Close()
+				if st := <-h.opened; st.DidResume != want {
+					t.Fatalf("connection %d: DidResume = %v, want %v", i+1, st.DidResume, want)
+				}
+			}
+		})
+	}
+}
+
+// TestTLSServerNameAndClientCertificates: GetConfigForClient picks a
+// config by SNI, one of which demands a client certificate: a client with
+// one is served and the handler sees it, a client without one is refused.
+func TestTLSServerNameAndClientCertificates(t *testing.T) {
+	srv, cli := testTLS(t)
+	strict := srv.Clone()
+	strict.ClientAuth = tls.RequireAndVerifyClientCert
+	strict.ClientCAs = testRoots
+	base := &tls.Config{GetConfigForClient: func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		if hello.ServerName == "localhost" {
+			return strict, nil
+		}
+		return srv, nil
+	}}
+	h := newTLSEchoHandler()
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(base))
+
+	c := tlsDial(t, addrs[0], cli) // SNI 127.0.0.1 (none sent for an IP): the lenient config
+	c.Close()
+	if st := <-h.opened; len(st.PeerCertificates) != 0 {
+		t.Fatalf("a client certificate where none was asked for")
+	}
+
+	withCert := cli.Clone()
+	withCert.ServerName = "localhost"
+	withCert.Certificates = []tls.Certificate{testCert}
+	c = tlsDial(t, addrs[0], withCert)
+	if err := echoRoundTrip(c, 1, 100); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if st := <-h.opened; len(st.PeerCertificates) != 1 || st.ServerName != "localhost" {
+		t.Fatalf("the handler saw %d client certificates and SNI %q", len(st.PeerCertificates), st.ServerName)
+	}
+
+	without := cli.Clone()
+	without.ServerName = "localhost"
+	raw := dial(t, addrs[0])
+	c = tls.Client(raw, without)
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	err := c.Handshake()
+	if err == nil {
+		_, err = c.Read(make([]byte, 1)) // TLS 1.3: the refusal comes after the client's Finished
+	}
+	if err == nil || !strings.Contains(err.Error(), "certificate") {
+		t.Fatalf("a client without a certificate: %v, want an alert about it", err)
+	}
+}
+
+// halfCloser answers "done" to an end of input and closes; on "shut" it
+// writes "bye", shuts its side and keeps reading.
+type halfCloser struct {
+	tlsEchoHandler
+	got chan string
+}
+
+func (h *halfCloser) OnTraffic(c *Conn) Action {
+	b, _ := c.Next(-1)
+	if string(b) == "shut" {
+		c.Write([]byte("bye"))
+		c.CloseWrite()
+		return None
+	}
+	h.got <- string(b)
+	return None
+}
+
+func (h *halfCloser) OnReadEOF(c *Conn) Action {
+	c.Write([]byte("done"))
+	return Close
+}
+
+// TestTLSHalfClose: a client's close_notify is an end of input to which
+// the handler may still answer, and the handler's CloseWrite sends
+// close_notify while it goes on reading.
+func TestTLSHalfClose(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := &halfCloser{tlsEchoHandler: *newTLSEchoHandler(), got: make(chan string, 4)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+
+	c := tlsDial(t, addrs[0], cli)
+	if err := c.CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(c); err != nil || string(got) != "done" {
+		t.Fatalf("after the client's close_notify: %q, %v; want done and a clean end", got, err)
+	}
+	c.Close()
+
+	c = tlsDial(t, addrs[0], cli)
+	c.Write([]byte("shut"))
+	if got, err := io.ReadAll(c); err != nil || string(got) != "bye" {
+		t.Fatalf("after the server's CloseWrite: %q, %v; want bye and a clean end", got, err)
+	}
+	if _, err := c.Write([]byte("still here")); err != nil {
+		t.Fatal(err)
+	}
+	if got := <-h.got; got != "still here" {
+		t.Fatalf("the server read %q after its CloseWrite", got)
+	}
+	c.Close()
+}
+
+// TestTLSBackpressure: a client that sends and never reads fills the
+// server's output to the high-water mark and no further; reading stops.
+func TestTLSBackpressure(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := newEchoHandler()
+	e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithWriteWatermarks(16<<10, 64<<10), WithSocketBuffers(64<<10, 64<<10))
+	raw := dial(t, addrs[0]).(*net.TCPConn)
+	raw.SetReadBuffer(64 << 10)
+	c := tls.Client(raw, cli)
+	sent := writeUntilStalled(t, c)
+	if sent > 64<<20 {
+		t.Fatalf("the server took %d bytes from a client that never reads", sent)
+	}
+	if st := e.Stats(); st.Paused == 0 {
+		t.Fatal("the server never paused reading")
+	}
+	var queued int
+	for _, l := range e.Loops() {
+		done := make(chan int)
+		l.Submit(func() {
+			n := 0
+			for c := range l.Conns() {
+				n += c.OutboundBuffered()
+			}
+			done <- n
+		})
+		queued += <-done
+	}
+	// One read's worth may land on top of the high-water mark before
+	// reading stops: its plaintext, plus a record's overhead each.
+	if limit := 64<<10 + 2*(64<<10); queued > limit {
+		t.Fatalf("%d bytes queued, want at most %d", queued, limit)
+	}
+}
+
+// starttlsHandler answers "STARTTLS" with "GO" and switches to TLS, then
+// echoes.
+type starttlsHandler struct {
+	echoHandler
+	cfg *tls.Config
+}
+
+func (h *starttlsHandler) OnTraffic(c *Conn) Action {
+	if _, ok := c.TLSConnectionState(); ok || c.Context() != nil {
+		return h.echoHandler.OnTraffic(c)
+	}
+	line, err := c.Next(len("STARTTLS\n"))
+	if err != nil {
+		return None
+	}
+	if string(line) != "STARTTLS\n" {
+		return Close
+	}
+	c.Write([]byte("GO\n"))
+	c.SetContext(true)
+	if err := c.StartTLS(h.cfg, true); err != nil {
+		c.Write([]byte(err.Error()))
+		return Close
+	}
+	return None
+}
+
+// TestStartTLS: a plain connection switches to TLS mid-stream; what the
+// handler writes before the switch goes in the clear, what follows is
+// encrypted, and a second StartTLS is refused.
+func TestStartTLS(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := &starttlsHandler{echoHandler: *newEchoHandler(), cfg: srv}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	raw := dial(t, addrs[0])
+	raw.Write([]byte("STARTTLS\n"))
+	got := make([]byte, 3)
+	if _, err := io.ReadFull(raw, got); err != nil || string(got) != "GO\n" {
+		t.Fatalf("read %q, %v; want GO", got, err)
+	}
+	c := tls.Client(raw, cli)
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if err := echoRoundTrip(c, 3, 100<<10); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoopDialTLSWritesEarly: what a loop writes on a TLS dial before it
+// opens leaves after OnOpen's bytes, encrypted.
+func TestLoopDialTLSWritesEarly(t *testing.T) {
+	srv, cli := testTLS(t)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	got := make(chan string, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		b, _ := io.ReadAll(c)
+		got <- string(b)
+	}()
+	h := &tlsDialer{opened: make(chan string, 4), echoed: make(chan string, 4), failed: make(chan error, 4)}
+	e, _ := startEngine(t, h, nil)
+	e.Loops()[0].Submit(func() {
+		c, err := e.Loops()[0].DialTLS(t.Context(), "tcp", ln.Addr().String(), cli, nil)
+		if err != nil {
+			h.failed <- err
+			return
+		}
+		c.Write([]byte(" early"))
+		c.CloseWrite()
+	})
+	select {
+	case err := <-h.failed:
+		t.Fatal(err)
+	case <-h.opened:
+	}
+	if s := <-got; s != "ping early" {
+		t.Fatalf("the server read %q, want %q", s, "ping early")
+	}
+}
+
+// TestTLSUnsupportedCalls: what TLS cannot carry is refused with an error.
+func TestTLSUnsupportedCalls(t *testing.T) {
+	srv, cli := testTLS(t)
+	errs := make(chan error, 2)
+	h := &callbackHandler{onOpen: func(c *Conn) {
+		errs <- c.SendFile(nil, 0, 0, nil)
+		errs <- c.StartTLS(srv, true)
+	}}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+	tlsDial(t, addrs[0], cli)
+	for range 2 {
+		if err := <-errs; !errors.Is(err, errTLSUnsupported) {
+			t.Errorf("got %v, want an error wrapping %v", err, errTLSUnsupported)
+		}
+	}
+	if _, err := New(h, WithTLS(nil)); err == nil {
+		t.Error("WithTLS(nil) accepted")
+	}
+	e := newTestEngine(t, h)
+	defer e.Stop(t.Context())
+	if _, err := e.Listen("udp://127.0.0.1:0", WithListenerTLS(srv)); err == nil {
+		t.Error("WithListenerTLS on a datagram listener accepted")
+	}
+}
+
+type callbackHandler struct {
+	BaseHandler
+	onOpen func(c *Conn)
+}
+
+func (h *callbackHandler) OnOpen(c *Conn) ([]byte, Action) {
+	h.onOpen(c)
+	return nil, None
+}

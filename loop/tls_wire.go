@@ -1,0 +1,161 @@
+package loop
+
+import (
+	"io"
+	"net"
+	"sync"
+	"time"
+)
+
+// errWouldBlock is what the wire's Read says once the ciphertext the loop
+// handed over is used up: a temporary net.Error, after which crypto/tls
+// keeps the partial record it holds and tries again on the next Read.
+var errWouldBlock error = wouldBlockError{}
+
+type wouldBlockError struct{}
+
+func (wouldBlockError) Error() string   { return "loop: TLS record incomplete" }
+func (wouldBlockError) Timeout() bool   { return true }
+func (wouldBlockError) Temporary() bool { return true }
+
+// handshakeBacklog is how much input may wait for the handshake goroutine
+// before the connection stops reading (readHandshakeFull): a client may
+// send records right behind its Finished, before the server's handshake
+// is done.
+const handshakeBacklog = 64 << 10
+
+// tlsWire is the net.Conn under a connection's tls.Conn. During the
+// handshake it is a blocking pipe between the loop and the handshake
+// goroutine: the loop feeds what arrives, Read waits for it, and Write
+// hands flights to the loop. Once live, only the loop uses it: Read takes
+// from src and then would block, Write queues into the connection's output.
+type tlsWire struct {
+	c            *Conn
+	laddr, raddr net.Addr // for GetCertificate and the like, which run off the loop
+
+	mu   sync.Mutex
+	cond sync.Cond
+	in   []byte // input for the handshake not read yet (after it: for the loop)
+	err  error  // Read's error once in is empty: the connection closed or ended
+	full bool   // in reached handshakeBacklog: the loop stopped reading
+
+	live bool   // the loop reads and writes; set once the goroutine is done
+	src  []byte // live: ciphertext being decrypted
+	eof  bool   // live: the socket's input ended
+}
+
+func newTLSWire(c *Conn) *tlsWire {
+	w := &tlsWire{c: c, laddr: c.LocalAddr(), raddr: c.RemoteAddr()}
+	w.cond.L = &w.mu
+	return w
+}
+
+// feed hands the handshake goroutine input; it reports whether the input
+// waiting for it reached handshakeBacklog, when the loop must stop
+// reading until Read resumes it.
+func (w *tlsWire) feed(b []byte) (full bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.in = append(w.in, b...)
+	w.cond.Signal()
+	w.full = len(w.in) >= handshakeBacklog
+	return w.full
+}
+
+// fail makes the handshake goroutine's reads fail with err once the input
+// is used up.
+func (w *tlsWire) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.cond.Signal()
+	w.mu.Unlock()
+}
+
+// goLive hands the wire to the loop; the handshake goroutine is done.
+func (w *tlsWire) goLive() {
+	w.mu.Lock()
+	w.live, w.full = true, false
+	w.mu.Unlock()
+}
+
+func (w *tlsWire) Read(p []byte) (int, error) {
+	if w.live {
+		if len(w.in) > 0 {
+			n := copy(p, w.in)
+			w.in = w.in[n:]
+			if len(w.in) == 0 {
+				w.in = nil
+			}
+			return n, nil
+		}
+		if len(w.src) > 0 {
+			n := copy(p, w.src)
+			w.src = w.src[n:]
+			return n, nil
+		}
+		if w.eof {
+			return 0, io.EOF
+		}
+		return 0, errWouldBlock
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for len(w.in) == 0 && w.err == nil {
+		w.cond.Wait()
+	}
+	if len(w.in) == 0 {
+		return 0, w.err
+	}
+	n := copy(p, w.in)
+	w.in = w.in[n:]
+	if w.full && len(w.in) < handshakeBacklog/2 {
+		w.full = false
+		c := w.c
+		c.l.Submit(func() { c.resumeHandshakeInput() })
+	}
+	return n, nil
+}
+
+// resumeHandshakeInput reads again once the handshake goroutine took its
+// backlog.
+func (c *Conn) resumeHandshakeInput() {
+	if c.rd&readHandshakeFull != 0 && c.state == stateOpen {
+		c.rd &^= readHandshakeFull
+		c.l.touch(c)
+	}
+}
+
+func (w *tlsWire) Write(b []byte) (int, error) {
+	c := w.c
+	if w.live {
+		c.markQueued()
+		c.out.Copy(b)
+		c.noteHigh()
+		c.l.touch(c)
+		return len(b), nil
+	}
+	flight := append([]byte(nil), b...)
+	if err := c.l.Submit(func() { c.handshakeOutput(flight) }); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
+// handshakeOutput queues a flight the handshake goroutine wrote.
+func (c *Conn) handshakeOutput(b []byte) {
+	if c.sec == nil || c.sec.phase != tlsHandshaking || c.state != stateOpen {
+		return
+	}
+	c.markQueued()
+	c.out.Copy(b)
+	c.l.touch(c)
+}
+
+func (w *tlsWire) Close() error                     { return nil } // the loop closes the socket
+func (w *tlsWire) LocalAddr() net.Addr              { return w.laddr }
+func (w *tlsWire) RemoteAddr() net.Addr             { return w.raddr }
+func (w *tlsWire) SetDeadline(time.Time) error      { return nil } // the loop's timers bound it
+func (w *tlsWire) SetReadDeadline(time.Time) error  { return nil }
+func (w *tlsWire) SetWriteDeadline(time.Time) error { return nil }
