@@ -16,6 +16,15 @@
 // callbacks, timers and tasks run on that loop), except those whose names
 // begin with Async, Wake, and the accessors documented as safe.
 //
+// # TLS
+//
+// WithTLS, WithListenerTLS, DialTLS and Conn.StartTLS put crypto/tls
+// between the socket and the handler, which sees plaintext: OnOpen runs
+// once the handshake has finished, input is decrypted before OnTraffic
+// and output encrypted as it is written. Handshakes run on a goroutine of
+// their own each (never on a loop), records on the loop; tls_session.go
+// says why.
+//
 // # Completion backends
 //
 // Where the loop's poller has a Completer (io_uring on Linux 6.0 and later,

@@ -294,3 +294,34 @@ func (h *callbackHandler) OnOpen(c *Conn) ([]byte, Action) {
 	h.onOpen(c)
 	return nil, None
 }
+
+// TestTLSTimeoutsAndStop: the idle timeout counts from the handshake's end
+// and closes a TLS connection as a plain one; Stop ends an established
+// one with close_notify, which its client reads as a clean end.
+func TestTLSTimeoutsAndStop(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := newTLSEchoHandler()
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithIdleTimeout(300*time.Millisecond))
+	idle := tlsDial(t, addrs[0], cli)
+	if err := waitClose(t, h.closes); !errors.Is(err, ErrIdleTimeout) {
+		t.Fatalf("an idle TLS connection closed with %v, want ErrIdleTimeout", err)
+	}
+	idle.Close()
+
+	cli.MaxVersion = tls.VersionTLS12 // alerts stay visible as such on the wire
+	rec := &recordWatcher{Conn: dial(t, addrs[0])}
+	busy := tls.Client(rec, cli)
+	if err := echoRoundTrip(busy, 1, 10); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.Stop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	busy.SetReadDeadline(time.Now().Add(20 * time.Second))
+	if n, err := busy.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Fatalf("after Stop the client read %d, %v; want a clean end", n, err)
+	}
+	if rec.lastType != 21 {
+		t.Fatalf("the last record after Stop was of type %d, want an alert (21)", rec.lastType)
+	}
+}
