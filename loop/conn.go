@@ -265,6 +265,9 @@ func (c *Conn) closeNow(err error) bool {
 	if dropped == nil {
 		dropped = ErrNotConnected
 	}
+	if c.sec != nil {
+		c.sec.release(c, dropped) // before the descriptor closes: the wire may read its address
+	}
 	if c.drv.release(c) {
 		c.rare().dropErr = dropped // the driver drops the output later (bury)
 	} else {
@@ -275,9 +278,6 @@ func (c *Conn) closeNow(err error) bool {
 	c.closeUntakenFDs()
 	c.stash.Release()
 	c.in = nil
-	if c.sec != nil {
-		c.sec.release(c, dropped)
-	}
 	if !c.stream {
 		return false
 	}

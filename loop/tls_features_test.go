@@ -325,3 +325,22 @@ func TestTLSTimeoutsAndStop(t *testing.T) {
 		t.Fatalf("the last record after Stop was of type %d, want an alert (21)", rec.lastType)
 	}
 }
+
+// TestTLSHandshakeCallbacksSeeAddresses: a GetCertificate running on the
+// handshake's goroutine finds both addresses on ClientHelloInfo.Conn.
+func TestTLSHandshakeCallbacksSeeAddresses(t *testing.T) {
+	srv, cli := testTLS(t)
+	cert := srv.Certificates[0]
+	seen := make(chan [2]string, 1)
+	srv = &tls.Config{GetCertificate: func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		seen <- [2]string{hello.Conn.LocalAddr().String(), hello.Conn.RemoteAddr().String()}
+		return &cert, nil
+	}}
+	_, addrs := startEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+	c := tlsDial(t, addrs[0], cli)
+	defer c.Close()
+	got := <-seen
+	if want := [2]string{addrs[0].String(), c.LocalAddr().String()}; got != want {
+		t.Fatalf("GetCertificate saw local, remote %v; want %v", got, want)
+	}
+}

@@ -30,14 +30,14 @@ const handshakeBacklog = 64 << 10
 // hands flights to the loop. Once live, only the loop uses it: Read takes
 // from src and then would block, Write queues into the connection's output.
 type tlsWire struct {
-	c            *Conn
-	laddr, raddr net.Addr // for GetCertificate and the like, which run off the loop
+	c *Conn
 
-	mu   sync.Mutex
-	cond sync.Cond
-	in   []byte // input for the handshake not read yet (after it: for the loop)
-	err  error  // Read's error once in is empty: the connection closed or ended
-	full bool   // in reached handshakeBacklog: the loop stopped reading
+	mu    sync.Mutex
+	laddr net.Addr // asked for by GetCertificate and the like, off the loop
+	cond  sync.Cond
+	in    []byte // input for the handshake not read yet (after it: for the loop)
+	err   error  // Read's error once in is empty: the connection closed or ended
+	full  bool   // in reached handshakeBacklog: the loop stopped reading
 
 	live bool   // the loop reads and writes; set once the goroutine is done
 	src  []byte // live: ciphertext being decrypted
@@ -45,7 +45,7 @@ type tlsWire struct {
 }
 
 func newTLSWire(c *Conn) *tlsWire {
-	w := &tlsWire{c: c, laddr: c.LocalAddr(), raddr: c.RemoteAddr()}
+	w := &tlsWire{c: c}
 	w.cond.L = &w.mu
 	return w
 }
@@ -77,6 +77,9 @@ func (w *tlsWire) fail(err error) {
 func (w *tlsWire) goLive() {
 	w.mu.Lock()
 	w.live, w.full = true, false
+	if len(w.in) == 0 {
+		w.in = nil // an idle connection keeps no buffer
+	}
 	w.mu.Unlock()
 }
 
@@ -153,9 +156,26 @@ func (c *Conn) handshakeOutput(b []byte) {
 	c.l.touch(c)
 }
 
-func (w *tlsWire) Close() error                     { return nil } // the loop closes the socket
-func (w *tlsWire) LocalAddr() net.Addr              { return w.laddr }
-func (w *tlsWire) RemoteAddr() net.Addr             { return w.raddr }
+func (w *tlsWire) Close() error { return nil } // the loop closes the socket
+
+// LocalAddr and RemoteAddr serve callbacks of the handshake (a
+// GetCertificate that looks at ClientHelloInfo.Conn, on the handshake's
+// goroutine): worked out when asked, as few ask, while the descriptor is
+// open (the loop fails the wire before it closes it).
+func (w *tlsWire) LocalAddr() net.Addr {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.laddr == nil && w.err == nil {
+		if sa, err := getsockname(w.c.fd); err == nil {
+			w.laddr = netAddr(w.c.network(), sa)
+		}
+	}
+	return w.laddr
+}
+
+// RemoteAddr's address was known when the connection opened.
+func (w *tlsWire) RemoteAddr() net.Addr { return netAddr(w.c.network(), w.c.remote) }
+
 func (w *tlsWire) SetDeadline(time.Time) error      { return nil } // the loop's timers bound it
 func (w *tlsWire) SetReadDeadline(time.Time) error  { return nil }
 func (w *tlsWire) SetWriteDeadline(time.Time) error { return nil }
