@@ -101,6 +101,11 @@ func (c *Conn) afterFlush() bool {
 	if c.state == stateClosed {
 		return false
 	}
+	if c.sec != nil && len(c.sec.pending) > 0 && c.out.Len() <= c.l.eng.cfg.lowWater {
+		if c.sec.pump(c); !c.alive() {
+			return false
+		}
+	}
 	if c.out.Empty() {
 		if c.state == stateClosing {
 			return c.closeNow(c.closeError())

@@ -201,18 +201,17 @@ func (c *Conn) flushFile(span *buffer.FileSpan) (more, ok bool) {
 
 // SendFile queues count bytes of f from offset, in order with the other
 // output, to be sent with sendfile(2) (read and written in user space where
-// the system has no sendfile) across as many loop turns as the socket needs,
-// without blocking the loop. f must stay open until done (if not nil) runs
-// with nil or the reason the bytes were not all sent. Call it on the loop.
+// the system has no sendfile, and on a TLS connection, which encrypts them
+// a record at a time as the output drains) across as many loop turns as
+// the socket needs, without blocking the loop. f must stay open until done
+// (if not nil) runs with nil or the reason the bytes were not all sent.
+// Call it on the loop.
 func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err error)) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
 	if !c.stream || offset < 0 || count < 0 {
 		return &net.OpError{Op: "sendfile", Net: c.network(), Err: os.ErrInvalid}
-	}
-	if c.sec != nil {
-		return &net.OpError{Op: "sendfile", Net: c.network(), Addr: c.RemoteAddr(), Err: errTLSUnsupported}
 	}
 	cb := func(err error) {
 		runtime.KeepAlive(f) // f's finalizer must not close the fd while it is queued
@@ -221,6 +220,11 @@ func (c *Conn) SendFile(f *os.File, offset, count int64, done func(c *Conn, err 
 		}
 	}
 	c.markQueued()
+	if c.sec != nil {
+		c.sec.sendFile(c, f, offset, count, cb) // read and encrypted on the loop
+		c.l.touch(c)
+		return nil
+	}
 	c.out.File(int(f.Fd()), offset, count, cb)
 	c.noteHigh()
 	c.l.touch(c)

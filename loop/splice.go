@@ -22,11 +22,13 @@ type spliceLink struct {
 // had buffered goes first. Reading c pauses while dst's queued output is
 // above the high-water mark and resumes when it drains; end of input reaches
 // OnReadEOF (or closes c) as usual. Both connections must be stream
-// connections of the same loop; call it there.
+// connections of the same loop, neither speaking TLS; call it there.
 func (c *Conn) Splice(dst *Conn) error {
 	switch {
 	case c.state == stateClosed || dst.state == stateClosed:
 		return &net.OpError{Op: "splice", Net: c.network(), Err: net.ErrClosed}
+	case c.sec != nil || dst.sec != nil:
+		return &net.OpError{Op: "splice", Net: c.network(), Err: errTLSUnsupported} // bytes to encrypt
 	case !c.stream || !dst.stream || c == dst || c.l != dst.l || c.spliceLinkOut() != nil || dst.spliceLinkIn() != nil:
 		return &net.OpError{Op: "splice", Net: c.network(), Err: os.ErrInvalid}
 	}

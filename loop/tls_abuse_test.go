@@ -194,7 +194,9 @@ func TestTLSHandshakesNeverBlockTheLoop(t *testing.T) {
 		return &cert, nil
 	}
 	h := newEchoHandler()
-	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1), WithTLS(srv))
+	// Slow machines (Wine) take more than the default 10 s to set up the
+	// thousand handshakes that must outlive the round trips.
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1), WithTLS(srv), WithTLSHandshakeTimeout(5*time.Minute))
 	defer e.Stop(t.Context())
 	established := tlsDial(t, addrs[0], cli)
 	defer established.Close()

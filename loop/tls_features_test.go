@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"crypto/tls"
 	"errors"
 	"io"
@@ -171,6 +172,8 @@ func TestTLSBackpressure(t *testing.T) {
 	if limit := 64<<10 + 2*(64<<10); queued > limit {
 		t.Fatalf("%d bytes queued, want at most %d", queued, limit)
 	}
+	raw.Close() // the server's output is dropped with the connection, before Stop
+	waitClose(t, h.closes)
 }
 
 // starttlsHandler answers "STARTTLS" with "GO" and switches to TLS, then
@@ -265,14 +268,14 @@ func TestTLSUnsupportedCalls(t *testing.T) {
 	srv, cli := testTLS(t)
 	errs := make(chan error, 2)
 	h := &callbackHandler{onOpen: func(c *Conn) {
-		errs <- c.SendFile(nil, 0, 0, nil)
 		errs <- c.StartTLS(srv, true)
+		errs <- c.Splice(c)
 	}}
 	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
 	tlsDial(t, addrs[0], cli)
-	for range 2 {
+	for _, call := range []string{"a second StartTLS", "Splice"} {
 		if err := <-errs; !errors.Is(err, errTLSUnsupported) {
-			t.Errorf("got %v, want an error wrapping %v", err, errTLSUnsupported)
+			t.Errorf("%s: %v, want an error wrapping %v", call, err, errTLSUnsupported)
 		}
 	}
 	if _, err := New(h, WithTLS(nil)); err == nil {
@@ -343,4 +346,78 @@ func TestTLSHandshakeCallbacksSeeAddresses(t *testing.T) {
 	if want := [2]string{addrs[0].String(), c.LocalAddr().String()}; got != want {
 		t.Fatalf("GetCertificate saw local, remote %v; want %v", got, want)
 	}
+}
+
+// TestTLSSendFile: SendFile on a TLS connection sends the file's range
+// encrypted, in order between the writes around it, then CloseWrite's
+// close_notify; the output queue stays near the high-water mark however
+// large the file. A file shorter than its range closes the connection.
+func TestTLSSendFile(t *testing.T) {
+	srv, cli := testTLS(t)
+	data := pattern(6 << 20)
+	f := tempFile(t, data)
+	for _, tc := range []struct {
+		name          string
+		offset, count int64
+	}{
+		{name: "whole file", offset: 0, count: int64(len(data))},
+		{name: "middle range", offset: 12345, count: 1 << 20},
+		{name: "empty range", offset: 10, count: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &fileServer{f: f, offset: tc.offset, count: tc.count, done: make(chan error, 1), closes: make(chan error, 1)}
+			e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithWriteWatermarks(16<<10, 64<<10))
+			c := tls.Client(dial(t, addrs[0]), cli)
+			c.SetDeadline(time.Now().Add(20 * time.Second))
+			var most int
+			got := make([]byte, 0, len(data))
+			buf := make([]byte, 32<<10)
+			for {
+				n, err := c.Read(buf)
+				got = append(got, buf[:n]...)
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) < 1<<20 {
+					continue
+				}
+				queued := make(chan int)
+				e.Loops()[0].Submit(func() {
+					n := 0
+					for c := range e.Loops()[0].Conns() {
+						n += c.OutboundBuffered()
+					}
+					queued <- n
+				})
+				most = max(most, <-queued)
+			}
+			want := append(append([]byte("header|"), data[tc.offset:tc.offset+tc.count]...), "|trailer"...)
+			if !bytes.Equal(got, want) {
+				t.Fatalf("received %d bytes, want %d: header, the file range, trailer", len(got), len(want))
+			}
+			if err := <-h.done; err != nil {
+				t.Fatalf("SendFile completion: %v", err)
+			}
+			if limit := 64<<10 + 2*maxTLSRecord; most > limit {
+				t.Fatalf("%d bytes queued at most, want at most %d", most, limit)
+			}
+		})
+	}
+	t.Run("beyond the end", func(t *testing.T) {
+		short := tempFile(t, pattern(1000))
+		h := &fileServer{f: short, offset: 500, count: 1000, done: make(chan error, 1), closes: make(chan error, 1)}
+		_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+		c := tls.Client(dial(t, addrs[0]), cli)
+		c.SetDeadline(time.Now().Add(20 * time.Second))
+		got, err := io.ReadAll(c)
+		if err == nil || bytes.HasSuffix(got, []byte("|trailer")) {
+			t.Fatalf("read %d bytes, then %v: the trailer must not follow a short file, nor a clean end", len(got), err)
+		}
+		if err := <-h.done; !errors.Is(err, io.ErrUnexpectedEOF) {
+			t.Fatalf("SendFile completion = %v, want io.ErrUnexpectedEOF", err)
+		}
+	})
 }

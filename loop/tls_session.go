@@ -67,6 +67,10 @@ type tlsSession struct {
 	// earlyDone are the done callbacks of early AsyncWrites, owed once
 	// their bytes are encrypted and sent.
 	earlyDone []func(error)
+	// pending is output behind a file being sent (tls_sendfile.go), and
+	// notifyOwed a close_notify asked for meanwhile.
+	pending    []tlsPending
+	notifyOwed bool
 }
 
 func newTLSSession(cfg *tls.Config, server, announced bool) *tlsSession {
@@ -158,11 +162,14 @@ func (s *tlsSession) goLive(c *Conn) bool {
 	for _, f := range done {
 		c.out.Then(f)
 	}
+	if len(s.pending) > 0 {
+		s.pump(c)
+	}
 	if c.wr&writeShutAsked != 0 {
 		s.closeNotify()
 	}
 	c.l.touch(c)
-	return true
+	return c.alive()
 }
 
 // dropEarly reports err to early writes that will never be sent.
@@ -177,6 +184,9 @@ func (s *tlsSession) dropEarly(err error) {
 // write encrypts bufs into c's output, or keeps them until the session is
 // live; it returns how many plaintext bytes it took.
 func (s *tlsSession) write(c *Conn, bufs ...[]byte) (int, error) {
+	if len(s.pending) > 0 {
+		return s.queueBehind(bufs), nil
+	}
 	if s.phase != tlsLive {
 		n := 0
 		for _, b := range bufs {
@@ -207,6 +217,7 @@ func (s *tlsSession) encrypt(c *Conn, bufs ...[]byte) (int, error) {
 // asyncWrite serves AsyncWritev: done (if not nil) runs once the
 // ciphertext of bufs has been sent, or with the reason it never will be.
 func (s *tlsSession) asyncWrite(c *Conn, bufs [][]byte, done func(*Conn, error)) {
+	behind := len(s.pending) > 0
 	_, err := s.write(c, bufs...)
 	c.l.touch(c)
 	if done == nil {
@@ -216,6 +227,8 @@ func (s *tlsSession) asyncWrite(c *Conn, bufs [][]byte, done func(*Conn, error))
 	switch {
 	case err != nil:
 		cb(err)
+	case behind:
+		s.pending[len(s.pending)-1].done = cb
 	case s.phase != tlsLive:
 		s.earlyDone = append(s.earlyDone, cb)
 	default:
@@ -223,8 +236,13 @@ func (s *tlsSession) asyncWrite(c *Conn, bufs [][]byte, done func(*Conn, error))
 	}
 }
 
-// closeNotify queues a close_notify alert, once, on a live session.
+// closeNotify queues a close_notify alert, once, on a live session, after
+// what waits behind a file.
 func (s *tlsSession) closeNotify() {
+	if len(s.pending) > 0 {
+		s.notifyOwed = true
+		return
+	}
 	if s.phase == tlsLive && !s.notified {
 		s.notified = true
 		s.tc.CloseWrite() // fails only when a fatal alert went out already
@@ -354,6 +372,7 @@ func (s *tlsSession) release(c *Conn, err error) {
 		s.wire.fail(ErrNotConnected)
 	}
 	s.dropEarly(err)
+	s.dropPending(err)
 	s.text = nil
 	s.plain.Release()
 }
