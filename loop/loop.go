@@ -42,6 +42,7 @@ type Loop struct {
 	oob     []byte                    // scratch for received control data (WithAncillary)
 	oobOut  []byte                    // scratch for control data sent with replies
 	fileBuf []byte                    // scratch for emulated sendfile (fileScratch)
+	tlsBuf  []byte                    // plaintext offered in place (tlsScratch)
 	tickers []*Timer                  // OnTick's and OnLoopTick's (loop_state.go)
 	value   atomic.Pointer[loopValue] // SetValue's
 	segs    buffer.SegCache           // output queues' segment arrays, for connections with output

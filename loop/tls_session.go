@@ -144,7 +144,7 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 	if c.state == stateOpen {
 		// Records that came behind the handshake wait in the wire; those
 		// the driver holds come later, as the handshake held them back.
-		fresh, err := s.decrypt(nil)
+		fresh, err := s.decrypt(c.l, nil)
 		s.deliver(c, fresh, err)
 	}
 }
@@ -273,7 +273,7 @@ func (s *tlsSession) traffic(c *Conn, held int) bool {
 		restore() // input after a failed handshake is dropped
 		return true
 	}
-	fresh, err := s.decrypt(cipher)
+	fresh, err := s.decrypt(c.l, cipher)
 	restore()
 	return s.deliver(c, fresh, err)
 }
@@ -283,6 +283,7 @@ func (s *tlsSession) traffic(c *Conn, held int) bool {
 // reports whether the connection is still open.
 func (s *tlsSession) deliver(c *Conn, fresh bool, err error) bool {
 	if err != nil {
+		s.keepText(c.l)
 		c.rd |= readDone
 		c.closeGracefully(err) // after the alert crypto/tls queued, if any
 		return c.alive()
@@ -297,18 +298,36 @@ func (s *tlsSession) deliver(c *Conn, fresh bool, err error) bool {
 	return c.alive()
 }
 
-// decrypt feeds cipher to crypto/tls and keeps the plaintext of every
-// complete record in text; it reports whether there was any.
-func (s *tlsSession) decrypt(cipher []byte) (fresh bool, err error) {
+// decrypt feeds cipher to crypto/tls and puts the plaintext of every
+// complete record in text; it reports whether there was any. With nothing
+// kept from before, the plaintext lands in the loop's scratch, to be
+// offered in place as a plain connection's input is (offer keeps what the
+// handler leaves); it moves to the session's own memory only if it
+// outgrows the scratch.
+func (s *tlsSession) decrypt(l *Loop, cipher []byte) (fresh bool, err error) {
 	s.wire.src = cipher
 	defer func() { s.wire.src = nil }()
+	inScratch := len(s.text) == 0
+	if inScratch {
+		s.text = l.tlsScratch()[:0]
+	}
 	for !s.peerDone {
-		if s.plain.Empty() {
-			s.text = s.plain.Keep(nil)
+		var room []byte
+		switch {
+		case inScratch && len(s.text) < cap(s.text):
+			room = s.text[len(s.text):cap(s.text)]
+		case inScratch:
+			s.text, inScratch = s.plain.Keep(s.text), false
+			continue
+		default:
+			room, s.text = s.plain.Spare(s.text, minSpare)
 		}
-		room, text := s.plain.Spare(s.text, minSpare)
 		n, err := s.tc.Read(room)
-		s.text = s.plain.Extend(text, n)
+		if inScratch {
+			s.text = s.text[:len(s.text)+n]
+		} else {
+			s.text = s.plain.Extend(s.text, n)
+		}
 		fresh = fresh || n > 0
 		switch {
 		case err == nil:
@@ -323,6 +342,17 @@ func (s *tlsSession) decrypt(cipher []byte) (fresh bool, err error) {
 	}
 	s.releaseIfEmpty()
 	return fresh, nil
+}
+
+// tlsScratchSize holds the plaintext of a full read buffer of records.
+const tlsScratchSize = 64 << 10
+
+// tlsScratch returns the loop's memory that plaintext is offered in.
+func (l *Loop) tlsScratch() []byte {
+	if l.tlsBuf == nil {
+		l.tlsBuf = make([]byte, tlsScratchSize)
+	}
+	return l.tlsBuf
 }
 
 // endOfInput serves the socket's end of input; it reports whether the
@@ -341,7 +371,9 @@ func (s *tlsSession) endOfInput(c *Conn) bool {
 			return true
 		}
 		s.wire.eof = true
-		if _, err := s.decrypt(nil); err != nil {
+		_, err := s.decrypt(c.l, nil)
+		s.keepText(c.l) // nothing, unless records came with the end
+		if err != nil {
 			c.rd |= readEOF | readDone
 			c.closeNow(err)
 			return false
@@ -404,6 +436,15 @@ func (c *Conn) offer() bool {
 		return false
 	}
 	s.text, c.in = c.in, driver
-	s.releaseIfEmpty()
+	s.keepText(c.l)
 	return true
+}
+
+// keepText moves plaintext left in the loop's scratch, where the next
+// connection's goes, into the session's own memory.
+func (s *tlsSession) keepText(l *Loop) {
+	if len(s.text) > 0 && buffer.Within(s.text, l.tlsBuf) {
+		s.text = s.plain.Keep(s.text)
+	}
+	s.releaseIfEmpty()
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
+	"fmt"
 	"io"
 	"math/big"
 	"net"
@@ -273,5 +274,33 @@ func BenchmarkTLSEchoRoundTrip(b *testing.B) {
 		if _, err := io.ReadFull(c, buf); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// frameEcho echoes whole 100-byte frames only, leaving a partial frame
+// for the next callback.
+type frameEcho struct{ BaseHandler }
+
+func (frameEcho) OnTraffic(c *Conn) Action {
+	n := c.InboundBuffered() / 100 * 100
+	b, _ := c.Next(n)
+	c.Write(b)
+	return None
+}
+
+// TestTLSInputKeptBetweenCallbacks: plaintext the handler leaves is kept
+// for the next callback, whether it was offered in the loop's scratch or
+// outgrew it, with read buffers smaller and larger than a record.
+func TestTLSInputKeptBetweenCallbacks(t *testing.T) {
+	for _, size := range []int{512, 64 << 10, 1 << 20} {
+		t.Run(fmt.Sprint(size), func(t *testing.T) {
+			srv, cli := testTLS(t)
+			_, addrs := startEngine(t, frameEcho{}, []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithReadBufferSize(size), WithSocketBuffers(4<<20, 4<<20))
+			c := tlsDial(t, addrs[0], cli)
+			defer c.Close()
+			if err := echoRoundTrip(c, uint64(size), 4_000_000); err != nil { // whole frames
+				t.Fatal(err)
+			}
+		})
 	}
 }
