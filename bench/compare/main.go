@@ -13,6 +13,9 @@
 //	compare redis [-rounds 3] [-n 200000] [-np 2000000]
 //	compare idle [-rounds 3] [-conns 10000] [-impls gnet,sockloop,sockloop-uring]
 //	compare proxy [-dur 3s] [-rounds 3] [-only bulk] [-impls haproxy,sockloop,...]
+//	compare tls [-dur 3s] [-rounds 3] [-only handshakes] [-impls sockloop,nethttp,nbio,nginx]
+//	compare tlsserver -impl sockloop -addr 127.0.0.1:9443 -loops 2 -cert C -key K
+//	compare tlsload -addr 127.0.0.1:9443 -ca C [-workers 64 -dur 5s -resume | -flood]
 package main
 
 import (
@@ -40,6 +43,12 @@ func main() {
 		err = idleMain(os.Args[2:])
 	case "proxy":
 		err = proxyMain(os.Args[2:])
+	case "tls":
+		err = tlsMain(os.Args[2:])
+	case "tlsserver":
+		err = tlsServerMain(os.Args[2:])
+	case "tlsload":
+		err = tlsLoadMain(os.Args[2:])
 	default:
 		usage()
 	}
@@ -50,6 +59,6 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n | -conns -churn DUR]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]\n       compare proxy [-dur -rounds -only -impls]")
+	fmt.Fprintln(os.Stderr, "usage: compare server -impl NAME -addr HOST:PORT [-loops N] [-http]\n       compare run [flags]\n       compare report -in FILE.csv\n       compare load -addr HOST:PORT [-conns -size -depth -n | -conns -churn DUR]\n       compare redis [-rounds -n -np -impls]\n       compare idle [-rounds -conns -impls]\n       compare proxy [-dur -rounds -only -impls]\n       compare tls [-dur -rounds -only -impls -setup]\n       compare tlsserver -impl NAME -addr HOST:PORT -loops N -cert C -key K\n       compare tlsload -addr HOST:PORT -ca C [-workers -dur -resume -flood]")
 	os.Exit(2)
 }
