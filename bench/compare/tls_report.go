@@ -101,13 +101,15 @@ func tP99(s tlsSample) float64     { return float64(s.p99) }
 func tPerConn(s tlsSample) float64 { return s.perConn() }
 func tBusy(s tlsSample) float64    { return s.rate * s.cpuPer.Seconds() }
 
-// dur formats a duration median for a table ("-" for none).
+// fmtDur formats a duration median for a table ("-" for none).
 func fmtDur(ns float64) string {
 	if ns <= 0 {
 		return "-"
 	}
 	d := time.Duration(ns)
 	switch {
+	case d >= time.Second:
+		return d.Round(10 * time.Millisecond).String()
 	case d >= 10*time.Millisecond:
 		return d.Round(100 * time.Microsecond).String()
 	case d >= 100*time.Microsecond:
