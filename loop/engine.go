@@ -38,9 +38,10 @@ type Engine struct {
 	mu          sync.Mutex // guards listeners before Start and the stop sequence
 	stopOnce    sync.Once
 	done        chan struct{}
-	dropped     atomic.Int32 // connections that closed with output unsent while the engine stopped
-	forced      atomic.Int32 // connections the stop closed when its context ended
-	optWarned   atomic.Bool  // a connection's socket option failed and was logged
+	dropped     atomic.Int32  // connections that closed with output unsent while the engine stopped
+	forced      atomic.Int32  // connections the stop closed when its context ended
+	optWarned   atomic.Bool   // a connection's socket option failed and was logged
+	handshakes  chan struct{} // a token per TLS handshake computing (WithTLSHandshakeConcurrency)
 }
 
 // New returns an engine with its loops created but not running. It fails
@@ -66,6 +67,7 @@ func New(h Handler, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	e := &Engine{h: h, cfg: cfg, done: make(chan struct{})}
+	e.handshakes = make(chan struct{}, cfg.handshakeSlots())
 	e.onReadEOF, _ = h.(ReadEOFHandler)
 	e.onDrain, _ = h.(DrainHandler)
 	e.onTimeout, _ = h.(TimeoutHandler)

@@ -256,3 +256,30 @@ func startExample(h loop.Handler, opts ...loop.Option) (addr string, stop func()
 	}
 	return a.String(), func() { e.Stop(context.Background()) }
 }
+
+// WithTLSHandshakeConcurrency bounds the handshakes computing at once, so
+// that a flood of new connections waits its turn behind the established
+// ones rather than ahead of them.
+func ExampleWithTLSHandshakeConcurrency() {
+	server, client := exampleTLS()
+	addr, stop := startExample(echo{}, loop.WithTLS(server), loop.WithTLSHandshakeConcurrency(1))
+	defer stop()
+
+	done := make(chan error, 3)
+	for range 3 { // one at a time, each in its turn
+		go func() {
+			c, err := tls.Dial("tcp", addr, client)
+			if err == nil {
+				c.Close()
+			}
+			done <- err
+		}()
+	}
+	for range 3 {
+		fmt.Println(<-done)
+	}
+	// Output:
+	// <nil>
+	// <nil>
+	// <nil>
+}

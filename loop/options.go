@@ -54,6 +54,7 @@ type config struct {
 	logger              *slog.Logger
 	tls                 *tls.Config // WithTLS's, for every stream listener
 	tlsHandshakeTimeout time.Duration
+	tlsHandshakes       int // WithTLSHandshakeConcurrency's; 0: four per GOMAXPROCS
 	err                 error
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
+	"runtime"
 	"time"
 )
 
@@ -50,6 +51,32 @@ func WithTLSHandshakeTimeout(d time.Duration) Option {
 		}
 		c.tlsHandshakeTimeout = d
 	}
+}
+
+// WithTLSHandshakeConcurrency lets at most n TLS handshakes compute at
+// once (default four per GOMAXPROCS); the others wait their turn. A
+// handshake waiting for its peer leaves its turn to another, one blocked
+// in a callback of its config (a GetCertificate that fetches) keeps it.
+// The bound keeps the loops, which need the same processors, from queueing
+// behind thousands of handshakes: a flood of new connections then delays
+// its own handshakes rather than the established connections. It needs
+// n >= 1.
+func WithTLSHandshakeConcurrency(n int) Option {
+	return func(c *config) {
+		if n < 1 {
+			c.fail("WithTLSHandshakeConcurrency", "needs at least one")
+			return
+		}
+		c.tlsHandshakes = n
+	}
+}
+
+// handshakeSlots is how many TLS handshakes may compute at once.
+func (c *config) handshakeSlots() int {
+	if c.tlsHandshakes > 0 {
+		return c.tlsHandshakes
+	}
+	return 4 * runtime.GOMAXPROCS(0)
 }
 
 // WithListenerTLS makes the listener serve TLS with cfg, whatever WithTLS

@@ -174,8 +174,9 @@ func TestTLSAbandonedHandshakes(t *testing.T) {
 }
 
 // TestTLSHandshakesNeverBlockTheLoop: with a thousand handshakes stuck in
-// the server's GetCertificate, an established connection on the same
-// single loop goes on echoing.
+// the server's GetCertificate (the concurrency bound raised to let them
+// all in), an established connection on the same single loop goes on
+// echoing.
 func TestTLSHandshakesNeverBlockTheLoop(t *testing.T) {
 	srv, cli := testTLS(t)
 	release := make(chan struct{})
@@ -196,7 +197,7 @@ func TestTLSHandshakesNeverBlockTheLoop(t *testing.T) {
 	h := newEchoHandler()
 	// Slow machines (Wine) take more than the default 10 s to set up the
 	// thousand handshakes that must outlive the round trips.
-	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1), WithTLS(srv), WithTLSHandshakeTimeout(5*time.Minute))
+	e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1), WithTLS(srv), WithTLSHandshakeTimeout(5*time.Minute), WithTLSHandshakeConcurrency(1001))
 	defer e.Stop(t.Context())
 	established := tlsDial(t, addrs[0], cli)
 	defer established.Close()
@@ -288,4 +289,51 @@ func (w *byteWriter) Write(b []byte) (int, error) {
 		}
 	}
 	return len(b), nil
+}
+
+// TestTLSHandshakeConcurrency: no more handshakes compute at once than
+// WithTLSHandshakeConcurrency allows; those beyond wait, then finish.
+func TestTLSHandshakeConcurrency(t *testing.T) {
+	srv, cli := testTLS(t)
+	release := make(chan struct{})
+	var inside, most atomic.Int32
+	cert := srv.Certificates[0]
+	srv = &tls.Config{GetCertificate: func(*tls.ClientHelloInfo) (*tls.Certificate, error) {
+		n := inside.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		<-release
+		inside.Add(-1)
+		return &cert, nil
+	}}
+	e, addrs := launchEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithTLSHandshakeConcurrency(2))
+	defer e.Stop(t.Context())
+	errs := make(chan error, 5)
+	for range 5 {
+		go func() {
+			c, err := dialConn(addrs[0])
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			tc := tls.Client(c, cli)
+			tc.SetDeadline(time.Now().Add(20 * time.Second))
+			errs <- tc.Handshake()
+		}()
+	}
+	waitFor(t, func() bool { return inside.Load() == 2 })
+	time.Sleep(100 * time.Millisecond) // room for a third to get in, were it let
+	if n := most.Load(); n != 2 {
+		t.Fatalf("%d handshakes computed at once, want 2", n)
+	}
+	close(release)
+	for range 5 {
+		if err := <-errs; err != nil {
+			t.Fatalf("a handshake that waited its turn: %v", err)
+		}
+	}
+	if _, err := New(quietEcho{}, WithTLSHandshakeConcurrency(0)); err == nil {
+		t.Fatal("WithTLSHandshakeConcurrency(0) accepted")
+	}
 }

@@ -113,7 +113,9 @@ func (s *tlsSession) start(c *Conn) {
 // handshake runs on its own goroutine until the handshake ends, then hands
 // the connection back to its loop.
 func (s *tlsSession) handshake(c *Conn) {
+	s.wire.takeTurn()
 	err := s.tc.Handshake()
+	s.wire.leaveTurn()
 	c.l.Submit(func() { c.handshakeDone(s, err) }) // fails only once the loop closed c
 }
 

@@ -39,13 +39,18 @@ type tlsWire struct {
 	err   error  // Read's error once in is empty: the connection closed or ended
 	full  bool   // in reached handshakeBacklog: the loop stopped reading
 
+	// turns is the engine's handshake tokens; turn, the handshake
+	// goroutine's own, whether it holds one.
+	turns chan struct{}
+	turn  bool
+
 	live bool   // the loop reads and writes; set once the goroutine is done
 	src  []byte // live: ciphertext being decrypted
 	eof  bool   // live: the socket's input ended
 }
 
 func newTLSWire(c *Conn) *tlsWire {
-	w := &tlsWire{c: c}
+	w := &tlsWire{c: c, turns: c.l.eng.handshakes}
 	w.cond.L = &w.mu
 	return w
 }
@@ -104,12 +109,18 @@ func (w *tlsWire) Read(p []byte) (int, error) {
 		return 0, errWouldBlock
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
+	if len(w.in) == 0 && w.err == nil && w.turn {
+		w.mu.Unlock()
+		w.leaveTurn() // waiting for the peer computes nothing
+		w.mu.Lock()
+	}
 	for len(w.in) == 0 && w.err == nil {
 		w.cond.Wait()
 	}
 	if len(w.in) == 0 {
-		return 0, w.err
+		err := w.err
+		w.mu.Unlock()
+		return 0, err
 	}
 	n := copy(p, w.in)
 	w.in = w.in[n:]
@@ -118,7 +129,25 @@ func (w *tlsWire) Read(p []byte) (int, error) {
 		c := w.c
 		c.l.Submit(func() { c.resumeHandshakeInput() })
 	}
+	w.mu.Unlock()
+	w.takeTurn()
 	return n, nil
+}
+
+// takeTurn waits for a handshake token (WithTLSHandshakeConcurrency).
+func (w *tlsWire) takeTurn() {
+	if !w.turn {
+		w.turns <- struct{}{}
+		w.turn = true
+	}
+}
+
+// leaveTurn gives the handshake's token back.
+func (w *tlsWire) leaveTurn() {
+	if w.turn {
+		<-w.turns
+		w.turn = false
+	}
 }
 
 // resumeHandshakeInput reads again once the handshake goroutine took its
