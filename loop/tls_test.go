@@ -1,20 +1,17 @@
 package loop
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
-	"math/big"
 	"net"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/sockloop/sockloop/internal/selfsigned"
 )
 
 var (
@@ -29,33 +26,10 @@ var (
 func testTLS(t testing.TB) (server, client *tls.Config) {
 	t.Helper()
 	testCertOnce.Do(func() {
-		key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
+		var err error
+		if testCert, testRoots, err = selfsigned.New(24 * time.Hour); err != nil {
 			panic(err)
 		}
-		tmpl := &x509.Certificate{
-			SerialNumber:          big.NewInt(1),
-			Subject:               pkix.Name{CommonName: "sockloop test"},
-			NotBefore:             time.Now().Add(-time.Hour),
-			NotAfter:              time.Now().Add(24 * time.Hour),
-			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-			ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth},
-			BasicConstraintsValid: true,
-			IsCA:                  true,
-			DNSNames:              []string{"localhost"},
-			IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-		}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			panic(err)
-		}
-		leaf, err := x509.ParseCertificate(der)
-		if err != nil {
-			panic(err)
-		}
-		testCert = tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}
-		testRoots = x509.NewCertPool()
-		testRoots.AddCert(leaf)
 	})
 	server = &tls.Config{Certificates: []tls.Certificate{testCert}}
 	client = &tls.Config{RootCAs: testRoots, ServerName: "127.0.0.1"}
