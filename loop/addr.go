@@ -36,6 +36,9 @@ func parseURL(s string) (network, address string, err error) {
 // looked up here, on the caller's goroutine, never on a loop.
 func resolveEndpoint(network, address string) (*endpoint, error) {
 	ep := &endpoint{network: network, address: address}
+	if ep.setLiteral(network, address) {
+		return ep, nil
+	}
 	switch network {
 	case "tcp", "tcp4", "tcp6":
 		a, err := net.ResolveTCPAddr(network, address)
@@ -127,6 +130,50 @@ func (ep *endpoint) setIP(network string, ip net.IP, port int, zone string) {
 		// "tcp://:9000" and "tcp://0.0.0.0:9000" serve both families, as net does.
 		ep.dualStack = network[len(network)-1] != '6' && (ip == nil || ip.IsUnspecified())
 	}
+}
+
+// setLiteral fills in an IP network's endpoint for the common address of
+// a dial or a listener, a specified IP literal and a numeric port of the
+// network's family, without net's resolver and its allocations (a proxy
+// dials once per client). It reports false, leaving the rest to
+// resolveEndpoint, for anything else: names, services, zones, unspecified
+// or mismatched addresses.
+func (ep *endpoint) setLiteral(network, address string) bool {
+	var sotype int
+	switch network {
+	case "tcp", "tcp4", "tcp6":
+		sotype = sockStream
+	case "udp", "udp4", "udp6":
+		sotype = sockDgram
+	default:
+		return false
+	}
+	ap, err := netip.ParseAddrPort(address)
+	if err != nil {
+		return false
+	}
+	ip := ap.Addr()
+	if ip.Zone() != "" || ip.IsUnspecified() {
+		return false
+	}
+	is4 := ip.Unmap().Is4()
+	switch network[len(network)-1] {
+	case '4':
+		if !is4 {
+			return false
+		}
+	case '6':
+		if is4 {
+			return false
+		}
+	}
+	ep.sotype = sotype
+	if is4 {
+		ep.family, ep.sa = afInet, &sockaddrInet4{Port: int(ap.Port()), Addr: ip.Unmap().As4()}
+	} else {
+		ep.family, ep.sa = afInet6, &sockaddrInet6{Port: int(ap.Port()), Addr: ip.As16()}
+	}
+	return true
 }
 
 func zoneIndex(zone string) uint32 {
