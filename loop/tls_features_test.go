@@ -421,3 +421,28 @@ func TestTLSSendFile(t *testing.T) {
 		}
 	})
 }
+
+// TestTLSEndOfInputDuringHandshake: a client whose request and FIN arrive
+// while the server's handshake goroutine is still busy gets its answer
+// and the end, not a connection left waiting.
+func TestTLSEndOfInputDuringHandshake(t *testing.T) {
+	srv, cli := testTLS(t)
+	srv.VerifyConnection = func(tls.ConnectionState) error {
+		time.Sleep(200 * time.Millisecond) // the client's bytes and FIN arrive meanwhile
+		return nil
+	}
+	h := newEchoHandler()
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv))
+	raw := dial(t, addrs[0])
+	c := tls.Client(raw, cli)
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if err := c.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte("last words"))
+	raw.(*net.TCPConn).CloseWrite()
+	got, err := io.ReadAll(c)
+	if string(got) != "last words" || err != nil {
+		t.Fatalf("read %q, %v; want the echo and a clean end", got, err)
+	}
+}

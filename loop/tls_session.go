@@ -145,7 +145,12 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 	}
 	if c.state == stateOpen {
 		// Records that came behind the handshake wait in the wire; those
-		// the driver holds come later, as the handshake held them back.
+		// the driver holds come later, as the handshake held them back. A
+		// FIN that came during the handshake ends the input after them.
+		if c.rd&readEOF != 0 {
+			s.wire.eof = true
+			c.rd &^= readEOF // set again by endOfInput, once deliver reaches it
+		}
 		fresh, err := s.decrypt(c.l, nil)
 		s.deliver(c, fresh, err)
 	}
