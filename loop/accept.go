@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/sockloop/sockloop/poller"
@@ -171,7 +172,7 @@ func (c *Conn) announce() {
 	if len(out) > 0 && c.state == stateOpen {
 		c.markQueued()
 		if c.sec != nil {
-			c.sec.early = append(out[:len(out):len(out)], c.sec.early...)
+			c.sec.pending = append([]tlsPending{{b: bytes.Clone(out)}}, c.sec.pending...)
 		} else {
 			c.out.CopyFront(out) // ahead of what was written while a dial connected
 		}

@@ -232,13 +232,13 @@ func (c *Conn) closeNow(err error) bool {
 	if neverOpened {
 		c.unwatchDial()
 	}
-	if err == nil && c.stream && c.unread() > 0 && c.seesTraffic() && !c.hidden() {
+	hidden := c.hidden() // a TLS connection whose handshake never finished
+	if err == nil && c.stream && c.unread() > 0 && c.seesTraffic() && !hidden {
 		c.rd |= readDone
 		if !c.offer() {
 			return false
 		}
 	}
-	hidden := c.hidden()
 	if hidden && c.dialed {
 		neverOpened = true // its handshake failed: the dial did
 	}

@@ -14,9 +14,9 @@ package loop
 // sockets and returns once the kernel has let go of them too; the
 // connections already open are served on, those an accept in the kernel
 // took before its cancel included, and a socket whose duplicates another
-// process holds (ListenerFiles) goes on accepting there. Stop ends the rest later. It fails with ErrEngineStopped unless
-// the engine runs, and must not be called from a loop's goroutine, which
-// it would wait for.
+// process holds (ListenerFiles) goes on accepting there. Stop ends the
+// rest later. It fails with ErrEngineStopped unless the engine runs, and
+// must not be called from a loop's goroutine, which it would wait for.
 func (e *Engine) StopAccepting() error {
 	if e.state.Load() != engineRunning {
 		return ErrEngineStopped

@@ -5,21 +5,21 @@ import (
 	"os"
 )
 
-// SendFile on a TLS connection: the file's bytes must be encrypted, so the
-// loop reads them (pread, as an emulated sendfile does) a record at a time
-// and encrypts them into the output queue, only while the queue is under
-// the high-water mark; what is written meanwhile waits behind the file, in
-// order, and so do close_notify and the end of a Close. A file is never
-// read into memory whole.
+// Output that waits to be encrypted (tlsSession.pending): written before
+// the session was live, or behind a file. SendFile's bytes must be
+// encrypted, so the loop reads them (pread, as an emulated sendfile does) a
+// record at a time and encrypts them into the output queue, only while the
+// queue is under the high-water mark; what is written meanwhile waits
+// behind the file, in order, and so do close_notify and the end of a
+// Close. A file is never read into memory whole.
 
-// tlsPending is output that waits behind a file: the file's remaining
-// range, or bytes written after it.
+// tlsPending is output that waits: a file's remaining range, or bytes.
 type tlsPending struct {
 	file *os.File // nil: b
 	off  int64
 	left int64
 	b    []byte
-	done func(error) // a file's, once its last byte is sent
+	done func(error) // once its last byte (and all before it) is sent
 }
 
 // maxTLSRecord is how much plaintext one record carries.
@@ -33,7 +33,7 @@ func (s *tlsSession) sendFile(c *Conn, f *os.File, offset, count int64, done fun
 	}
 }
 
-// queueBehind keeps bytes written while a file waits, in order after it.
+// queueBehind keeps bytes written while output waits, in order after it.
 func (s *tlsSession) queueBehind(bufs [][]byte) int {
 	n := 0
 	for _, b := range bufs {
@@ -43,7 +43,7 @@ func (s *tlsSession) queueBehind(bufs [][]byte) int {
 	return n
 }
 
-// pump encrypts what waits behind files while the output queue is under
+// pump encrypts what waits (pending) while the output queue is under
 // the high-water mark, then sends the close_notify asked for meanwhile. A
 // file that ends before its range does, or cannot be read, closes the
 // connection: the stream would be corrupt if the next bytes followed.

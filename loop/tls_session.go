@@ -63,12 +63,9 @@ type tlsSession struct {
 
 	plain buffer.Inbound // pooled memory of text
 	text  []byte         // plaintext the handler has not consumed
-	early []byte         // plaintext written before the session was live
-	// earlyDone are the done callbacks of early AsyncWrites, owed once
-	// their bytes are encrypted and sent.
-	earlyDone []func(error)
-	// pending is output behind a file being sent (tls_sendfile.go), and
-	// notifyOwed a close_notify asked for meanwhile.
+	// pending is output that waits to be encrypted, in order: written
+	// before the session was live, or behind a file being sent
+	// (tls_sendfile.go); notifyOwed is a close_notify asked for meanwhile.
 	pending    []tlsPending
 	notifyOwed bool
 }
@@ -129,7 +126,7 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 	c.rd &^= readHandshakeFull
 	if err != nil {
 		s.phase = tlsFailed
-		s.dropEarly(err)
+		s.dropPending(err)
 		c.l.count(cTLSFailed, 1)
 		c.rd |= readDone
 		c.closeGracefully(err) // after the alert crypto/tls queued
@@ -139,7 +136,7 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 	s.phase = tlsOpening
 	if !s.announced {
 		s.announced = true
-		c.announce() // OnOpen, whose output waits in early, then goLive
+		c.announce() // OnOpen, whose output waits in pending, then goLive
 	} else {
 		s.goLive(c)
 	}
@@ -156,51 +153,26 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 	}
 }
 
-// goLive starts the records' flow: output written before, early, is
-// encrypted first, then a CloseWrite asked meanwhile sends its
-// close_notify. It reports whether c is still open.
+// goLive starts the records' flow: output written before it is encrypted
+// first, then a CloseWrite asked meanwhile sends its close_notify. It
+// reports whether c is still open.
 func (s *tlsSession) goLive(c *Conn) bool {
 	s.phase = tlsLive
-	early, done := s.early, s.earlyDone
-	s.early, s.earlyDone = nil, nil
-	if _, err := s.encrypt(c, early); err != nil {
-		return c.closeNow(err)
-	}
-	for _, f := range done {
-		c.out.Then(f)
-	}
-	if len(s.pending) > 0 {
-		s.pump(c)
+	if s.pump(c); !c.alive() {
+		return false
 	}
 	if c.wr&writeShutAsked != 0 {
 		s.closeNotify()
 	}
 	c.l.touch(c)
-	return c.alive()
+	return true
 }
 
-// dropEarly reports err to early writes that will never be sent.
-func (s *tlsSession) dropEarly(err error) {
-	done := s.earlyDone
-	s.early, s.earlyDone = nil, nil
-	for _, f := range done {
-		f(err)
-	}
-}
-
-// write encrypts bufs into c's output, or keeps them until the session is
-// live; it returns how many plaintext bytes it took.
+// write encrypts bufs into c's output, or keeps them in order behind what
+// waits (pending); it returns how many plaintext bytes it took.
 func (s *tlsSession) write(c *Conn, bufs ...[]byte) (int, error) {
-	if len(s.pending) > 0 {
+	if len(s.pending) > 0 || s.phase != tlsLive {
 		return s.queueBehind(bufs), nil
-	}
-	if s.phase != tlsLive {
-		n := 0
-		for _, b := range bufs {
-			s.early = append(s.early, b...)
-			n += len(b)
-		}
-		return n, nil
 	}
 	return s.encrypt(c, bufs...)
 }
@@ -224,7 +196,7 @@ func (s *tlsSession) encrypt(c *Conn, bufs ...[]byte) (int, error) {
 // asyncWrite serves AsyncWritev: done (if not nil) runs once the
 // ciphertext of bufs has been sent, or with the reason it never will be.
 func (s *tlsSession) asyncWrite(c *Conn, bufs [][]byte, done func(*Conn, error)) {
-	behind := len(s.pending) > 0
+	waits := len(s.pending) > 0 || s.phase != tlsLive
 	_, err := s.write(c, bufs...)
 	c.l.touch(c)
 	if done == nil {
@@ -234,10 +206,8 @@ func (s *tlsSession) asyncWrite(c *Conn, bufs [][]byte, done func(*Conn, error))
 	switch {
 	case err != nil:
 		cb(err)
-	case behind:
-		s.pending[len(s.pending)-1].done = cb
-	case s.phase != tlsLive:
-		s.earlyDone = append(s.earlyDone, cb)
+	case waits:
+		s.pending = append(s.pending, tlsPending{done: cb}) // once what precedes it is sent
 	default:
 		c.out.Then(cb)
 	}
@@ -410,7 +380,6 @@ func (s *tlsSession) release(c *Conn, err error) {
 	if s.wire != nil {
 		s.wire.fail(ErrNotConnected)
 	}
-	s.dropEarly(err)
 	s.dropPending(err)
 	s.text = nil
 	s.plain.Release()
