@@ -42,7 +42,7 @@ type Conn struct {
 }
 
 // connRare is the part of a connection that few connections use, or use
-// only once: addresses asked for, descriptors that arrived, splice links,
+// only once: addresses asked for, descriptors that arrived, relay links,
 // and what a close needs.
 type connRare struct {
 	local        sockaddr
@@ -50,8 +50,8 @@ type connRare struct {
 	fds          []int  // descriptors received with the current input
 	oob          []byte // control data of the current datagram (WithAncillary)
 
-	spliceOut *spliceLink // Splice: this connection's input goes to another
-	spliceIn  *spliceLink // Splice: another connection's input comes here
+	relayOut *relayLink // Relay, Splice: this connection's input goes to another
+	relayIn  *relayLink // Relay, Splice: another connection's input comes here
 
 	dialStop func() bool // stops watching a dial's context (DialContext)
 	closeErr error       // the reason Close was asked with
@@ -274,7 +274,7 @@ func (c *Conn) closeNow(err error) bool {
 		closeFD(c.fd)
 		c.out.Reset(dropped)
 	}
-	c.unsplice()
+	c.unlink()
 	c.closeUntakenFDs()
 	c.stash.Release()
 	c.in = nil

@@ -70,10 +70,18 @@ func (readyDriver) ready(c *Conn, ev poller.Event) {
 		return
 	}
 	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
-		if c.spliceLinkOut() != nil {
-			c.spliceRead()
-		} else {
-			c.read()
+		for {
+			piping := c.readsByPipe()
+			if piping {
+				c.spliceRead()
+			} else {
+				c.read()
+			}
+			// A relay that changed its path reads on by the new one: when
+			// edge-triggered only EAGAIN re-arms the edge.
+			if piping == c.readsByPipe() || !c.wantsInput() {
+				break
+			}
 		}
 	}
 	if c.alive() && ev&poller.Writable != 0 && c.flushNow() {
@@ -157,7 +165,7 @@ func (c *Conn) read() {
 		}
 		// Edge-triggered, only EAGAIN re-arms the edge: a short read is not
 		// enough, since a FIN that came with the data shows only on the next read.
-		if !c.traffic(0) || !l.eng.cfg.edge || !c.wantsInput() {
+		if !c.traffic(0) || !l.eng.cfg.edge || !c.wantsInput() || c.readsByPipe() {
 			return
 		}
 	}

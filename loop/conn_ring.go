@@ -69,9 +69,9 @@ func (ringDriver) start(c *Conn) error {
 }
 
 // recvByOp reports whether c's input comes from receive operations: all
-// the time, except once it is a splice's source, which splice(2) reads
-// when the poller says so.
-func (c *Conn) recvByOp() bool { return c.spliceLinkOut() == nil }
+// the time, except while a relay pipes it, when splice(2) reads it as the
+// poller says.
+func (c *Conn) recvByOp() bool { return !c.readsByPipe() }
 
 // sync arms or cancels the receive, and watches with the poller what the
 // operations do not carry: a splice's source, and writability while a file,
@@ -121,7 +121,7 @@ func (ringDriver) ready(c *Conn, ev poller.Event) {
 	if c.interest == 0 {
 		return // reported before sync took the socket out of the poller
 	}
-	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 {
+	if c.interest&poller.Readable != 0 && ev&(poller.Readable|poller.Hangup|poller.Error) != 0 && c.readsByPipe() {
 		c.spliceRead()
 	}
 	if c.alive() && ev&poller.Writable != 0 && c.sendRing() {
@@ -332,8 +332,8 @@ func (c *Conn) received(buf []byte, id uint16) {
 	}
 	c.lastRead = l.now
 	l.count(cBytesIn, uint64(len(buf)))
-	if link := c.spliceLinkOut(); link != nil {
-		// Received before the switch to splicing: it goes first.
+	if link := c.linkOut(); link != nil && link.piping {
+		// Received before the switch to the pipe: it goes first.
 		link.dst.Write(buf)
 		l.giveBack(id)
 		return

@@ -62,7 +62,11 @@ func (c *Conn) traffic(held int) bool {
 	if c.sec != nil {
 		return c.sec.traffic(c, held)
 	}
-	c.act(c.l.eng.h.OnTraffic(c))
+	if link := c.linkOut(); link != nil {
+		link.forward()
+	} else {
+		c.act(c.l.eng.h.OnTraffic(c))
+	}
 	if c.state == stateClosed {
 		return false
 	}
@@ -121,7 +125,7 @@ func (c *Conn) afterFlush() bool {
 		}
 	}
 	cfg := &c.l.eng.cfg
-	size := c.out.Len()
+	size := c.queuedBytes()
 	switch {
 	case c.rd&readBackpressure == 0 && size > cfg.highWater:
 		c.rd |= readBackpressure
@@ -131,8 +135,8 @@ func (c *Conn) afterFlush() bool {
 		c.rd &^= readBackpressure
 		c.lastRead = c.l.now // the read timeout counts from when reading resumes
 	}
-	if link := c.spliceLinkIn(); link != nil && size <= cfg.lowWater {
-		link.resume()
+	if link := c.linkIn(); link != nil {
+		link.drained()
 	}
 	if c.wr&writeOverHigh != 0 && size <= cfg.lowWater {
 		c.wr &^= writeOverHigh

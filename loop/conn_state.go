@@ -41,9 +41,9 @@ const (
 	readBackpressure readStop = 1 << iota
 	// readPaused: PauseRead, until ResumeRead.
 	readPaused
-	// readSpliceFull: input goes to a spliced connection that is full;
-	// cleared when that one drains (spliceLink.resume).
-	readSpliceFull
+	// readRelayFull: input is relayed to a connection that is full;
+	// cleared when that one drains (relayLink.drained).
+	readRelayFull
 	// readEOF: the peer finished sending; never cleared.
 	readEOF
 	// readDone: the handler sees no more input: it asked for the close, or

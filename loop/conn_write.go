@@ -37,7 +37,7 @@ func (c *Conn) Write(b []byte) (int, error) {
 // OnDrain follows once it falls to the low one, even if the flush at the
 // end of this callback sends most of it.
 func (c *Conn) noteHigh() {
-	if c.out.Len() > c.l.eng.cfg.highWater {
+	if c.queuedBytes() > c.l.eng.cfg.highWater {
 		c.wr |= writeOverHigh
 	}
 }

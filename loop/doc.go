@@ -46,6 +46,6 @@
 // WSASend calls of the gathered queue, and datagrams go through WSARecvFrom
 // and WSASendTo. Windows has no SO_REUSEPORT, so one acceptor hands
 // connections to the loops by the balancing policy; descriptor passing,
-// Splice, UDP batches and offload, and the received-on address of
+// Splice (Relay copies there), UDP batches and offload, and the received-on address of
 // WithAncillary are Linux or Unix features and are not offered there.
 package loop

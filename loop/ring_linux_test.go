@@ -316,7 +316,7 @@ func TestRingStopCancelsConnect(t *testing.T) {
 // echo's tail (on io_uring it once closed the upstream early).
 func TestSpliceHalfCloseDeliversEverything(t *testing.T) {
 	up := netEcho(t)
-	h := &spliceRelay{upstream: up.String(), errs: make(chan error, 16)}
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Splice, errs: make(chan error, 16)}
 	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1))
 	for i := range 6 {
 		c, err := net.Dial("tcp", addrs[0].String())

@@ -156,7 +156,7 @@ func (c *Conn) StartTLS(cfg *tls.Config, server bool) error {
 	if err := c.writable(); err != nil {
 		return err
 	}
-	if c.x != nil && (c.x.spliceIn != nil || c.x.spliceOut != nil) {
+	if c.x != nil && (c.x.relayIn != nil || c.x.relayOut != nil) {
 		return &net.OpError{Op: "starttls", Net: c.network(), Addr: c.RemoteAddr(), Err: errTLSUnsupported}
 	}
 	c.sec = newTLSSession(cfg, server, true)

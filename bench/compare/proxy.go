@@ -24,7 +24,7 @@ import (
 // 4 through the proxy to iperf3 -s, one op being 1 MB (10^6 bytes).
 
 // proxyImpls are the proxies, the baseline first.
-var proxyImpls = []string{"haproxy", "sockloop", "sockloop-uring", "sockloop-splice", "iocopy"}
+var proxyImpls = []string{"haproxy", "sockloop", "sockloop-uring", "sockloop-splice", "sockloop-copy", "iocopy"}
 
 // proxyWork is one proxy workload and the set-up it runs in.
 type proxyWork struct {
@@ -53,7 +53,7 @@ func proxyMeta(m meta) meta {
 		"machine: two loops (HAProxy `nbthread 2`), nothing pinned, `iperf3 -c -P 4` through the proxy to `iperf3 -s`; " +
 		"one op is 1 MB (10^6 bytes) received by iperf3's server, so rate is MB/s and CPU ns/op is proxy CPU ns per MB (the bulk table below converts). " +
 		"HAProxy: `mode tcp`, `option splice-auto`. sockloop: examples/proxy with `-backend epoll` (sockloop), `io_uring` (sockloop-uring), " +
-		"`epoll -splice` (sockloop-splice). iocopy: two io.Copy goroutines per connection (splice(2) on Linux). " +
+		"`epoll -splice` (sockloop-splice) and `epoll -copy` (sockloop-copy: the relay in the handler, no splice). iocopy: two io.Copy goroutines per connection (splice(2) on Linux). " +
 		"churn: 64 connections in flight from one client thread, each a connect from 127.0.0.1-32, 64 B echoed through the proxy by the C echo server and checked, and a close by the client; " +
 		"percore placed as the small messages (client and upstream on CPU 1), `2 loops` as bulk (two loops, nothing pinned, all three sharing both CPUs); " +
 		"one op is one connection, so rate is connections/s and CPU ns/op the proxy's CPU per connection; a run fails if the proxy holds more sockets 5 s after it than before. " +
@@ -250,6 +250,8 @@ listen relay
 		return []string{bin, "-addr", addr, "-upstream", up, "-loops", l, "-backend", "io_uring"}, nil
 	case "sockloop-splice":
 		return []string{bin, "-addr", addr, "-upstream", up, "-loops", l, "-backend", "epoll", "-splice"}, nil
+	case "sockloop-copy":
+		return []string{bin, "-addr", addr, "-upstream", up, "-loops", l, "-backend", "epoll", "-copy"}, nil
 	case "iocopy":
 		self, err := os.Executable()
 		if err != nil {

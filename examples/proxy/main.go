@@ -3,21 +3,30 @@
 // loop, then moves bytes both ways. A half-close is passed on (the client's
 // FIN becomes a shutdown of the upstream's sending side, and back), each
 // direction has backpressure, and -proxy-protocol v1|v2 sends a PROXY
-// protocol header naming the client ahead of its bytes. With -splice (Linux)
-// the bytes move through a kernel pipe with splice(2) and never enter user
-// space. It prints nothing on success and serves until killed.
+// protocol header naming the client ahead of its bytes. It prints nothing on
+// success and serves until killed.
 //
 //	go run ./examples/echo -addr 127.0.0.1:9001 &
 //	go run ./examples/proxy -addr 127.0.0.1:9000 -upstream 127.0.0.1:9001
 //
+// # Data paths
+//
+// By default each side is relayed to the other by the loop (Conn.Relay): it
+// copies small reads through its buffers and moves bulk through a kernel
+// pipe with splice(2) (Linux), choosing as the traffic goes. -splice forces
+// the pipe for every byte (Conn.Splice). -copy relays in the handler
+// instead, as code with its own say over the bytes would: OnTraffic writes
+// each read to the other side.
+//
 // # Backpressure
 //
-// Bytes from side A are written to side B at once (without a copy: they are
-// the loop's own input). When B's queued output passes the high-water mark,
-// the relay pauses reading A (Conn.PauseRead), so A's bytes wait in the
-// kernel and its buffers push back on A's peer; when B drains to the low
-// mark the loop calls OnDrain and the relay resumes A. Neither direction can
-// make the proxy grow beyond one read past the mark.
+// With -copy, bytes from side A are written to side B at once (without a
+// copy: they are the loop's own input). When B's queued output passes the
+// high-water mark, the relay pauses reading A (Conn.PauseRead), so A's bytes
+// wait in the kernel and its buffers push back on A's peer; when B drains to
+// the low mark the loop calls OnDrain and the relay resumes A. Relay and
+// Splice do the same inside the loop. Neither direction can make the proxy
+// grow beyond one read past the mark (or, piped, one pipe).
 package main
 
 import (
@@ -54,7 +63,7 @@ type proxy struct {
 	loop.BaseHandler
 	upstream string // numeric host:port
 	header   int    // PROXY protocol version to send, 0 for none
-	splice   bool   // move bytes with splice(2), never through user space
+	path     string // "auto" (Conn.Relay), "splice" or "copy" (OnTraffic)
 }
 
 // OnOpen pairs an accepted client with a new upstream connection dialed on
@@ -83,15 +92,20 @@ func (p *proxy) OnOpen(c *loop.Conn) ([]byte, loop.Action) {
 			bc.Write(hdr)
 		}
 	}
-	if p.splice {
-		// From here the loop moves the bytes itself, with its own
-		// backpressure; OnTraffic no longer runs for this pair.
-		if err := c.Splice(bc); err != nil {
-			return nil, loop.Close
-		}
-		if err := bc.Splice(c); err != nil {
-			return nil, loop.Close
-		}
+	if p.path == "copy" {
+		return nil, loop.None
+	}
+	// From here the loop moves the bytes itself, with its own
+	// backpressure; OnTraffic no longer runs for this pair.
+	relay := (*loop.Conn).Relay
+	if p.path == "splice" {
+		relay = (*loop.Conn).Splice
+	}
+	if err := relay(c, bc); err != nil {
+		return nil, loop.Close
+	}
+	if err := relay(bc, c); err != nil {
+		return nil, loop.Close
 	}
 	return nil, loop.None
 }
@@ -128,8 +142,8 @@ func addrPort(a net.Addr) (netip.AddrPort, bool) {
 	return netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port()), ap.IsValid()
 }
 
-// OnTraffic relays the input to the peer and pauses reading while the
-// peer's output is above the high-water mark.
+// OnTraffic relays the input to the peer (-copy) and pauses reading while
+// the peer's output is above the high-water mark.
 func (p *proxy) OnTraffic(c *loop.Conn) loop.Action {
 	s, ok := c.Context().(*side)
 	if !ok {
@@ -199,12 +213,22 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:9000", "address to listen on")
 	upstream := flag.String("upstream", "", "HOST:PORT to forward connections to (resolved once at start-up)")
 	header := flag.String("proxy-protocol", "", "send a PROXY protocol header to the upstream: v1 or v2")
-	splice := flag.Bool("splice", false, "move bytes with splice(2) through a pipe, never through user space (Linux)")
+	splice := flag.Bool("splice", false, "move every byte with splice(2) through a pipe, never through user space (Linux)")
+	copyInHandler := flag.Bool("copy", false, "relay in the handler, copying every byte through user space")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
 	chosenBackend := backendflag.Register("proxy")
 	flag.Parse()
 	backend := chosenBackend()
-	p := &proxy{splice: *splice}
+	p := &proxy{path: "auto"}
+	switch {
+	case *splice && *copyInHandler:
+		fmt.Fprintln(os.Stderr, "proxy: -splice and -copy exclude each other")
+		os.Exit(2)
+	case *splice:
+		p.path = "splice"
+	case *copyInHandler:
+		p.path = "copy"
+	}
 	switch *header {
 	case "":
 	case "v1":

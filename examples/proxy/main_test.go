@@ -89,14 +89,16 @@ func TestProxy(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		header  string
-		splice  bool
+		path    string // "" (the loop's relay), "-copy" or "-splice"
 		backend string
 	}{
-		{"plain", "", false, ""}, {"v1", "v1", false, ""}, {"v2", "v2", false, ""}, {"splice", "", true, ""}, {"splice-v2", "v2", true, ""},
-		{"io_uring", "", false, "io_uring"}, {"io_uring-splice-v2", "v2", true, "io_uring"},
+		{"plain", "", "", ""}, {"v1", "v1", "", ""}, {"v2", "v2", "", ""},
+		{"copy", "", "-copy", ""}, {"copy-v1", "v1", "-copy", ""},
+		{"splice", "", "-splice", ""}, {"splice-v2", "v2", "-splice", ""},
+		{"io_uring", "", "", "io_uring"}, {"io_uring-copy", "", "-copy", "io_uring"}, {"io_uring-splice-v2", "v2", "-splice", "io_uring"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.splice && runtime.GOOS != "linux" {
+			if tc.path == "-splice" && runtime.GOOS != "linux" {
 				t.Skip("splice(2) is Linux's")
 			}
 			up := startUpstream(t, tc.header != "")
@@ -105,8 +107,8 @@ func TestProxy(t *testing.T) {
 			if tc.header != "" {
 				args = append(args, "-proxy-protocol", tc.header)
 			}
-			if tc.splice {
-				args = append(args, "-splice")
+			if tc.path != "" {
+				args = append(args, tc.path)
 			}
 			if tc.backend != "" {
 				if runtime.GOOS != "linux" {
@@ -121,7 +123,7 @@ func TestProxy(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range 4 {
 				size := 1<<20 + i*333_333
-				if (tc.name == "plain" || tc.name == "io_uring") && i == 0 {
+				if tc.header == "" && i == 0 {
 					size = 16 << 20 // one big transfer: exercises backpressure
 				}
 				wg.Add(1)
@@ -382,6 +384,7 @@ func TestFlags(t *testing.T) {
 		{"-backend", "bogus", "-upstream", "127.0.0.1:1"},
 		{"-addr", "127.0.0.1:0"}, // no -upstream
 		{"-upstream", "127.0.0.1:1", "-proxy-protocol", "v3"},
+		{"-upstream", "127.0.0.1:1", "-splice", "-copy"},
 	} {
 		out, err := exec.Command(exampletest.Build(t), args...).CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || len(out) == 0 {

@@ -25,16 +25,18 @@ type variant struct {
 	args []string
 }
 
-// variants lists the backends of this platform, each also with -splice on
-// Linux.
+// variants lists the backends of this platform, each with the loop's relay,
+// the handler's (-copy) and, on Linux, the pipe forced (-splice).
 func variants() []variant {
 	if runtime.GOOS != "linux" {
-		return []variant{{"default", nil}}
+		return []variant{{"default", nil}, {"copy", []string{"-copy"}}}
 	}
 	return []variant{
 		{"epoll", []string{"-backend", "epoll"}},
+		{"epoll-copy", []string{"-backend", "epoll", "-copy"}},
 		{"epoll-splice", []string{"-backend", "epoll", "-splice"}},
 		{"io_uring", []string{"-backend", "io_uring"}},
+		{"io_uring-copy", []string{"-backend", "io_uring", "-copy"}},
 		{"io_uring-splice", []string{"-backend", "io_uring", "-splice"}},
 	}
 }

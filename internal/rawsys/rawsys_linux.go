@@ -30,3 +30,13 @@ func rw(trap uintptr, fd int, b []byte) (int, error) {
 	}
 	return int(r), nil
 }
+
+// Splice is splice(2) of up to n bytes from in to out, neither at an offset
+// (a socket or a pipe on each side).
+func Splice(in, out, n, flags int) (int, error) {
+	r, _, errno := unix.RawSyscall6(unix.SYS_SPLICE, uintptr(in), 0, uintptr(out), 0, uintptr(n), uintptr(flags))
+	if errno != 0 {
+		return 0, errno
+	}
+	return int(r), nil
+}

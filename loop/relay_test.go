@@ -8,23 +8,25 @@ import (
 )
 
 // spliceRelay pairs each client with an upstream dialed on its loop and
-// splices both directions; OnTraffic must never run.
+// relays both directions with link (Splice or Relay); OnTraffic must never
+// run.
 type spliceRelay struct {
 	BaseHandler
 	upstream string
+	link     func(c, dst *Conn) error
 	traffic  atomic.Int32
 	errs     chan error
 }
 
 func (h *spliceRelay) OnOpen(c *Conn) ([]byte, Action) {
 	if c.Context() != nil {
-		return nil, None // the upstream, spliced already
+		return nil, None // the upstream, linked already
 	}
 	up, err := c.Loop().Dial("tcp", h.upstream, c)
 	if err == nil {
 		c.SetContext(up)
-		if err = c.Splice(up); err == nil {
-			err = up.Splice(c)
+		if err = h.link(c, up); err == nil {
+			err = h.link(up, c)
 		}
 	}
 	if err != nil {
@@ -48,13 +50,15 @@ func (h *spliceRelay) OnClose(c *Conn, err error) Action {
 	return None
 }
 
-func TestSpliceRelaysWithoutUserSpace(t *testing.T) {
+// TestRelayRoundTrips relays clients' uneven writes of a few MiB each to an
+// echo and back, on every platform (elsewhere than Linux the relay copies).
+func TestRelayRoundTrips(t *testing.T) {
 	up := netEcho(t)
-	h := &spliceRelay{upstream: up.String(), errs: make(chan error, 16)}
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Relay, errs: make(chan error, 16)}
 	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithWriteWatermarks(16<<10, 64<<10))
 	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := range 8 {
+	errs := make(chan error, 4)
+	for i := range 4 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -64,7 +68,7 @@ func TestSpliceRelaysWithoutUserSpace(t *testing.T) {
 				return
 			}
 			defer c.Close()
-			if err := echoRoundTrip(c, uint64(i), 2<<20); err != nil {
+			if err := echoRoundTrip(c, uint64(i), 3<<20); err != nil {
 				errs <- err
 			}
 		}()
@@ -80,38 +84,6 @@ func TestSpliceRelaysWithoutUserSpace(t *testing.T) {
 	default:
 	}
 	if n := h.traffic.Load(); n != 0 {
-		t.Fatalf("OnTraffic ran %d times for spliced connections", n)
+		t.Fatalf("OnTraffic ran %d times for relayed connections", n)
 	}
-}
-
-func TestSpliceRejectsBadPairs(t *testing.T) {
-	got := make(chan error, 3)
-	h := &pairChecker{got: got}
-	_, addrs := startEngine(t, h, []string{"udp://127.0.0.1:0", "tcp://127.0.0.1:0"})
-	c := dial(t, addrs[1])
-	c.Write([]byte("x"))
-	for range 2 {
-		if err := <-got; err == nil {
-			t.Error("a bad Splice succeeded")
-		}
-	}
-}
-
-// pairChecker tries splicing a connection to itself and twice to one peer.
-type pairChecker struct {
-	BaseHandler
-	got chan error
-}
-
-func (h *pairChecker) OnTraffic(c *Conn) Action {
-	h.got <- c.Splice(c)
-	up, err := c.Loop().Dial("tcp", c.LocalAddr().String(), nil)
-	if err != nil {
-		h.got <- err
-		return None
-	}
-	c.Splice(up)
-	h.got <- c.Splice(up) // c already sends to up
-	up.Close()
-	return None
 }

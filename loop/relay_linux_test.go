@@ -1,0 +1,134 @@
+package loop
+
+import (
+	"bytes"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+)
+
+func TestSpliceRelaysWithoutUserSpace(t *testing.T) {
+	up := netEcho(t)
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Splice, errs: make(chan error, 16)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithWriteWatermarks(16<<10, 64<<10))
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := net.Dial("tcp", addrs[0].String())
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			if err := echoRoundTrip(c, uint64(i), 2<<20); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	select {
+	case err := <-h.errs:
+		t.Fatal(err)
+	default:
+	}
+	if n := h.traffic.Load(); n != 0 {
+		t.Fatalf("OnTraffic ran %d times for spliced connections", n)
+	}
+}
+
+// TestRelayTakesThePipeForBulk sends small messages one at a time, then a
+// bulk transfer, then small messages again through a relay: it must pipe the
+// bulk, copy the small messages after it, and lose or reorder nothing.
+func TestRelayTakesThePipeForBulk(t *testing.T) {
+	var toPipe, toCopy atomic.Int32
+	relayPathHook = func(piping bool) {
+		if piping {
+			toPipe.Add(1)
+		} else {
+			toCopy.Add(1)
+		}
+	}
+	t.Cleanup(func() { relayPathHook = nil })
+	up := netEcho(t)
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Relay, errs: make(chan error, 16)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithWriteWatermarks(16<<10, 64<<10))
+	c, err := net.Dial("tcp", addrs[0].String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pingPong := func(phase string) {
+		t.Helper()
+		msg, got := make([]byte, 64), make([]byte, 64)
+		for i := range 40 {
+			for j := range msg {
+				msg[j] = byte(i + j)
+			}
+			if _, err := c.Write(msg); err != nil {
+				t.Fatalf("%s: %v", phase, err)
+			}
+			if _, err := io.ReadFull(c, got); err != nil || !bytes.Equal(got, msg) {
+				t.Fatalf("%s: message %d came back as %q, %v", phase, i, got, err)
+			}
+		}
+	}
+	pingPong("small messages before the bulk")
+	if n := toPipe.Load(); n != 0 {
+		t.Fatalf("the relay took the pipe %d times for 64-byte messages", n)
+	}
+	if err := echoRoundTrip(c, 1, 16<<20); err != nil {
+		t.Fatal(err)
+	}
+	if toPipe.Load() == 0 {
+		t.Fatal("the relay copied 16 MiB of bulk instead of piping it")
+	}
+	piped := toCopy.Load()
+	pingPong("small messages after the bulk")
+	if toCopy.Load() == piped {
+		t.Fatal("the relay kept piping 64-byte messages after the bulk")
+	}
+	if n := h.traffic.Load(); n != 0 {
+		t.Fatalf("OnTraffic ran %d times for relayed connections", n)
+	}
+}
+
+func TestSpliceRejectsBadPairs(t *testing.T) {
+	got := make(chan error, 3)
+	h := &pairChecker{got: got}
+	_, addrs := startEngine(t, h, []string{"udp://127.0.0.1:0", "tcp://127.0.0.1:0"})
+	c := dial(t, addrs[1])
+	c.Write([]byte("x"))
+	for range 2 {
+		if err := <-got; err == nil {
+			t.Error("a bad Splice succeeded")
+		}
+	}
+}
+
+// pairChecker tries splicing a connection to itself and twice to one peer.
+type pairChecker struct {
+	BaseHandler
+	got chan error
+}
+
+func (h *pairChecker) OnTraffic(c *Conn) Action {
+	h.got <- c.Splice(c)
+	up, err := c.Loop().Dial("tcp", c.LocalAddr().String(), nil)
+	if err != nil {
+		h.got <- err
+		return None
+	}
+	c.Splice(up)
+	h.got <- c.Splice(up) // c already sends to up
+	up.Close()
+	return None
+}
