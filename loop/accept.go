@@ -116,7 +116,7 @@ func (l *Loop) openConn(c *Conn) {
 		c.abandon(ErrEngineStopped)
 		return
 	}
-	prepareStream(c.fd, c.network(), l.eng.cfg.noDelay)
+	prepareStream(c.fd, c.network(), l.eng.cfg.noDelay && !c.inheritedNoDelay())
 	if !c.dialed {
 		if err := l.prepareTCP(c); err != nil {
 			c.abandon(err)
@@ -133,6 +133,12 @@ func (l *Loop) openConn(c *Conn) {
 	l.conns.put(c.fd, c)
 	l.nconns.Add(1)
 	c.open()
+}
+
+// inheritedNoDelay reports whether c was accepted from a listener whose
+// TCP_NODELAY it inherited.
+func (c *Conn) inheritedNoDelay() bool {
+	return !c.dialed && c.ep.listener != nil && c.ep.listener.noDelay
 }
 
 // prepareStream sets the options every stream connection gets. Failures

@@ -3,6 +3,7 @@ package loop
 import (
 	"net"
 	"os"
+	"sync/atomic"
 
 	"github.com/sockloop/sockloop/internal/buffer"
 	"github.com/sockloop/sockloop/poller"
@@ -34,11 +35,15 @@ type Conn struct {
 	rd                  readStop     // why it does not read now
 	wr                  writeState   // where its sending side stands
 	stream              bool
-	dirty               bool        // in l.dirty
-	dialed              bool        // made by Dial: its dialer hears of it even if it never opens
-	parked              bool        // readiness: out of the poller after a hang-up while not reading
-	ring                ringConn    // completion driver only (conn_ring.go)
-	sec                 *tlsSession // TLS only (tls_session.go)
+	dirty               bool     // in l.dirty
+	dialed              bool     // made by Dial: its dialer hears of it even if it never opens
+	parked              bool     // readiness: out of the poller after a hang-up while not reading
+	ring                ringConn // completion driver only (conn_ring.go)
+	// lent: Fd or Adopt let the descriptor be known outside the engine,
+	// where it may have been duplicated, so its close alone may not take it
+	// out of the poller. Fd may run on any goroutine.
+	lent atomic.Bool
+	sec  *tlsSession // TLS only (tls_session.go)
 }
 
 // connRare is the part of a connection that few connections use, or use
@@ -100,7 +105,10 @@ func (c *Conn) Loop() *Loop { return c.l }
 
 // Fd returns the socket's descriptor; safe from any goroutine. It is closed
 // when the connection closes.
-func (c *Conn) Fd() int { return c.fd }
+func (c *Conn) Fd() int {
+	c.lent.Store(true)
+	return c.fd
+}
 
 // Context returns the value stored with SetContext (or given to Dial / Adopt).
 func (c *Conn) Context() any { return c.value }

@@ -14,10 +14,8 @@ func (c *Conn) endOfInput() {
 		c.closeGracefully(nil)
 		return
 	}
-	c.drv.sync(c)
-	if !c.alive() {
-		return
-	}
+	// The settle after OnReadEOF stops the reading, unless the handler's
+	// answer closed the connection already.
 	c.act(h.OnReadEOF(c))
 	c.l.touch(c)
 	c.l.settle()

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"os"
+	"runtime"
 
 	"github.com/sockloop/sockloop/poller"
 )
@@ -63,7 +64,7 @@ func (readyDriver) send(c *Conn) bool { return c.flushNow() }
 func (readyDriver) ready(c *Conn, ev poller.Event) {
 	switch {
 	case c.state == stateConnecting:
-		c.connected(socketError(c.fd))
+		c.connected(connectResult(c.fd, ev))
 		return
 	case !c.stream:
 		c.readDatagrams()
@@ -98,6 +99,17 @@ func (readyDriver) ready(c *Conn, ev poller.Event) {
 	}
 }
 
+// connectResult is the outcome of a non-blocking connect the poller reported
+// on. Linux sets the socket's error, and so EPOLLERR, whenever a connect
+// fails, so a connect reported writable without it succeeded and SO_ERROR
+// need not be asked; elsewhere it is asked every time.
+func connectResult(fd int, ev poller.Event) error {
+	if runtime.GOOS == "linux" && ev&(poller.Error|poller.Hangup) == 0 {
+		return nil
+	}
+	return socketError(fd)
+}
+
 // parkAfterHangup serves a hang-up the poller reported while the connection
 // was not reading: an error, or an end with all input read, closes it. It
 // reports true when both directions ended in order (our FIN sent, the
@@ -116,7 +128,9 @@ func (c *Conn) parkAfterHangup() bool {
 func (readyDriver) reading(c *Conn) bool { return c.interest&poller.Readable != 0 }
 
 func (readyDriver) release(c *Conn) bool {
-	c.l.poll.Delete(c.fd) // parked: not watched, and the error says so
+	if !c.l.closeForgets || c.lent.Load() {
+		c.l.poll.Delete(c.fd) // parked: not watched, and the error says so
+	}
 	return false
 }
 

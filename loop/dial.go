@@ -241,7 +241,11 @@ func (c *Conn) connected(err error) {
 	c.state = stateOpen
 	prepareStream(c.fd, c.network(), c.l.eng.cfg.noDelay)
 	c.l.assignDriver(c)
-	c.drv.sync(c) // reads from now on
+	if c.sec != nil {
+		c.drv.sync(c) // reads from now on: the handshake needs the input
+	} else {
+		c.l.touch(c) // reads from now on, from the settle after OnOpen
+	}
 	if c.alive() {
 		c.open()
 	}
@@ -278,6 +282,7 @@ func (e *Engine) Adopt(fd int, value any) (*Conn, error) {
 	setCloseOnExec(fd)
 	l := e.pick(addrHash(peer))
 	c := newConn(l, fd, ep, true, peer)
+	c.lent.Store(true) // the caller may hold another descriptor of it
 	c.value = value
 	if err := l.Submit(func() { l.openConn(c) }); err != nil {
 		return nil, err

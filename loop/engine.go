@@ -187,6 +187,9 @@ func (e *Engine) Start(ctx context.Context) error {
 		return ErrEngineStopped
 	}
 	for i, ln := range e.listeners {
+		if e.cfg.noDelay {
+			ln.presetNoDelay()
+		}
 		for j, fd := range ln.fds {
 			owner := e.loops[(i+j)%len(e.loops)]
 			if len(ln.fds) == len(e.loops) {

@@ -3,6 +3,7 @@ package loop
 import (
 	"net"
 	"os"
+	"runtime"
 	"time"
 )
 
@@ -16,6 +17,22 @@ type listener struct {
 	fds      []int
 	addr     net.Addr
 	unlinked bool
+	noDelay  bool // its sockets have TCP_NODELAY, which accepted ones inherit
+}
+
+// presetNoDelay sets TCP_NODELAY on a TCP listener's sockets where the
+// sockets it accepts inherit it (Linux), so that an accept needs no
+// setsockopt of its own.
+func (ln *listener) presetNoDelay() {
+	if runtime.GOOS != "linux" || !ln.ep.stream() || ln.ep.family == afUnix {
+		return
+	}
+	for _, fd := range ln.fds {
+		if setNoDelay(fd) != nil {
+			return
+		}
+	}
+	ln.noDelay = true
 }
 
 // listenSocket is one socket of a listener as the loop that owns it sees it.

@@ -18,15 +18,18 @@ const maxIovecs = completion.MaxIovecs
 // Loop is one event loop: a goroutine, its poller, its connections, timers
 // and tasks.
 type Loop struct {
-	eng       *Engine
-	index     int
-	poll      poller.Poller
-	ready     []poller.Ready
-	conns     connTable
-	listeners map[int]*listenSocket
-	readBuf   []byte
-	epoch     time.Time
-	now       int64 // nanoseconds since epoch, read once per turn
+	eng   *Engine
+	index int
+	poll  poller.Poller
+	ready []poller.Ready
+	// closeForgets: close(2) takes a socket out of the poller when no other
+	// descriptor refers to it (epoll), so a close needs no Delete first.
+	closeForgets bool
+	conns        connTable
+	listeners    map[int]*listenSocket
+	readBuf      []byte
+	epoch        time.Time
+	now          int64 // nanoseconds since epoch, read once per turn
 
 	timerMu sync.Mutex
 	timers  timerHeap
@@ -85,21 +88,22 @@ func newLoop(e *Engine, index int, p poller.Poller) *Loop {
 	}
 	connector, _ := ops.(completion.Connector)
 	return &Loop{
-		eng:        e,
-		index:      index,
-		poll:       p,
-		ready:      make([]poller.Ready, 256),
-		listeners:  make(map[int]*listenSocket),
-		readBuf:    make([]byte, e.cfg.readBuf),
-		epoch:      time.Now(),
-		gath:       make([][]byte, 0, maxIovecs),
-		iov:        make([]iovec, maxIovecs),
-		ops:        ops,
-		connector:  connector,
-		boundsRecv: ops != nil && ops.BoundsRecv(),
-		batchSends: ops != nil && ops.Batched(),
-		curID:      -1,
-		zombies:    make(map[uint64]*Conn),
+		eng:          e,
+		index:        index,
+		poll:         p,
+		ready:        make([]poller.Ready, 256),
+		listeners:    make(map[int]*listenSocket),
+		readBuf:      make([]byte, e.cfg.readBuf),
+		epoch:        time.Now(),
+		gath:         make([][]byte, 0, maxIovecs),
+		iov:          make([]iovec, maxIovecs),
+		ops:          ops,
+		connector:    connector,
+		boundsRecv:   ops != nil && ops.BoundsRecv(),
+		closeForgets: poller.ForgetsOnClose(p),
+		batchSends:   ops != nil && ops.Batched(),
+		curID:        -1,
+		zombies:      make(map[uint64]*Conn),
 	}
 }
 

@@ -47,6 +47,7 @@ func acceptNonblock(fd int) (int, unix.Sockaddr, error) {
 }
 
 func sysConnect(fd int, sa sockaddr) error      { return unix.Connect(fd, sa) }
+func getpeername(fd int) (sockaddr, error)      { return unix.Getpeername(fd) }
 func shutdownWrite(fd int) error                { return unix.Shutdown(fd, unix.SHUT_WR) }
 func setNoDelay(fd int) error                   { return sockopt.SetNoDelay(fd, true) }
 func sysSocketError(fd int) (unix.Errno, error) { return sockopt.SocketError(fd) }

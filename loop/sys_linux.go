@@ -37,6 +37,7 @@ func sysAccept(fd int) (int, unix.Sockaddr, error) {
 }
 
 func sysConnect(fd int, sa sockaddr) error      { return rawsys.Connect(fd, sa) }
+func getpeername(fd int) (sockaddr, error)      { return rawsys.Getpeername(fd) }
 func shutdownWrite(fd int) error                { return rawsys.Shutdown(fd, unix.SHUT_WR) }
 func sysSocketError(fd int) (unix.Errno, error) { return rawsys.SocketError(fd) }
 func setNoDelay(fd int) error {

@@ -32,7 +32,6 @@ const (
 
 func sysClose(fd int) error                { return unix.Close(fd) }
 func getsockname(fd int) (sockaddr, error) { return unix.Getsockname(fd) }
-func getpeername(fd int) (sockaddr, error) { return unix.Getpeername(fd) }
 func sysBind(fd int, sa sockaddr) error    { return unix.Bind(fd, sa) }
 func sysListen(fd, backlog int) error      { return unix.Listen(fd, backlog) }
 func socketType(fd int) (int, error)       { return sockopt.Type(fd) }

@@ -83,6 +83,10 @@ func (p *epoll) Modify(fd int, interest Event) error {
 	return p.ctl(unix.EPOLL_CTL_MOD, fd, interest)
 }
 
+// forgetsOnClose: closing the last descriptor of a socket takes it out of
+// every epoll interest list (epoll(7)).
+func (p *epoll) forgetsOnClose() bool { return true }
+
 func (p *epoll) Delete(fd int) error {
 	if err := rawsys.EpollCtl(p.epfd, unix.EPOLL_CTL_DEL, fd, nil); err != nil {
 		return os.NewSyscallError("epoll_ctl", err)

@@ -188,6 +188,14 @@ func Overflows(p Poller) uint64 {
 	return 0
 }
 
+// ForgetsOnClose reports whether p stops watching a descriptor when it is
+// closed, if no other descriptor refers to the same socket (epoll), so that
+// Delete before close(2) may be left out.
+func ForgetsOnClose(p Poller) bool {
+	f, ok := p.(interface{ forgetsOnClose() bool })
+	return ok && f.forgetsOnClose()
+}
+
 // ErrClosed is returned by a Poller used after Close.
 var ErrClosed = errors.New("poller: closed")
 

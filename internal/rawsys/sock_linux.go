@@ -39,6 +39,19 @@ func Accept4(fd, flags int) (int, unix.Sockaddr, error) {
 	return nfd, sa, nil
 }
 
+// Getpeername is getpeername(2), with the address decoded as Accept4 does.
+func Getpeername(fd int) (unix.Sockaddr, error) {
+	var rsa unix.RawSockaddrAny
+	n := uint32(unsafe.Sizeof(rsa))
+	if _, _, errno := unix.RawSyscall(unix.SYS_GETPEERNAME, uintptr(fd), uintptr(unsafe.Pointer(&rsa)), uintptr(unsafe.Pointer(&n))); errno != 0 {
+		return nil, errno
+	}
+	if sa := decode(&rsa, n); sa != nil {
+		return sa, nil
+	}
+	return unix.Getpeername(fd) // another family: x/sys knows it
+}
+
 // decode turns an IPv4, IPv6 or Unix address the kernel wrote (n bytes of
 // rsa) into a unix.Sockaddr, or nil for another family.
 func decode(rsa *unix.RawSockaddrAny, n uint32) unix.Sockaddr {

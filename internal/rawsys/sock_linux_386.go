@@ -8,6 +8,9 @@ import "golang.org/x/sys/unix"
 // Socket is socket(2).
 func Socket(family, sotype, proto int) (int, error) { return unix.Socket(family, sotype, proto) }
 
+// Getpeername is getpeername(2).
+func Getpeername(fd int) (unix.Sockaddr, error) { return unix.Getpeername(fd) }
+
 // Accept4 is accept4(2).
 func Accept4(fd, flags int) (int, unix.Sockaddr, error) { return unix.Accept4(fd, flags) }
 

@@ -66,6 +66,9 @@ func TestAcceptConnectDecode(t *testing.T) {
 			if !reflect.DeepEqual(peer, want) {
 				t.Fatalf("Accept4's peer %#v; getpeername says %#v", peer, want)
 			}
+			if got, err := Getpeername(fd); err != nil || !reflect.DeepEqual(got, want) {
+				t.Fatalf("Getpeername = %#v, %v; x/sys says %#v", got, err, want)
+			}
 			if err := Shutdown(c, unix.SHUT_WR); err != nil {
 				t.Fatal(err)
 			}
