@@ -109,6 +109,14 @@ func (s *SQE) PrepSend(fd int, buf []byte, flags int) {
 	s.OpFlags = uint32(flags | unix.MSG_NOSIGNAL)
 }
 
+// PrepSendZC prepares a zero-copy send(2) of buf on fd with MSG_ flags plus
+// MSG_NOSIGNAL (Linux 6.0); it completes twice, with the result flagged
+// IORING_CQE_F_MORE and then with IORING_CQE_F_NOTIF once buf may be reused.
+func (s *SQE) PrepSendZC(fd int, buf []byte, flags int) {
+	s.prepRW(IORING_OP_SEND_ZC, fd, bufAddr(buf), uint32(len(buf)), 0)
+	s.OpFlags = uint32(flags | unix.MSG_NOSIGNAL)
+}
+
 // PrepSendmsg prepares sendmsg(2) of msg on fd with MSG_ flags plus
 // MSG_NOSIGNAL; msg, its iovecs and their memory must stay alive until
 // completion.
@@ -121,6 +129,16 @@ func (s *SQE) PrepSendmsg(fd int, msg *unix.Msghdr, flags int) {
 // stay alive until completion; SockaddrToRaw fills one.
 func (s *SQE) PrepConnect(fd int, sa *unix.RawSockaddrAny, salen uint32) {
 	s.prepRW(IORING_OP_CONNECT, fd, heapAddr(uintptr(unsafe.Pointer(sa))), 0, uint64(salen))
+}
+
+// PrepSplice prepares splice(2) of up to n bytes from in to out, one of them
+// a pipe, at each file's own position, with SPLICE_F_ flags (Linux 5.7).
+func (s *SQE) PrepSplice(in, out int, n uint32, flags uint32) {
+	// Off is off_out and Addr splice_off_in; -1 means no offset, as a
+	// socket or a pipe requires.
+	s.prepRW(IORING_OP_SPLICE, out, ^uint64(0), n, ^uint64(0))
+	s.SpliceFdIn = int32(in)
+	s.OpFlags = flags
 }
 
 // PrepClose prepares close(2) of fd.
