@@ -4,46 +4,9 @@ import (
 	"bytes"
 	"io"
 	"net"
-	"sync"
 	"sync/atomic"
 	"testing"
 )
-
-func TestSpliceRelaysWithoutUserSpace(t *testing.T) {
-	up := netEcho(t)
-	h := &spliceRelay{upstream: up.String(), link: (*Conn).Splice, errs: make(chan error, 16)}
-	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithWriteWatermarks(16<<10, 64<<10))
-	var wg sync.WaitGroup
-	errs := make(chan error, 8)
-	for i := range 8 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c, err := net.Dial("tcp", addrs[0].String())
-			if err != nil {
-				errs <- err
-				return
-			}
-			defer c.Close()
-			if err := echoRoundTrip(c, uint64(i), 2<<20); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Error(err)
-	}
-	select {
-	case err := <-h.errs:
-		t.Fatal(err)
-	default:
-	}
-	if n := h.traffic.Load(); n != 0 {
-		t.Fatalf("OnTraffic ran %d times for spliced connections", n)
-	}
-}
 
 // TestRelayTakesThePipeForBulk sends small messages one at a time, then a
 // bulk transfer, then small messages again through a relay: it must pipe the

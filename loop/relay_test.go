@@ -2,6 +2,7 @@ package loop
 
 import (
 	"net"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -51,10 +52,25 @@ func (h *spliceRelay) OnClose(c *Conn, err error) Action {
 }
 
 // TestRelayRoundTrips relays clients' uneven writes of a few MiB each to an
-// echo and back, on every platform (elsewhere than Linux the relay copies).
+// echo and back through Relay (on every platform; elsewhere than Linux it
+// copies) and through Splice (Linux), with OnTraffic never running.
 func TestRelayRoundTrips(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		link func(c, dst *Conn) error
+	}{{"relay", (*Conn).Relay}, {"splice", (*Conn).Splice}} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "splice" && runtime.GOOS != "linux" {
+				t.Skip("splice(2) is Linux's")
+			}
+			relayRoundTrips(t, tc.link)
+		})
+	}
+}
+
+func relayRoundTrips(t *testing.T, link func(c, dst *Conn) error) {
 	up := netEcho(t)
-	h := &spliceRelay{upstream: up.String(), link: (*Conn).Relay, errs: make(chan error, 16)}
+	h := &spliceRelay{upstream: up.String(), link: link, errs: make(chan error, 16)}
 	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithWriteWatermarks(16<<10, 64<<10))
 	var wg sync.WaitGroup
 	errs := make(chan error, 4)
