@@ -16,7 +16,7 @@ func buildLimit(src string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	for _, name := range []string{"echo", "http"} {
+	for _, name := range []string{"echo", "http", "proxy"} {
 		out, err := exec.Command("gcc", "-O2", "-Wall", "-o", filepath.Join(dir, name),
 			filepath.Join(src, name+".c"), "-lpthread").CombinedOutput()
 		if err != nil {

@@ -23,7 +23,8 @@ import (
 // floor echo server (../limit) under bench's echo client; bulk is iperf3 -P
 // 4 through the proxy to iperf3 -s, one op being 1 MB (10^6 bytes).
 
-// proxyImpls are the proxies, the baseline first.
+// proxyImpls are the proxies, the baseline first. "floor" (the C floor
+// proxy, ../limit/proxy.c) runs where -impls names it.
 var proxyImpls = []string{"haproxy", "sockloop", "sockloop-uring", "sockloop-splice", "sockloop-copy", "iocopy"}
 
 // proxyWork is one proxy workload and the set-up it runs in.
@@ -54,6 +55,7 @@ func proxyMeta(m meta) meta {
 		"one op is 1 MB (10^6 bytes) received by iperf3's server, so rate is MB/s and CPU ns/op is proxy CPU ns per MB (the bulk table below converts). " +
 		"HAProxy: `mode tcp`, `option splice-auto`. sockloop: examples/proxy with `-backend epoll` (sockloop), `io_uring` (sockloop-uring), " +
 		"`epoll -splice` (sockloop-splice) and `epoll -copy` (sockloop-copy: the relay in the handler, no splice). iocopy: two io.Copy goroutines per connection (splice(2) on Linux). " +
+		"floor: the C floor proxy (../limit/proxy.c, one level-triggered epoll loop per thread, threads = loops), read then write through a 64 KiB buffer per direction. " +
 		"churn: 64 connections in flight from one client thread, each a connect from 127.0.0.1-32, 64 B echoed through the proxy by the C echo server and checked, and a close by the client; " +
 		"percore placed as the small messages (client and upstream on CPU 1), `2 loops` as bulk (two loops, nothing pinned, all three sharing both CPUs); " +
 		"one op is one connection, so rate is connections/s and CPU ns/op the proxy's CPU per connection; a run fails if the proxy holds more sockets 5 s after it than before. " +
@@ -173,7 +175,8 @@ func proxyMain(args []string) error {
 		return err
 	}
 	defer os.RemoveAll(cdir)
-	bin := filepath.Join(cdir, "proxy")
+	bin := filepath.Join(cdir, "sockloop-proxy") // "proxy" is the floor's
+
 	if out, err := exec.Command("go", "build", "-o", bin, *src).CombinedOutput(); err != nil {
 		return fmt.Errorf("go build %s: %v\n%s", *src, err, out)
 	}
@@ -258,6 +261,16 @@ listen relay
 			return nil, err
 		}
 		return []string{self, "server", "-impl", "iocopy", "-addr", addr, "-upstream", up}, nil
+	case "floor":
+		lh, lp, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		uh, upp, err := net.SplitHostPort(up)
+		if err != nil {
+			return nil, err
+		}
+		return []string{filepath.Join(dir, "proxy"), lh, lp, uh, upp, l}, nil
 	}
 	return nil, fmt.Errorf("no proxy %q", impl)
 }
