@@ -62,11 +62,7 @@ func (c *Conn) traffic(held int) bool {
 	if c.sec != nil {
 		return c.sec.traffic(c, held)
 	}
-	if link := c.linkOut(); link != nil {
-		link.forward()
-	} else {
-		c.act(c.l.eng.h.OnTraffic(c))
-	}
+	c.onTraffic()
 	if c.state == stateClosed {
 		return false
 	}

@@ -61,25 +61,27 @@ const (
 // while dst's queued output is above the high-water mark and resumes when it
 // drains; if dst closes, c stops reading (close it from OnClose, as a proxy
 // does). End of input reaches OnReadEOF (or closes c) as usual. Both
-// connections must be stream connections of the same loop, neither speaking
-// TLS; call it there.
+// connections must be stream connections of the same loop; where either
+// speaks TLS the relay copies plaintext (a TLS-terminating proxy). Call it
+// there.
 func (c *Conn) Relay(dst *Conn) error { return c.link("relay", dst, false) }
 
 // Splice is Relay that always moves the bytes through the pipe, so they never
 // reach user space, whatever their size (Linux; elsewhere it fails with
-// errors.ErrUnsupported).
+// errors.ErrUnsupported). Neither connection may speak TLS.
 func (c *Conn) Splice(dst *Conn) error { return c.link("splice", dst, true) }
 
 func (c *Conn) link(op string, dst *Conn, pipe bool) error {
 	switch {
 	case c.state == stateClosed || dst.state == stateClosed:
 		return &net.OpError{Op: op, Net: c.network(), Err: net.ErrClosed}
-	case c.sec != nil || dst.sec != nil:
-		return &net.OpError{Op: op, Net: c.network(), Err: errTLSUnsupported} // bytes to encrypt
+	case pipe && (c.sec != nil || dst.sec != nil):
+		return &net.OpError{Op: op, Net: c.network(), Err: errTLSUnsupported} // bytes to decrypt or encrypt
 	case !c.stream || !dst.stream || c == dst || c.l != dst.l || c.linkOut() != nil || dst.linkIn() != nil:
 		return &net.OpError{Op: op, Net: c.network(), Err: os.ErrInvalid}
 	}
-	link := &relayLink{src: c, dst: dst, r: -1, w: -1, auto: !pipe}
+	// A TLS side needs its bytes in user space: such a relay copies.
+	link := &relayLink{src: c, dst: dst, r: -1, w: -1, auto: !pipe && c.sec == nil && dst.sec == nil}
 	if pipe {
 		if err := link.openPipe(); err != nil {
 			return &net.OpError{Op: op, Net: c.network(), Err: err}
@@ -115,7 +117,17 @@ func (link *relayLink) openPipe() error {
 	return nil
 }
 
-// forward queues the input just read on dst, in place of OnTraffic.
+// onTraffic hands the input to the connection's relay, or to OnTraffic.
+func (c *Conn) onTraffic() {
+	if link := c.linkOut(); link != nil {
+		link.forward()
+		return
+	}
+	c.act(c.l.eng.h.OnTraffic(c))
+}
+
+// forward queues the input just read (plaintext, for TLS) on dst, in place
+// of OnTraffic.
 func (link *relayLink) forward() {
 	c, dst := link.src, link.dst
 	if dst.writable() != nil {
@@ -135,8 +147,21 @@ func (link *relayLink) forward() {
 // full reports whether src must wait before bringing more.
 func (link *relayLink) full() bool {
 	dst := link.dst
-	return dst.writable() != nil || dst.queuedBytes() > dst.l.eng.cfg.highWater ||
+	return dst.writable() != nil || link.backlog() > dst.l.eng.cfg.highWater ||
 		(link.piping && link.queued >= link.capacity)
+}
+
+// backlog is what dst has yet to send of what the relay gave it, pipe aside:
+// its queued output, and for TLS the plaintext that waits for the handshake
+// (or behind a file) to be encrypted.
+func (link *relayLink) backlog() int {
+	n := link.dst.queuedBytes()
+	if s := link.dst.sec; s != nil {
+		for _, p := range s.pending {
+			n += len(p.b) + int(p.left)
+		}
+	}
+	return n
 }
 
 // observe counts a read or splice of n bytes toward a change of path.
@@ -261,7 +286,7 @@ func (link *relayLink) drained() {
 	if src.rd&readRelayFull == 0 || !src.alive() || link.dst.writable() != nil {
 		return
 	}
-	if link.dst.queuedBytes() <= src.l.eng.cfg.lowWater && link.queued <= link.capacity/2 {
+	if link.backlog() <= src.l.eng.cfg.lowWater && link.queued <= link.capacity/2 {
 		src.rd &^= readRelayFull
 		src.l.touch(src)
 	}

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"net"
 	"runtime"
 	"sync"
@@ -101,5 +102,49 @@ func relayRoundTrips(t *testing.T, link func(c, dst *Conn) error) {
 	}
 	if n := h.traffic.Load(); n != 0 {
 		t.Fatalf("OnTraffic ran %d times for relayed connections", n)
+	}
+}
+
+// TestRelayTerminatesTLS relays TLS clients' plaintext to a plain echo and
+// the echo's answers back through TLS: a relay with a TLS side copies, with
+// backpressure as any other, and Splice refuses the pair.
+func TestRelayTerminatesTLS(t *testing.T) {
+	server, client := testTLS(t)
+	up := netEcho(t)
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Relay, errs: make(chan error, 16)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(server), WithWriteWatermarks(16<<10, 64<<10))
+	var wg sync.WaitGroup
+	errs := make(chan error, 3)
+	for i := range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := tlsDial(t, addrs[0], client)
+			defer c.Close()
+			if err := echoRoundTrip(c, uint64(i), 3<<20); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	select {
+	case err := <-h.errs:
+		t.Fatal(err)
+	default:
+	}
+	if n := h.traffic.Load(); n != 0 {
+		t.Fatalf("OnTraffic ran %d times for relayed connections", n)
+	}
+
+	spliced := &spliceRelay{upstream: up.String(), link: (*Conn).Splice, errs: make(chan error, 1)}
+	_, addrs = startEngine(t, spliced, []string{"tcp://127.0.0.1:0"}, WithTLS(server))
+	c := tlsDial(t, addrs[0], client)
+	defer c.Close()
+	if err := <-spliced.errs; !errors.Is(err, errTLSUnsupported) {
+		t.Fatalf("Splice of a TLS connection: %v; want errTLSUnsupported", err)
 	}
 }

@@ -402,12 +402,12 @@ func (c *Conn) unread() int {
 func (c *Conn) offer() bool {
 	s := c.sec
 	if s == nil {
-		c.act(c.l.eng.h.OnTraffic(c))
+		c.onTraffic()
 		return c.alive()
 	}
 	driver := c.in
 	c.in = s.text
-	c.act(c.l.eng.h.OnTraffic(c))
+	c.onTraffic()
 	if c.state == stateClosed {
 		return false
 	}

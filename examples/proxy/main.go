@@ -3,8 +3,9 @@
 // loop, then moves bytes both ways. A half-close is passed on (the client's
 // FIN becomes a shutdown of the upstream's sending side, and back), each
 // direction has backpressure, and -proxy-protocol v1|v2 sends a PROXY
-// protocol header naming the client ahead of its bytes. It prints nothing on
-// success and serves until killed.
+// protocol header naming the client ahead of its bytes; -tls CERT,KEY (or
+// -tls self-signed) terminates TLS, relaying the clients' plaintext. It
+// prints nothing on success and serves until killed.
 //
 //	go run ./examples/echo -addr 127.0.0.1:9001 &
 //	go run ./examples/proxy -addr 127.0.0.1:9000 -upstream 127.0.0.1:9001
@@ -42,6 +43,7 @@ import (
 
 	"github.com/sockloop/sockloop/codec/proxyproto"
 	"github.com/sockloop/sockloop/examples/internal/backendflag"
+	"github.com/sockloop/sockloop/examples/internal/tlsflag"
 	"github.com/sockloop/sockloop/loop"
 )
 
@@ -217,8 +219,17 @@ func main() {
 	copyInHandler := flag.Bool("copy", false, "relay in the handler, copying every byte through user space")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
 	chosenBackend := backendflag.Register("proxy")
+	tlsConfig := tlsflag.Register("proxy")
 	flag.Parse()
 	backend := chosenBackend()
+	opts := []loop.Option{loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithWriteWatermarks(lowWater, highWater)}
+	if secure := tlsConfig(); secure != nil {
+		if *splice {
+			fmt.Fprintln(os.Stderr, "proxy: -tls relays plaintext, which -splice would never see")
+			os.Exit(2)
+		}
+		opts = append(opts, loop.WithTLS(secure))
+	}
 	p := &proxy{path: "auto"}
 	switch {
 	case *splice && *copyInHandler:
@@ -253,7 +264,7 @@ func main() {
 	p.upstream = ua.AddrPort().String()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	err = loop.Serve(ctx, p, "tcp://"+*addr, loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithWriteWatermarks(lowWater, highWater))
+	err = loop.Serve(ctx, p, "tcp://"+*addr, opts...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "proxy:", err)
 		os.Exit(1)

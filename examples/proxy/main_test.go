@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -153,6 +154,17 @@ func TestProxy(t *testing.T) {
 func roundTrip(t *testing.T, addr string, size int, seed uint64) {
 	c := exampletest.DialRetry(t, addr).(*net.TCPConn)
 	defer c.Close()
+	exchange(t, c, size, seed)
+}
+
+// halfCloser is a connection that can end its sending side alone.
+type halfCloser interface {
+	net.Conn
+	CloseWrite() error
+}
+
+// exchange is roundTrip on a connection already made.
+func exchange(t *testing.T, c halfCloser, size int, seed uint64) {
 	data := make([]byte, size)
 	r := rand.NewChaCha8([32]byte{byte(seed)})
 	r.Read(data)
@@ -179,6 +191,39 @@ func roundTrip(t *testing.T, addr string, size int, seed uint64) {
 	}
 	if sha256.Sum256(got) != sha256.Sum256(data) {
 		t.Errorf("client %d: echo of %d bytes came back as %d different bytes", seed, len(data), len(got))
+	}
+}
+
+// TestTLSTermination has TLS clients talk through the proxy with -tls to a
+// plain upstream: their plaintext arrives, the echo comes back encrypted,
+// and each one's close_notify is passed on as a half-close and back.
+func TestTLSTermination(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	for _, path := range []string{"", "-copy"} {
+		t.Run("relay"+path, func(t *testing.T) {
+			up := startUpstream(t, false)
+			addr := exampletest.FreePort(t)
+			args := []string{"-addr", addr, "-upstream", up.ln.Addr().String(), "-loops", "2", "-tls", "self-signed"}
+			if path != "" {
+				args = append(args, path)
+			}
+			srv := exampletest.Start(t, args...)
+			var wg sync.WaitGroup
+			for i := range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					raw := exampletest.DialRetry(t, addr)
+					c := tls.Client(raw, &tls.Config{InsecureSkipVerify: true}) // self-signed
+					defer c.Close()
+					exchange(t, c, 1<<20+i*100_000, uint64(i))
+				}()
+			}
+			wg.Wait()
+			srv.StopQuietly(t)
+		})
 	}
 }
 
@@ -385,6 +430,8 @@ func TestFlags(t *testing.T) {
 		{"-addr", "127.0.0.1:0"}, // no -upstream
 		{"-upstream", "127.0.0.1:1", "-proxy-protocol", "v3"},
 		{"-upstream", "127.0.0.1:1", "-splice", "-copy"},
+		{"-upstream", "127.0.0.1:1", "-splice", "-tls", "self-signed"},
+		{"-upstream", "127.0.0.1:1", "-tls", "missing.pem"},
 	} {
 		out, err := exec.Command(exampletest.Build(t), args...).CombinedOutput()
 		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || len(out) == 0 {
