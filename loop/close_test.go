@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime"
 	"sync/atomic"
 	"testing"
@@ -232,3 +233,45 @@ func TestNoTrafficAfterHandlerClose(t *testing.T) {
 // as a reset here: under Wine the peer read a clean end (2026-12-06; real
 // Windows not checked), so there the tests check only what the loop reports.
 var abortiveCloseResets = runtime.GOOS != "windows"
+
+// abortWithOutput queues output it never lets drain, then aborts, and
+// reports what OnClose received.
+type abortWithOutput struct {
+	BaseHandler
+	closed chan error
+}
+
+func (h *abortWithOutput) OnTraffic(c *Conn) Action {
+	c.Discard(-1)
+	c.Write(make([]byte, 8<<20)) // more than the kernel takes at once
+	c.Abort(nil)
+	return None
+}
+
+func (h *abortWithOutput) OnClose(c *Conn, err error) Action {
+	h.closed <- err
+	return None
+}
+
+// TestAbortResets checks that Abort drops queued output and resets: the
+// peer reads an error, never a clean end, and OnClose says what was lost.
+func TestAbortResets(t *testing.T) {
+	h := &abortWithOutput{closed: make(chan error, 1)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	c := dial(t, addrs[0])
+	defer c.Close()
+	c.Write([]byte("go"))
+	err := <-h.closed
+	var dropped *OutputDroppedError
+	if !errors.As(err, &dropped) || !errors.Is(err, ErrAborted) || dropped.Bytes == 0 {
+		t.Fatalf("OnClose got %v; want an *OutputDroppedError wrapping ErrAborted", err)
+	}
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, err := io.ReadAll(c)
+	if err == nil || os.IsTimeout(err) {
+		t.Fatalf("read %d bytes, then %v; want a reset", len(got), err)
+	}
+	if len(got) >= 8<<20 {
+		t.Fatalf("read all %d bytes of output that Abort should have dropped", len(got))
+	}
+}

@@ -165,6 +165,24 @@ func (c *Conn) CloseWithError(err error) error {
 	return nil
 }
 
+// Abort closes the connection at once with a reset: queued output is
+// dropped, and the peer sees an error rather than a clean end, as a relay
+// passes on its other side's failure. OnClose receives err (ErrAborted if
+// nil), inside an *OutputDroppedError if output was dropped.
+func (c *Conn) Abort(err error) error {
+	if c.state == stateClosed {
+		return net.ErrClosed
+	}
+	if err == nil {
+		err = ErrAborted
+	}
+	if c.stream {
+		setAbortOnClose(c.fd)
+	}
+	c.closeNow(err)
+	return nil
+}
+
 // CloseWrite shuts down the sending side once the queued output has been
 // flushed (a half-close); the connection goes on reading.
 func (c *Conn) CloseWrite() error {

@@ -31,6 +31,8 @@ var (
 	// ErrCloseLinger closes a connection whose output did not drain within the
 	// grace period after Close.
 	ErrCloseLinger error = &timeoutError{"close linger"}
+	// ErrAborted is the reason OnClose receives for Abort(nil).
+	ErrAborted = errors.New("loop: connection aborted")
 )
 
 // closedError is ErrNotConnected.

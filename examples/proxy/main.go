@@ -198,7 +198,10 @@ func (p *proxy) OnReadEOF(c *loop.Conn) loop.Action {
 	return loop.None
 }
 
-// OnClose closes the other side once its queued output is flushed.
+// OnClose ends the other side: in order, once its queued output is flushed,
+// after an orderly close; with a reset after a failure (a reset, a refused
+// or failed dial, dropped output), so that its peer never takes a stream
+// that broke on the way for a whole one.
 func (p *proxy) OnClose(c *loop.Conn, err error) loop.Action {
 	s, ok := c.Context().(*side)
 	if !ok {
@@ -206,7 +209,11 @@ func (p *proxy) OnClose(c *loop.Conn, err error) loop.Action {
 	}
 	s.closed = true
 	if peer := s.peer; peer.conn != nil && !peer.closed {
-		peer.conn.CloseWithError(err)
+		if err != nil {
+			peer.conn.Abort(err)
+		} else {
+			peer.conn.Close()
+		}
 	}
 	return loop.None
 }

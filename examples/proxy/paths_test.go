@@ -215,6 +215,39 @@ func TestClientResetEndsUpstream(t *testing.T) {
 	}
 }
 
+// TestUpstreamResetIsNoCleanEnd has the upstream answer part of a request
+// and reset: the client must see its connection fail, not end in order, or
+// it would take the part for the whole.
+func TestUpstreamResetIsNoCleanEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the example")
+	}
+	for _, v := range variants() {
+		t.Run(v.name, func(t *testing.T) {
+			up := listen(t, func(c *net.TCPConn) {
+				c.SetDeadline(time.Now().Add(30 * time.Second))
+				if _, err := c.Read(make([]byte, 64)); err != nil {
+					c.Close() // the start-up probe
+					return
+				}
+				c.Write(make([]byte, 100<<10))
+				reset(c)
+			})
+			addr, _ := startProxy(t, up.Addr().String(), v)
+			c := exampletest.DialRetry(t, addr)
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second))
+			if _, err := c.Write([]byte("request")); err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(c)
+			if err == nil || ended(err) != nil {
+				t.Fatalf("read %d bytes, then %v; want the upstream's reset passed on as an error", len(got), err)
+			}
+		})
+	}
+}
+
 // TestNoSocketLeft runs connections that end every way through the proxy,
 // then checks that it holds no more sockets than its listener: orderly
 // half-closes from either side, resets from either side, and (through a
