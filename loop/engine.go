@@ -100,7 +100,7 @@ func (e *Engine) newPoller() (poller.Poller, error) {
 		Backend:       e.cfg.backend,
 		RingEntries:   ringEntries,
 		URingOff:      e.cfg.uringOff,
-		URingRawWait:  e.cfg.uringRawWait,
+		RawWait:       e.cfg.rawWait,
 	}
 	p, err := poller.New(opts)
 	if err == nil || e.cfg.backend == poller.Default || !errors.Is(err, errors.ErrUnsupported) {

@@ -33,10 +33,10 @@ func ExampleWithURingOff() {
 // An engine on io_uring whose loops keep their Ps through the first
 // millisecond of each wait: for a server with as many loops as GOMAXPROCS
 // whose handlers do not hand work to other goroutines.
-func ExampleWithURingRawWait() {
+func ExampleWithRawWait() {
 	e, err := loop.New(echo{},
 		loop.WithBackend(poller.IOURing),
-		loop.WithURingRawWait(poller.MaxURingRawWait),
+		loop.WithRawWait(poller.MaxRawWait),
 		loop.WithLoops(1))
 	if err != nil {
 		log.Fatal(err)

@@ -18,14 +18,14 @@ import (
 // testEdge runs the suite with edge-triggered pollers (SOCKLOOP_EDGE=1),
 // testBackend with another poller backend (SOCKLOOP_BACKEND=io_uring), and
 // testURingOff with io_uring's completion path turned off
-// (SOCKLOOP_URING_OFF=completion), and testURingRawWait with raw waits
-// (SOCKLOOP_URING_RAW_WAIT=1ms), so CI covers every mode of every backend
+// (SOCKLOOP_URING_OFF=completion), and testRawWait with raw waits
+// (SOCKLOOP_RAW_WAIT=1ms), so CI covers every mode of every backend
 // this machine has.
 var (
-	testEdge            = os.Getenv("SOCKLOOP_EDGE") == "1"
-	testBackend         = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
-	testURingOff        = uringOffFromEnv(os.Getenv("SOCKLOOP_URING_OFF"))
-	testURingRawWait, _ = time.ParseDuration(os.Getenv("SOCKLOOP_URING_RAW_WAIT"))
+	testEdge       = os.Getenv("SOCKLOOP_EDGE") == "1"
+	testBackend    = poller.Backend(os.Getenv("SOCKLOOP_BACKEND"))
+	testURingOff   = uringOffFromEnv(os.Getenv("SOCKLOOP_URING_OFF"))
+	testRawWait, _ = time.ParseDuration(os.Getenv("SOCKLOOP_RAW_WAIT"))
 )
 
 func uringOffFromEnv(s string) poller.URingFeature {
@@ -62,7 +62,7 @@ func startEngine(t *testing.T, h Handler, addrs []string, opts ...Option) (*Engi
 // started.
 func newTestEngine(t testing.TB, h Handler, opts ...Option) *Engine {
 	t.Helper()
-	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithURingRawWait(testURingRawWait), WithLogger(quietLogger)}
+	base := []Option{WithLoops(2), WithEdgeTriggered(testEdge), WithBackend(testBackend), WithURingOff(testURingOff), WithRawWait(testRawWait), WithLogger(quietLogger)}
 	e, err := New(h, append(base, opts...)...)
 	if err != nil {
 		t.Fatal(err)

@@ -63,8 +63,8 @@ func parityMode() string {
 	if testURingOff != 0 {
 		s += ", io_uring features off: " + os.Getenv("SOCKLOOP_URING_OFF")
 	}
-	if testURingRawWait > 0 {
-		s += ", io_uring raw wait " + testURingRawWait.String()
+	if testRawWait > 0 {
+		s += ", io_uring raw wait " + testRawWait.String()
 	}
 	return s
 }

@@ -60,7 +60,7 @@ func TestOptionValidation(t *testing.T) {
 		{name: "unknown balancing", opt: WithLoadBalancing(LoadBalancing(42))},
 		{name: "unknown backend", opt: WithBackend("select")},
 		{name: "unknown io_uring feature", opt: WithURingOff(1 << 7)},
-		{name: "negative raw wait", opt: WithURingRawWait(-time.Millisecond)},
+		{name: "negative raw wait", opt: WithRawWait(-time.Millisecond)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := New(BaseHandler{}, tc.opt)

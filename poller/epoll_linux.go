@@ -9,16 +9,20 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/sockloop/sockloop/internal/rawsys"
+	"github.com/sockloop/sockloop/internal/sched"
 )
 
 // epoll is the Linux backend: one epoll instance and one eventfd for Wake.
 type epoll struct {
-	epfd    int
-	wakefd  int
-	edge    uint32
-	events  []unix.EpollEvent
-	woken   atomic.Bool // a wake-up is pending in wakefd
-	wakeBuf [8]byte
+	epfd     int
+	wakefd   int
+	edge     uint32
+	events   []unix.EpollEvent
+	woken    atomic.Bool // a wake-up is pending in wakefd
+	wakeBuf  [8]byte
+	rawWait  time.Duration // raw part of a blocking Wait, 0 for none (Options.RawWait)
+	rawLimit unix.Timespec // its timeout, for epoll_pwait2
+	runnable *sched.Probe  // skips the raw part while goroutines wait for a P
 }
 
 func newPoller(opts Options) (Poller, error) {
@@ -44,6 +48,9 @@ func newEpoll(opts Options) (Poller, error) {
 	p := &epoll{epfd: epfd, wakefd: wakefd, events: make([]unix.EpollEvent, 256)}
 	if opts.EdgeTriggered {
 		p.edge = unix.EPOLLET
+	}
+	if d := min(max(opts.RawWait, 0), MaxRawWait); d > 0 && epollPwait2Works(epfd) {
+		p.rawWait, p.runnable = d, sched.NewProbe()
 	}
 	ev := unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(wakefd)}
 	if err := unix.EpollCtl(epfd, unix.EPOLL_CTL_ADD, wakefd, &ev); err != nil {
@@ -105,9 +112,12 @@ func (p *epoll) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	}
 	var n int
 	var err error
-	if msec == 0 {
+	switch {
+	case msec == 0:
 		n, err = epollPoll(p.epfd, p.events[:max])
-	} else {
+	case p.rawWait > 0 && !p.runnable.Waiting():
+		n, err = p.waitRawFirst(p.events[:max], timeout)
+	default:
 		n, err = unix.EpollWait(p.epfd, p.events[:max], msec)
 	}
 	if err == unix.EINTR {
@@ -127,6 +137,44 @@ func (p *epoll) Wait(ready []Ready, timeout time.Duration) (int, error) {
 		filled++
 	}
 	return filled, nil
+}
+
+// waitRawFirst waits up to rawWait in a raw epoll_pwait2, unseen by the
+// scheduler (see Options.RawWait), then, with nothing ready, for what is
+// left of timeout in an ordinary epoll_wait: a Wait never ends before its
+// timeout.
+func (p *epoll) waitRawFirst(events []unix.EpollEvent, timeout time.Duration) (int, error) {
+	raw := p.rawWait
+	if timeout >= 0 {
+		raw = min(raw, timeout)
+	}
+	start := time.Now()
+	p.rawLimit = unix.NsecToTimespec(int64(raw))
+	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT2, uintptr(p.epfd),
+		uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), uintptr(unsafe.Pointer(&p.rawLimit)), 0, 0)
+	switch {
+	case errno == unix.EINTR: // a signal ended the raw part: wait on
+	case errno != 0:
+		return 0, errno
+	case r > 0:
+		return int(r), nil
+	}
+	if timeout > 0 {
+		if timeout -= time.Since(start); timeout <= 0 {
+			return 0, nil
+		}
+	}
+	return unix.EpollWait(p.epfd, events, waitMillis(timeout))
+}
+
+// epollPwait2Works reports whether the kernel has epoll_pwait2 (Linux
+// 5.11), which the raw part of a Wait needs for its sub-millisecond timeout.
+func epollPwait2Works(epfd int) bool {
+	var ts unix.Timespec
+	var ev [1]unix.EpollEvent
+	_, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT2, uintptr(epfd),
+		uintptr(unsafe.Pointer(&ev[0])), 1, uintptr(unsafe.Pointer(&ts)), 0, 0)
+	return errno == 0
 }
 
 // epollPoll is epoll_wait with a zero timeout as a raw system call: it

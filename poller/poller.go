@@ -126,23 +126,22 @@ type Options struct {
 	// buys or to step around a kernel that mishandles one; 0 uses all the
 	// kernel offers. Other backends ignore it.
 	URingOff URingFeature
-	// URingRawWait lets a blocking Wait of the io_uring backend spend up to
-	// this long (at most MaxURingRawWait) in a raw io_uring_enter, unseen by
-	// the Go scheduler, before it blocks in one the scheduler sees; 0, the
-	// default, never. The ring's goroutine is locked to its thread, and when
-	// every P is taken, sysmon retakes the P of a goroutine blocked in a
-	// call it sees and wakes another thread, which a loop idling for
-	// moments at a time pays on most of its waits. The cost: meanwhile no
-	// other goroutine runs on that P. A Wait skips the raw part when
-	// goroutines are ready to run at its start (runtime/metrics), but not
-	// those that become ready during it, which wait for it to end. Other
-	// backends ignore it.
-	URingRawWait time.Duration
+	// RawWait lets a blocking Wait of the epoll or io_uring backend spend
+	// up to this long (at most MaxRawWait) in a raw epoll_wait or
+	// io_uring_enter, unseen by the Go scheduler, before it blocks in one
+	// the scheduler sees; 0, the default, never. When every P is taken,
+	// sysmon retakes the P of a goroutine blocked in a call it sees and
+	// wakes another thread, which a loop idling for moments at a time pays
+	// on most of its waits. The cost: meanwhile no other goroutine runs on
+	// that P. A Wait skips the raw part when goroutines are ready to run at
+	// its start (runtime/metrics), but not those that become ready during
+	// it, which wait for it to end. Other backends ignore it.
+	RawWait time.Duration
 }
 
-// MaxURingRawWait bounds Options.URingRawWait: a tenth of the scheduler's
+// MaxRawWait bounds Options.RawWait: a tenth of the scheduler's
 // time slice.
-const MaxURingRawWait = time.Millisecond
+const MaxRawWait = time.Millisecond
 
 // URingFeature names a part of the io_uring backend (see Options.URingOff).
 type URingFeature uint8

@@ -228,61 +228,12 @@ func TestURingProbeRefusals(t *testing.T) {
 	}
 }
 
-// TestURingRawWait checks the two parts of a blocking Wait
-// (Options.URingRawWait): readiness that arrives during the raw part, or
-// after it during the part the scheduler sees, or a wake-up from another
-// goroutine ends the wait; a timeout shorter than the raw part ends it with
-// nothing; a garbage collection that another goroutine runs meanwhile is
-// not held up for good; none by default, and none longer than the bound.
+// TestURingRawWait checks the raw part of the io_uring backend's waits.
 func TestURingRawWait(t *testing.T) {
-	runtime.LockOSThread()
-	if p := newTestURing(t, Options{}, 8, 16); p.rawWait != 0 {
-		t.Fatalf("default raw part %v, want none", p.rawWait)
-	}
-	if p := newTestURing(t, Options{URingRawWait: time.Hour}, 8, 16); p.rawWait != MaxURingRawWait {
-		t.Fatalf("raw part asked for an hour: %v, want %v", p.rawWait, MaxURingRawWait)
-	}
-	const rawWaitMax = MaxURingRawWait
-	p := newTestURing(t, Options{URingRawWait: rawWaitMax}, 8, 16)
-	if p.rawWait != rawWaitMax {
-		t.Fatalf("raw part %v, want %v", p.rawWait, rawWaitMax)
-	}
-	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer unix.Close(pair[0])
-	defer unix.Close(pair[1])
-	if err := p.Add(pair[0], Readable); err != nil {
-		t.Fatal(err)
-	}
-	ready := make([]Ready, 4)
-	if n, err := p.Wait(ready, rawWaitMax/4); n != 0 || err != nil {
-		t.Fatalf("Wait with nothing to report = %d, %v", n, err)
-	}
-	for _, after := range []time.Duration{0, rawWaitMax / 2, 5 * rawWaitMax} {
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			time.Sleep(after)
-			unix.Write(pair[1], []byte("x"))
-			runtime.GC() // needs every P, the waiting loop's among them
-		}()
-		n, err := p.Wait(ready, -1)
-		if err != nil || n != 1 || ready[0].Fd != pair[0] || ready[0].Events&Readable == 0 {
-			t.Fatalf("readiness %v into the wait: Wait = %d %v %v", after, n, ready[:n], err)
-		}
-		<-done
-		var b [8]byte
-		unix.Read(pair[0], b[:])
-	}
-	go func() {
-		time.Sleep(2 * rawWaitMax)
-		p.Wake()
-	}()
-	if n, err := p.Wait(ready, -1); err != nil || n != 0 {
-		t.Fatalf("woken Wait = %d %v", n, err)
-	}
+	checkRawWait(t, func(o Options) (Poller, time.Duration) {
+		p := newTestURing(t, o, 8, 16)
+		return p, p.rawWait
+	})
 }
 
 // TestURingRawWaitYieldsToGoroutines checks that a Wait skips its raw part
@@ -291,7 +242,7 @@ func TestURingRawWait(t *testing.T) {
 func TestURingRawWaitYieldsToGoroutines(t *testing.T) {
 	runtime.LockOSThread()
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	p := newTestURing(t, Options{URingRawWait: MaxURingRawWait}, 8, 16)
+	p := newTestURing(t, Options{RawWait: MaxRawWait}, 8, 16)
 	ready := make([]Ready, 4)
 	p.Wait(ready, 0) // sets the ring up
 	ran := make(chan struct{}, 4)
@@ -300,7 +251,7 @@ func TestURingRawWaitYieldsToGoroutines(t *testing.T) {
 	}
 	// This goroutine holds the one P: the four are ready and wait for it.
 	before := p.rawParts
-	if n, err := p.Wait(ready, 2*MaxURingRawWait); n != 0 || err != nil {
+	if n, err := p.Wait(ready, 2*MaxRawWait); n != 0 || err != nil {
 		t.Fatalf("Wait = %d, %v", n, err)
 	}
 	if p.rawParts != before {
@@ -318,7 +269,7 @@ func TestURingRawWaitYieldsToGoroutines(t *testing.T) {
 			continue
 		}
 		before = p.rawParts
-		p.Wait(ready, MaxURingRawWait/10)
+		p.Wait(ready, MaxRawWait/10)
 		if p.rawParts > before {
 			return
 		}

@@ -51,7 +51,7 @@ type uringPoller struct {
 	overflows uint64 // times reap found completions held back by the kernel
 	closed    atomic.Bool
 	woken     atomic.Bool   // a wake-up is pending in wakefd
-	rawWait   time.Duration // raw part of a blocking Wait, 0 for none (URingRawWait)
+	rawWait   time.Duration // raw part of a blocking Wait, 0 for none (RawWait)
 	runnable  *sched.Probe  // skips the raw part while goroutines wait for a P
 	rawParts  uint64        // raw parts entered, for tests
 
@@ -114,7 +114,7 @@ func newURing(opts Options) (Poller, error) {
 		p.sq = uint32(min(opts.RingEntries, 1<<15))
 		p.cq = 8 * p.sq
 	}
-	p.rawWait = min(max(opts.URingRawWait, 0), MaxURingRawWait)
+	p.rawWait = min(max(opts.RawWait, 0), MaxRawWait)
 	if p.rawWait > 0 {
 		p.runnable = sched.NewProbe()
 	}

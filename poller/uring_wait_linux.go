@@ -28,7 +28,7 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 	}
 	if wait == 1 && p.rawWait > 0 && !p.runnable.Waiting() {
 		// A raw wait first, as long as the whole wait if that is shorter
-		// (see Options.URingRawWait), unless goroutines wait for a P: the
+		// (see Options.RawWait), unless goroutines wait for a P: the
 		// raw wait would keep this one from them.
 		raw := p.rawWait
 		if timeout >= 0 {

@@ -113,7 +113,7 @@ func serveSockloopUringPollHTTP(addr string, loops int) error {
 }
 
 func serveSockloopUringRawHTTP(addr string, loops int) error {
-	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithURingRawWait(poller.MaxURingRawWait))
+	return serveSockloop(&sockloopHTTP{}, addr, loops, poller.IOURing, loop.WithRawWait(poller.MaxRawWait))
 }
 
 func serveSockloopUringCoopHTTP(addr string, loops int) error {

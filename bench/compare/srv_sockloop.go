@@ -43,9 +43,9 @@ func serveSockloopUringCoopEcho(addr string, loops int) error {
 }
 
 // serveSockloopUringRawEcho keeps each loop's P through the first
-// millisecond of its waits (loop.WithURingRawWait).
+// millisecond of its waits (loop.WithRawWait).
 func serveSockloopUringRawEcho(addr string, loops int) error {
-	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithURingRawWait(poller.MaxURingRawWait))
+	return serveSockloop(sockloopEcho{}, addr, loops, poller.IOURing, loop.WithRawWait(poller.MaxRawWait))
 }
 
 // serveSockloop serves h on addr with the given backend until killed. It
@@ -96,7 +96,7 @@ func serveSockloopUringPoolEcho(addr string, loops int) error {
 }
 
 func serveSockloopUringRawPoolEcho(addr string, loops int) error {
-	return servePoolEcho(addr, loops, poller.IOURing, loop.WithURingRawWait(poller.MaxURingRawWait))
+	return servePoolEcho(addr, loops, poller.IOURing, loop.WithRawWait(poller.MaxRawWait))
 }
 
 func servePoolEcho(addr string, loops int, b poller.Backend, opts ...loop.Option) error {
