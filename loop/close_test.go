@@ -266,6 +266,9 @@ func TestAbortResets(t *testing.T) {
 	if !errors.As(err, &dropped) || !errors.Is(err, ErrAborted) || dropped.Bytes == 0 {
 		t.Fatalf("OnClose got %v; want an *OutputDroppedError wrapping ErrAborted", err)
 	}
+	if !abortiveCloseResets {
+		t.Skip("under Wine a close with SO_LINGER 0 reaches the peer as a clean end (see abortiveCloseResets)")
+	}
 	c.SetReadDeadline(time.Now().Add(10 * time.Second))
 	got, err := io.ReadAll(c)
 	if err == nil || os.IsTimeout(err) {
