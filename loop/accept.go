@@ -85,6 +85,7 @@ func (l *Loop) openHandedConn(c *Conn, from *Loop) {
 // memory, so the loop neither exits nor spins, and watches it again after a
 // back-off that doubles from 5 ms to 1 s while the condition lasts.
 func (l *Loop) pauseAccept(ls *listenSocket, err error) {
+	l.closeSparePipes() // descriptors the next accept may need more
 	ls.backoff = min(max(ls.backoff*2, acceptBackoff), acceptBackoffHi)
 	l.count(cAcceptBackoffs, 1)
 	if !ls.warned {

@@ -22,6 +22,7 @@ type Loop struct {
 	index int
 	poll  poller.Poller
 	ready []poller.Ready
+	pipes []relayPipe // empty pipes for the next relays (relay.go)
 	// closeForgets: close(2) takes a socket out of the poller when no other
 	// descriptor refers to it (epoll), so a close needs no Delete first.
 	closeForgets bool
@@ -172,6 +173,7 @@ func (l *Loop) run() {
 		l.publish()
 	}
 	l.end()
+	l.closeSparePipes()
 	l.publish()
 	// Closed here, on the loop's own (possibly locked) thread: an io_uring
 	// ring belongs to the thread that used it, and its teardown would

@@ -104,7 +104,7 @@ func (c *Conn) link(op string, dst *Conn, pipe bool) error {
 // user is over the kernel's pipe-user-pages-soft limit, where splicing through
 // a page or two would cost more than it saves.
 func (link *relayLink) openPipe() error {
-	r, w, capacity, err := sysPipe()
+	r, w, capacity, err := link.src.l.takePipe()
 	if err != nil {
 		return err
 	}
@@ -320,12 +320,60 @@ func (c *Conn) unlink() {
 	}
 }
 
-// closeIfDone closes the pipe once nothing more will pass through it.
+// closeIfDone lets the pipe go once nothing more will pass through it: to
+// the loop's spares if it is empty, else closed.
 func (link *relayLink) closeIfDone() {
 	if link.r < 0 || !(link.dstDone || (link.srcDone && link.queued == 0)) {
 		return
 	}
-	closeFD(link.r)
-	closeFD(link.w)
+	if link.queued == 0 {
+		link.src.l.keepPipe(link.r, link.w, link.capacity)
+	} else {
+		closeFD(link.r)
+		closeFD(link.w)
+	}
 	link.r, link.w = -1, -1
+}
+
+// spareRelayPipes is how many empty pipes a loop keeps for its next relays,
+// so that short relayed connections do not each pay pipe2, fcntl and two
+// closes per direction. Connections come and go in bursts (64 in flight
+// returned most pipes to a full pool of 16 and took most from an empty
+// one), so the pool is as large as a burst; a loop that runs short of
+// descriptors to accept with closes its spares. Each is shrunk back to the
+// default size: a 1 MiB pipe counts 256 pages against the user's
+// pipe-user-pages-soft, a spare 16.
+const spareRelayPipes = 128
+
+// relayPipe is a pipe's two ends.
+type relayPipe struct{ r, w int }
+
+// takePipe returns a spare pipe, or a new one.
+func (l *Loop) takePipe() (r, w int, capacity int64, err error) {
+	if n := len(l.pipes); n > 0 {
+		p := l.pipes[n-1]
+		l.pipes = l.pipes[:n-1]
+		return p.r, p.w, pipeCapacity, nil
+	}
+	return sysPipe()
+}
+
+// keepPipe takes back an empty pipe as a spare, or closes it.
+func (l *Loop) keepPipe(r, w int, capacity int64) {
+	if len(l.pipes) < spareRelayPipes && !l.ended && (capacity == pipeCapacity || shrinkPipe(w) == nil) {
+		l.pipes = append(l.pipes, relayPipe{r, w})
+		return
+	}
+	closeFD(r)
+	closeFD(w)
+}
+
+// closeSparePipes closes the spares, at the loop's end or for want of
+// descriptors.
+func (l *Loop) closeSparePipes() {
+	for _, p := range l.pipes {
+		closeFD(p.r)
+		closeFD(p.w)
+	}
+	l.pipes = nil
 }

@@ -45,6 +45,12 @@ func growPipe(fd int, had int64) int64 {
 	return int64(n)
 }
 
+// shrinkPipe takes an empty pipe back to the default size.
+func shrinkPipe(fd int) error {
+	_, err := unix.FcntlInt(uintptr(fd), unix.F_SETPIPE_SZ, pipeCapacity)
+	return err
+}
+
 // sysSplice moves up to n bytes from in to out without copying them through
 // user space.
 func sysSplice(in, out, n int) (int64, error) {

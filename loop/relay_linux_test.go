@@ -6,6 +6,7 @@ import (
 	"net"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // TestRelayTakesThePipeForBulk sends small messages one at a time, then a
@@ -94,4 +95,34 @@ func (h *pairChecker) OnTraffic(c *Conn) Action {
 	h.got <- c.Splice(up) // c already sends to up
 	up.Close()
 	return None
+}
+
+// TestSplicePipesReused runs spliced connections one after another on one
+// loop: each must get its bytes whole through pipes that earlier ones gave
+// back, and the loop must keep no more spare pipes than its bound.
+func TestSplicePipesReused(t *testing.T) {
+	up := netEcho(t)
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Splice, errs: make(chan error, 16)}
+	e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1), WithWriteWatermarks(16<<10, 64<<10))
+	for i := range 12 {
+		c, err := net.Dial("tcp", addrs[0].String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := echoRoundTrip(c, uint64(i), 1<<20+i*4099); err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		c.Close()
+		for e.CountConnections() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	spares := make(chan int, 1)
+	l := e.Loops()[0]
+	if err := l.Submit(func() { spares <- len(l.pipes) }); err != nil {
+		t.Fatal(err)
+	}
+	if n := <-spares; n == 0 || n > spareRelayPipes {
+		t.Fatalf("%d spare pipes after 12 spliced connections; want some, at most %d", n, spareRelayPipes)
+	}
 }

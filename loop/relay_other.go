@@ -21,4 +21,6 @@ func sysPipe() (r, w int, capacity int64, err error) { return -1, -1, 0, errors.
 
 func growPipe(fd int, had int64) int64 { return had }
 
+func shrinkPipe(fd int) error { return errors.ErrUnsupported }
+
 func sysSplice(in, out, n int) (int64, error) { return 0, errors.ErrUnsupported }
