@@ -14,7 +14,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -652,11 +651,6 @@ func noFileLimit() uint64 {
 	return rl.Cur
 }
 
-var (
-	wrkSockErrs = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
-	wrkNon2xx   = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
-)
-
 // wrkHTTPS runs wrk over https against addr for dur with threads threads
 // (under taskset -c cpus where given) and conns connections.
 func wrkHTTPS(addr string, conns, threads int, cpus []int, dur time.Duration) (wrkResult, int64, error) {
@@ -673,43 +667,6 @@ func wrkHTTPS(addr string, conns, threads int, cpus []int, dur time.Duration) (w
 	res, sockErrs, err := parseWrk(out)
 	res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return res, sockErrs, err
-}
-
-// parseWrk reads wrk --latency's report: the rate, the requests, p50 and
-// p99, and the socket errors (connect, read, write and timeout together;
-// a failed TLS handshake is a read or write error to wrk). Non-2xx answers
-// are an error.
-func parseWrk(out []byte) (res wrkResult, sockErrs int64, err error) {
-	m := wrkRate.FindSubmatch(out)
-	if m == nil {
-		return wrkResult{}, 0, fmt.Errorf("wrk: no rate in\n%s", out)
-	}
-	res.rate, _ = strconv.ParseFloat(string(m[1]), 64)
-	if m := wrkTotal.FindSubmatch(out); m != nil {
-		res.total, _ = strconv.ParseInt(string(m[1]), 10, 64)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		f := strings.Fields(line)
-		if len(f) != 2 || !wrkLat.MatchString(f[0]) {
-			continue
-		}
-		d, _ := time.ParseDuration(f[1]) // 2.12ms, 656.00us, 1.02s
-		if f[0] == "50%" {
-			res.p50 = d
-		} else {
-			res.p99 = d
-		}
-	}
-	if m := wrkSockErrs.FindSubmatch(out); m != nil {
-		for _, x := range m[1:] {
-			n, _ := strconv.ParseInt(string(x), 10, 64)
-			sockErrs += n
-		}
-	}
-	if bad := wrkNon2xx.FindSubmatch(out); bad != nil {
-		return res, sockErrs, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
-	}
-	return res, sockErrs, nil
 }
 
 // sClientParams runs openssl s_client against addr (OpenSSL's defaults, as

@@ -15,6 +15,9 @@ var (
 	wrkRate  = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 	wrkTotal = regexp.MustCompile(`(\d+) requests in`)
 	wrkLat   = regexp.MustCompile(`^(50|99)%$`)
+	// wrkSockErrs are connect, read, write and timeout errors.
+	wrkSockErrs = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+	wrkNon2xx   = regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`)
 )
 
 // wrkResult is what one wrk run reports, and the CPU time it took.
@@ -50,10 +53,22 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("wrk: %v\n%s", err, out)
 	}
+	res, _, err = parseWrk(out)
+	if err != nil {
+		return wrkResult{}, err
+	}
 	res.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return res, nil
+}
+
+// parseWrk reads wrk --latency's report: the rate, the requests, p50 and
+// p99, and the socket errors (connect, read, write and timeout together;
+// a failed TLS handshake is a read or write error to wrk). Non-2xx answers
+// are an error.
+func parseWrk(out []byte) (res wrkResult, sockErrs int64, err error) {
 	m := wrkRate.FindSubmatch(out)
 	if m == nil {
-		return wrkResult{}, fmt.Errorf("wrk: no rate in\n%s", out)
+		return wrkResult{}, 0, fmt.Errorf("wrk: no rate in\n%s", out)
 	}
 	res.rate, _ = strconv.ParseFloat(string(m[1]), 64)
 	if m := wrkTotal.FindSubmatch(out); m != nil {
@@ -64,16 +79,21 @@ func wrkLoad(addr string, w workload, s setup, dur time.Duration, script string)
 		if len(f) != 2 || !wrkLat.MatchString(f[0]) {
 			continue
 		}
-		// wrk prints 2.12ms, 656.00us or 1.02s; Go parses all three.
-		d, _ := time.ParseDuration(f[1])
+		d, _ := time.ParseDuration(f[1]) // 2.12ms, 656.00us, 1.02s
 		if f[0] == "50%" {
 			res.p50 = d
 		} else {
 			res.p99 = d
 		}
 	}
-	if bad := regexp.MustCompile(`Non-2xx or 3xx responses: (\d+)`).FindSubmatch(out); bad != nil {
-		return wrkResult{}, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
+	if m := wrkSockErrs.FindSubmatch(out); m != nil {
+		for _, x := range m[1:] {
+			n, _ := strconv.ParseInt(string(x), 10, 64)
+			sockErrs += n
+		}
 	}
-	return res, nil
+	if bad := wrkNon2xx.FindSubmatch(out); bad != nil {
+		return res, sockErrs, fmt.Errorf("wrk: %s non-2xx responses", bad[1])
+	}
+	return res, sockErrs, nil
 }
