@@ -2,7 +2,6 @@ package loop
 
 import (
 	"os"
-	"runtime"
 
 	"github.com/sockloop/sockloop/poller"
 )
@@ -100,11 +99,11 @@ func (readyDriver) ready(c *Conn, ev poller.Event) {
 }
 
 // connectResult is the outcome of a non-blocking connect the poller reported
-// on. Linux sets the socket's error, and so EPOLLERR, whenever a connect
-// fails, so a connect reported writable without it succeeded and SO_ERROR
-// need not be asked; elsewhere it is asked every time.
+// on: where a failed connect always shows as an error event
+// (connectFailuresPolled), a connect reported writable without one
+// succeeded and SO_ERROR need not be asked.
 func connectResult(fd int, ev poller.Event) error {
-	if runtime.GOOS == "linux" && ev&(poller.Error|poller.Hangup) == 0 {
+	if connectFailuresPolled && ev&(poller.Error|poller.Hangup) == 0 {
 		return nil
 	}
 	return socketError(fd)

@@ -3,7 +3,6 @@ package loop
 import (
 	"net"
 	"os"
-	"runtime"
 	"time"
 )
 
@@ -21,10 +20,10 @@ type listener struct {
 }
 
 // presetNoDelay sets TCP_NODELAY on a TCP listener's sockets where the
-// sockets it accepts inherit it (Linux), so that an accept needs no
-// setsockopt of its own.
+// sockets it accepts inherit it (acceptInheritsNoDelay), so that an accept
+// needs no setsockopt of its own.
 func (ln *listener) presetNoDelay() {
-	if runtime.GOOS != "linux" || !ln.ep.stream() || ln.ep.family == afUnix {
+	if !acceptInheritsNoDelay || !ln.ep.stream() || ln.ep.family == afUnix {
 		return
 	}
 	for _, fd := range ln.fds {

@@ -208,13 +208,12 @@ func (c *Conn) spliceRead() {
 	l, link := c.l, c.linkOut()
 	dst := link.dst
 	for {
-		room := link.capacity - link.queued
-		if link.full() || room <= 0 {
+		if link.full() { // spliceRead runs while piping: full covers the pipe's room
 			c.rd |= readRelayFull // dst's drain resumes us
 			c.drv.sync(c)
 			return
 		}
-		n, err := sysSplice(c.fd, link.w, int(room))
+		n, err := sysSplice(c.fd, link.w, int(link.capacity-link.queued))
 		switch classify(err) {
 		case stepAgain:
 			continue

@@ -16,6 +16,14 @@ const reusePortOption = unix.SO_REUSEPORT
 // needNoSigpipe: writes pass MSG_NOSIGNAL.
 const needNoSigpipe = false
 
+// connectFailuresPolled: a failed connect sets the socket's error, which
+// epoll reports as EPOLLERR (connectResult).
+const connectFailuresPolled = true
+
+// acceptInheritsNoDelay: an accepted socket has its listener's TCP_NODELAY
+// (presetNoDelay).
+const acceptInheritsNoDelay = true
+
 // The loop's calls on its sockets are raw system calls: its sockets are
 // non-blocking, so a call never waits, and skipping the scheduler's
 // entersyscall / exitsyscall saves about a fifth of what a short call
