@@ -144,12 +144,8 @@ func (p *epoll) Wait(ready []Ready, timeout time.Duration) (int, error) {
 // left of timeout in an ordinary epoll_wait: a Wait never ends before its
 // timeout.
 func (p *epoll) waitRawFirst(events []unix.EpollEvent, timeout time.Duration) (int, error) {
-	raw := p.rawWait
-	if timeout >= 0 {
-		raw = min(raw, timeout)
-	}
 	start := time.Now()
-	p.rawLimit = unix.NsecToTimespec(int64(raw))
+	p.rawLimit = unix.NsecToTimespec(int64(rawPart(p.rawWait, timeout)))
 	r, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_PWAIT2, uintptr(p.epfd),
 		uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), uintptr(unsafe.Pointer(&p.rawLimit)), 0, 0)
 	switch {
@@ -159,10 +155,9 @@ func (p *epoll) waitRawFirst(events []unix.EpollEvent, timeout time.Duration) (i
 	case r > 0:
 		return int(r), nil
 	}
-	if timeout > 0 {
-		if timeout -= time.Since(start); timeout <= 0 {
-			return 0, nil
-		}
+	timeout, ok := leftAfterRaw(timeout, start)
+	if !ok {
+		return 0, nil
 	}
 	return unix.EpollWait(p.epfd, events, waitMillis(timeout))
 }

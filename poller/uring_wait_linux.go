@@ -30,25 +30,17 @@ func (p *uringPoller) Wait(ready []Ready, timeout time.Duration) (int, error) {
 		// A raw wait first, as long as the whole wait if that is shorter
 		// (see Options.RawWait), unless goroutines wait for a P: the
 		// raw wait would keep this one from them.
-		raw := p.rawWait
-		if timeout >= 0 {
-			raw = min(raw, timeout)
-		}
 		start := time.Now()
 		p.rawParts++
-		if _, err := p.ring.SubmitAndWaitRaw(1, raw); err != nil {
+		if _, err := p.ring.SubmitAndWaitRaw(1, rawPart(p.rawWait, timeout)); err != nil {
 			return 0, p.enterError(err)
 		}
 		if p.ring.CQReady() > 0 || p.ring.OverflowPending() {
 			return p.reap(ready)
 		}
-		if timeout > 0 {
-			// What the clock says is left of the timeout: the raw part can
-			// end early (a signal; the kernel's timer, by tens of
-			// microseconds), and a Wait must not end before its timeout.
-			if timeout -= time.Since(start); timeout <= 0 {
-				return p.reap(ready)
-			}
+		var ok bool
+		if timeout, ok = leftAfterRaw(timeout, start); !ok {
+			return p.reap(ready)
 		}
 	}
 	if _, err := p.ring.SubmitAndWait(wait, timeout); err != nil {
