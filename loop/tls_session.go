@@ -110,9 +110,9 @@ func (s *tlsSession) start(c *Conn) {
 // handshake runs on its own goroutine until the handshake ends, then hands
 // the connection back to its loop.
 func (s *tlsSession) handshake(c *Conn) {
-	s.wire.takeTurn()
+	s.wire.pipe.takeTurn()
 	err := s.tc.Handshake()
-	s.wire.leaveTurn()
+	s.wire.pipe.leaveTurn()
 	c.l.Submit(func() { c.handshakeDone(s, err) }) // fails only once the loop closed c
 }
 
@@ -122,6 +122,7 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 		return // closed meanwhile
 	}
 	s.timer.Stop()
+	s.timer = nil // an idle connection keeps no timer
 	s.wire.goLive()
 	c.rd &^= readHandshakeFull
 	if err != nil {

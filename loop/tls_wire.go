@@ -25,13 +25,22 @@ func (wouldBlockError) Temporary() bool { return true }
 const handshakeBacklog = 64 << 10
 
 // tlsWire is the net.Conn under a connection's tls.Conn. During the
-// handshake it is a blocking pipe between the loop and the handshake
-// goroutine: the loop feeds what arrives, Read waits for it, and Write
-// hands flights to the loop. Once live, only the loop uses it: Read takes
-// from src and then would block, Write queues into the connection's output.
+// handshake it is a blocking pipe (handshakePipe) between the loop and the
+// handshake goroutine: the loop feeds what arrives, Read waits for it, and
+// Write hands flights to the loop. Once live, only the loop uses it: Read
+// takes from src and then would block, Write queues into the connection's
+// output. The pipe goes once the handshake is done and its input used up,
+// so that an idle connection keeps only this much.
 type tlsWire struct {
-	c *Conn
+	c    *Conn
+	pipe *handshakePipe // until live and its input is used up
+	src  []byte         // live: ciphertext being decrypted
+	live bool           // the loop reads and writes; set once the goroutine is done
+	eof  bool           // live: the socket's input ended
+}
 
+// handshakePipe is what the loop and the handshake goroutine share.
+type handshakePipe struct {
 	mu    sync.Mutex
 	laddr net.Addr // asked for by GetCertificate and the like, off the loop
 	cond  sync.Cond
@@ -43,58 +52,56 @@ type tlsWire struct {
 	// goroutine's own, whether it holds one.
 	turns chan struct{}
 	turn  bool
-
-	live bool   // the loop reads and writes; set once the goroutine is done
-	src  []byte // live: ciphertext being decrypted
-	eof  bool   // live: the socket's input ended
 }
 
 func newTLSWire(c *Conn) *tlsWire {
-	w := &tlsWire{c: c, turns: c.l.eng.handshakes}
-	w.cond.L = &w.mu
-	return w
+	p := &handshakePipe{turns: c.l.eng.handshakes}
+	p.cond.L = &p.mu
+	return &tlsWire{c: c, pipe: p}
 }
 
 // feed hands the handshake goroutine input; it reports whether the input
 // waiting for it reached handshakeBacklog, when the loop must stop
 // reading until Read resumes it.
 func (w *tlsWire) feed(b []byte) (full bool) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.in = append(w.in, b...)
-	w.cond.Signal()
-	w.full = len(w.in) >= handshakeBacklog
-	return w.full
+	p := w.pipe
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.in = append(p.in, b...)
+	p.cond.Signal()
+	p.full = len(p.in) >= handshakeBacklog
+	return p.full
 }
 
 // fail makes the handshake goroutine's reads fail with err once the input
 // is used up.
 func (w *tlsWire) fail(err error) {
-	w.mu.Lock()
-	if w.err == nil {
-		w.err = err
+	p := w.pipe
+	if p == nil {
+		return // live: no goroutine reads
 	}
-	w.cond.Signal()
-	w.mu.Unlock()
+	p.mu.Lock()
+	if p.err == nil {
+		p.err = err
+	}
+	p.cond.Signal()
+	p.mu.Unlock()
 }
 
 // goLive hands the wire to the loop; the handshake goroutine is done.
 func (w *tlsWire) goLive() {
-	w.mu.Lock()
-	w.live, w.full = true, false
-	if len(w.in) == 0 {
-		w.in = nil // an idle connection keeps no buffer
+	w.live = true
+	if len(w.pipe.in) == 0 {
+		w.pipe = nil // an idle connection keeps no pipe
 	}
-	w.mu.Unlock()
 }
 
 func (w *tlsWire) Read(p []byte) (int, error) {
 	if w.live {
-		if len(w.in) > 0 {
-			n := copy(p, w.in)
-			w.in = w.in[n:]
-			if len(w.in) == 0 {
-				w.in = nil
+		if w.pipe != nil { // records that came behind the handshake
+			n := copy(p, w.pipe.in)
+			if w.pipe.in = w.pipe.in[n:]; len(w.pipe.in) == 0 {
+				w.pipe = nil
 			}
 			return n, nil
 		}
@@ -108,45 +115,50 @@ func (w *tlsWire) Read(p []byte) (int, error) {
 		}
 		return 0, errWouldBlock
 	}
-	w.mu.Lock()
-	if len(w.in) == 0 && w.err == nil && w.turn {
-		w.mu.Unlock()
-		w.leaveTurn() // waiting for the peer computes nothing
-		w.mu.Lock()
+	return w.pipe.read(w.c, p)
+}
+
+// read is the handshake goroutine's: it waits for input, giving up its
+// handshake token meanwhile.
+func (pp *handshakePipe) read(c *Conn, p []byte) (int, error) {
+	pp.mu.Lock()
+	if len(pp.in) == 0 && pp.err == nil && pp.turn {
+		pp.mu.Unlock()
+		pp.leaveTurn() // waiting for the peer computes nothing
+		pp.mu.Lock()
 	}
-	for len(w.in) == 0 && w.err == nil {
-		w.cond.Wait()
+	for len(pp.in) == 0 && pp.err == nil {
+		pp.cond.Wait()
 	}
-	if len(w.in) == 0 {
-		err := w.err
-		w.mu.Unlock()
+	if len(pp.in) == 0 {
+		err := pp.err
+		pp.mu.Unlock()
 		return 0, err
 	}
-	n := copy(p, w.in)
-	w.in = w.in[n:]
-	if w.full && len(w.in) < handshakeBacklog/2 {
-		w.full = false
-		c := w.c
+	n := copy(p, pp.in)
+	pp.in = pp.in[n:]
+	if pp.full && len(pp.in) < handshakeBacklog/2 {
+		pp.full = false
 		c.l.Submit(func() { c.resumeHandshakeInput() })
 	}
-	w.mu.Unlock()
-	w.takeTurn()
+	pp.mu.Unlock()
+	pp.takeTurn()
 	return n, nil
 }
 
 // takeTurn waits for a handshake token (WithTLSHandshakeConcurrency).
-func (w *tlsWire) takeTurn() {
-	if !w.turn {
-		w.turns <- struct{}{}
-		w.turn = true
+func (pp *handshakePipe) takeTurn() {
+	if !pp.turn {
+		pp.turns <- struct{}{}
+		pp.turn = true
 	}
 }
 
 // leaveTurn gives the handshake's token back.
-func (w *tlsWire) leaveTurn() {
-	if w.turn {
-		<-w.turns
-		w.turn = false
+func (pp *handshakePipe) leaveTurn() {
+	if pp.turn {
+		<-pp.turns
+		pp.turn = false
 	}
 }
 
@@ -192,14 +204,23 @@ func (w *tlsWire) Close() error { return nil } // the loop closes the socket
 // goroutine): worked out when asked, as few ask, while the descriptor is
 // open (the loop fails the wire before it closes it).
 func (w *tlsWire) LocalAddr() net.Addr {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if w.laddr == nil && w.err == nil {
-		if sa, err := getsockname(w.c.fd); err == nil {
-			w.laddr = netAddr(w.c.network(), sa)
-		}
+	p := w.pipe
+	if w.live || p == nil {
+		return w.localAddr()
 	}
-	return w.laddr
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.laddr == nil && p.err == nil {
+		p.laddr = w.localAddr()
+	}
+	return p.laddr
+}
+
+func (w *tlsWire) localAddr() net.Addr {
+	if sa, err := getsockname(w.c.fd); err == nil {
+		return netAddr(w.c.network(), sa)
+	}
+	return nil
 }
 
 // RemoteAddr's address was known when the connection opened.
