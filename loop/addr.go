@@ -19,6 +19,7 @@ type endpoint struct {
 	dualStack bool        // AF_INET6 with IPV6_V6ONLY cleared
 	listener  *listener   // the listener bound to it, nil for a dial's
 	tls       *tls.Config // a listener's connections speak TLS as its server
+	tlsReply  []byte      // what a client of tls that does not speak TLS is told
 }
 
 func (ep *endpoint) stream() bool { return ep.sotype == sockStream }

@@ -65,8 +65,9 @@ const (
 	// writeCloseAsked: the handler asked for the close; the end of the
 	// callback (settle) starts it, after one last flush.
 	writeCloseAsked
-	// writeShutAsked: CloseWrite asked for; no more output is accepted and
-	// the sending side shuts once what is queued drains.
+	// writeShutAsked: CloseWrite asked for, or a plaintext reply queued
+	// (answerPlaintext); no more output is accepted and the sending side
+	// shuts once what is queued drains.
 	writeShutAsked
 	// writeShut: shutdown(SHUT_WR) done.
 	writeShut

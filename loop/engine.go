@@ -136,7 +136,7 @@ func (e *Engine) Listen(addr string, opts ...ListenOption) (net.Addr, error) {
 	if err != nil {
 		return nil, err
 	}
-	lc := listenConfig{bufs: &e.cfg.stream, tls: e.cfg.tls}
+	lc := listenConfig{bufs: &e.cfg.stream, tls: e.cfg.tls, tlsReply: e.cfg.tlsReply}
 	for _, o := range opts {
 		o(&lc)
 	}
@@ -144,7 +144,7 @@ func (e *Engine) Listen(addr string, opts ...ListenOption) (net.Addr, error) {
 		return nil, err
 	}
 	if ep.stream() {
-		ep.tls = lc.tls
+		ep.tls, ep.tlsReply = lc.tls, lc.tlsReply
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

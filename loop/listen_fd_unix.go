@@ -51,7 +51,7 @@ func (e *Engine) ListenFD(fd int) (net.Addr, error) {
 		return fail(errNotSocket)
 	}
 	if ep.stream() {
-		ep.tls = e.cfg.tls
+		ep.tls, ep.tlsReply = e.cfg.tls, e.cfg.tlsReply
 		if on, err := sockopt.AcceptConn(fd); err != nil || !on {
 			return fail(errNotListening)
 		}

@@ -53,6 +53,7 @@ type config struct {
 	rawWait             time.Duration
 	logger              *slog.Logger
 	tls                 *tls.Config // WithTLS's, for every stream listener
+	tlsReply            []byte      // WithTLSPlaintextReply's
 	tlsHandshakeTimeout time.Duration
 	tlsHandshakes       int // WithTLSHandshakeConcurrency's; 0: four per GOMAXPROCS
 	err                 error

@@ -186,6 +186,8 @@ type listenConfig struct {
 	bufs        *streamOpts // the engine's WithSocketBuffers
 	tls         *tls.Config // WithListenerTLS's, else the engine's WithTLS
 	tlsOwn      bool        // tls is WithListenerTLS's
+	tlsReply    []byte      // WithListenerTLSPlaintextReply's, else the engine's
+	tlsReplyOwn bool        // tlsReply is WithListenerTLSPlaintextReply's
 	err         error
 }
 
@@ -213,6 +215,8 @@ func (c *listenConfig) check(ep *endpoint) error {
 		return &OptionError{Option: "WithBacklog", Err: errors.New("needs a stream listener")}
 	case c.tls != nil && c.tlsOwn && !ep.stream():
 		return &OptionError{Option: "WithListenerTLS", Err: errors.New("needs a stream listener")}
+	case c.tlsReplyOwn && (c.tls == nil || !ep.stream()):
+		return &OptionError{Option: "WithListenerTLSPlaintextReply", Err: errors.New("needs a listener that serves TLS")}
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -39,6 +40,21 @@ func WithTLS(cfg *tls.Config) Option {
 		}
 		c.tls = cfg
 	}
+}
+
+// WithTLSPlaintextReply makes a TLS listener answer a client whose first
+// bytes are not TLS (an http:// request sent to an https:// port, say) with
+// reply, written in the clear, before it closes the connection. The reply
+// is for a short refusal in the listener's own protocol, such as net/http's
+// "HTTP/1.0 400 Bad Request"; the client reads it and then a clean end, as
+// what it goes on sending is read and dropped, for up to the close linger
+// (WithCloseLinger). The handler never hears of the connection. Not TLS is
+// crypto/tls's "first record does not look like a TLS handshake", whatever
+// the bytes; a TLS client whose handshake fails later gets its alert as
+// before. An empty reply, the default, closes such a client at once;
+// WithListenerTLSPlaintextReply overrides it for one listener.
+func WithTLSPlaintextReply(reply []byte) Option {
+	return func(c *config) { c.tlsReply = bytes.Clone(reply) }
 }
 
 // WithTLSHandshakeTimeout bounds each TLS handshake (default 10s): one not
@@ -88,6 +104,15 @@ func WithListenerTLS(cfg *tls.Config) ListenOption {
 			return
 		}
 		c.tls, c.tlsOwn = cfg, true
+	}
+}
+
+// WithListenerTLSPlaintextReply is WithTLSPlaintextReply for one listener,
+// whatever the engine's says; an empty reply turns it off there. It needs a
+// listener that serves TLS.
+func WithListenerTLSPlaintextReply(reply []byte) ListenOption {
+	return func(c *listenConfig) {
+		c.tlsReply, c.tlsReplyOwn = bytes.Clone(reply), true
 	}
 }
 

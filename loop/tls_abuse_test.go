@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -335,5 +336,146 @@ func TestTLSHandshakeConcurrency(t *testing.T) {
 	}
 	if _, err := New(quietEcho{}, WithTLSHandshakeConcurrency(0)); err == nil {
 		t.Fatal("WithTLSHandshakeConcurrency(0) accepted")
+	}
+}
+
+// TestTLSPlaintextReply: with WithTLSPlaintextReply, a client whose first
+// bytes are not TLS, HTTP or not, reads the reply and then a clean end
+// (io.ReadAll's nil error: a reset would fail it), a large request body
+// included, since the loop reads and drops what the client sends until it
+// ends; a TLS client that fails later gets its alert and no reply, and
+// one that succeeds is served. Without the option such a client reads
+// nothing before the end.
+func TestTLSPlaintextReply(t *testing.T) {
+	srv, cli := testTLS(t)
+	cli12 := cli.Clone()
+	cli12.MaxVersion = tls.VersionTLS12 // its alerts go in the clear
+	hello12 := clientHello(t, cli12)
+	reply := []byte("HTTP/1.0 400 Bad Request\r\n\r\nnot TLS\n")
+	post := append([]byte("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 200000\r\n\r\n"), pattern(200000)...)
+	for _, tc := range []struct {
+		name  string
+		send  []byte
+		reply bool // the option is on
+		want  []byte
+		alert bool // the answer ends with a TLS alert record
+	}{
+		{name: "http", send: []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n"), reply: true, want: reply},
+		{name: "http-no-option", send: []byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")},
+		{name: "garbage", send: bytes.Repeat([]byte{0xde, 0xad, 0xbe, 0xef}, 256), reply: true, want: reply},
+		{name: "application-data-first", send: []byte{23, 3, 3, 0, 5, 1, 2, 3, 4, 5}, reply: true, want: reply},
+		{name: "large-post", send: post, reply: true, want: reply},
+		{name: "tls-then-garbage", send: append(append([]byte(nil), hello12...), bytes.Repeat([]byte{0x16, 3, 3, 0, 4, 1, 2, 3, 4}, 8)...), reply: true, alert: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := leaktest.Take()
+			h := &countingHandler{echoHandler: *newEchoHandler()}
+			opts := []Option{WithTLS(srv)}
+			if tc.reply {
+				opts = append(opts, WithTLSPlaintextReply(reply))
+			}
+			e, addrs := launchEngine(t, h, []string{"tcp://127.0.0.1:0"}, opts...)
+			c, err := dialConn(addrs[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			wrote := make(chan error, 1)
+			go func() { _, err := c.Write(tc.send); wrote <- err }()
+			got, err := readUntilClosed(t, c)
+			if err := <-wrote; err != nil {
+				t.Errorf("the client's write: %v", err)
+			}
+			c.Close()
+			switch {
+			case tc.alert:
+				if last := lastRecordType(got); last != 21 || bytes.Contains(got, reply) {
+					t.Errorf("read %q (last record of type %d); want an alert (21) and no reply", got, last)
+				}
+			case err != nil || !bytes.Equal(got, tc.want):
+				t.Errorf("read %q, %v; want %q and a clean end", got, err, tc.want)
+			}
+			tc := tlsDial(t, addrs[0], cli)
+			if err := echoRoundTrip(tc, 1, 4096); err != nil {
+				t.Fatal(err)
+			}
+			tc.Close()
+			waitClose(t, h.closes)
+			if n := h.opens.Load(); n != 1 {
+				t.Errorf("OnOpen ran %d times, want once (for the good client only)", n)
+			}
+			if st := e.Stats(); st.TLSHandshakeFailures != 1 || st.TLSHandshakes != 1 {
+				t.Errorf("Stats: %d handshakes, %d failed; want 1 and 1", st.TLSHandshakes, st.TLSHandshakeFailures)
+			}
+			if err := e.Stop(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if err := base.Check(); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestTLSPlaintextReplyEndlessSender: a client that never stops sending
+// still reads the whole reply and the server's FIN; the close linger then
+// ends the connection, with a reset, as the client's input is never all
+// read.
+func TestTLSPlaintextReplyEndlessSender(t *testing.T) {
+	srv, _ := testTLS(t)
+	reply := []byte("go away\n")
+	e, addrs := startEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithTLSPlaintextReply(reply), WithCloseLinger(300*time.Millisecond))
+	c := dial(t, addrs[0])
+	wrote := make(chan error, 1)
+	go func() {
+		chunk := append([]byte("PUT / HTTP/1.1\r\n"), pattern(64<<10)...)
+		for {
+			c.SetWriteDeadline(time.Now().Add(20 * time.Second))
+			if _, err := c.Write(chunk); err != nil {
+				wrote <- err
+				return
+			}
+		}
+	}()
+	got, err := io.ReadAll(io.LimitReader(c, int64(len(reply))+1))
+	if err != nil || !bytes.Equal(got, reply) {
+		t.Fatalf("read %q, %v; want %q and the end", got, err, reply)
+	}
+	if err := <-wrote; errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatal("the server still reads after its linger")
+	}
+	waitFor(t, func() bool { return e.Stats().ClosedTimeout == 1 })
+}
+
+// TestListenerTLSPlaintextReply: the listener's reply, or its none, wins
+// over the engine's, and a listener that serves no TLS refuses one.
+func TestListenerTLSPlaintextReply(t *testing.T) {
+	srv, _ := testTLS(t)
+	e := newTestEngine(t, newEchoHandler(), WithTLSPlaintextReply([]byte("engine\n")))
+	defer e.Stop(t.Context())
+	var addrs []net.Addr
+	for _, opts := range [][]ListenOption{
+		{WithListenerTLS(srv)},
+		{WithListenerTLS(srv), WithListenerTLSPlaintextReply([]byte("listener\n"))},
+		{WithListenerTLS(srv), WithListenerTLSPlaintextReply(nil)},
+	} {
+		a, err := e.Listen("tcp://127.0.0.1:0", opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addrs = append(addrs, a)
+	}
+	var oe *OptionError
+	if _, err := e.Listen("tcp://127.0.0.1:0", WithListenerTLSPlaintextReply([]byte("x"))); !errors.As(err, &oe) {
+		t.Errorf("a plain listener with a reply: %v, want an *OptionError", err)
+	}
+	if err := e.Start(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []string{"engine\n", "listener\n", ""} {
+		c := dial(t, addrs[i])
+		c.Write([]byte("GET / HTTP/1.1\r\n\r\n"))
+		if got, err := readUntilClosed(t, c); err != nil || string(got) != want {
+			t.Errorf("listener %d: read %q, %v; want %q and a clean end", i, got, err, want)
+		}
 	}
 }

@@ -43,7 +43,7 @@ const (
 	tlsHandshaking                 // the handshake goroutine runs
 	tlsOpening                     // handshake done; OnOpen runs, output waits
 	tlsLive                        // records flow on the loop
-	tlsFailed                      // the handshake failed: the alert drains
+	tlsFailed                      // the handshake failed: the alert, or a plaintext reply, drains
 )
 
 // tlsSession is a connection's TLS layer.
@@ -129,6 +129,10 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 		s.phase = tlsFailed
 		s.dropPending(err)
 		c.l.count(cTLSFailed, 1)
+		if reply := c.ep.tlsReply; len(reply) > 0 && s.server && !s.announced && notTLS(err) {
+			c.answerPlaintext(reply)
+			return
+		}
 		c.rd |= readDone
 		c.closeGracefully(err) // after the alert crypto/tls queued
 		return
@@ -152,6 +156,31 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 		fresh, err := s.decrypt(c.l, nil)
 		s.deliver(c, fresh, err)
 	}
+}
+
+// notTLS reports whether a handshake failed because the client's first
+// record could not begin one; crypto/tls sends no alert then, and gives
+// the wire in the error so that a server may answer in the clear.
+func notTLS(err error) bool {
+	var re tls.RecordHeaderError
+	return errors.As(err, &re) && re.Conn != nil
+}
+
+// answerPlaintext writes reply in the clear to a client that does not
+// speak TLS (WithTLSPlaintextReply), then ends the connection as a
+// half-close does: FIN once the reply has left, and what the client still
+// sends is read and dropped until it ends too. Closing with its input
+// unread would send a reset, which may destroy the reply before the client
+// reads it. The close linger bounds a client that neither stops sending
+// nor ends; the handshake's timer, stopped already, serves for it.
+func (c *Conn) answerPlaintext(reply []byte) {
+	s := c.sec
+	s.wire.in = nil // the rest of the client's first bytes, dropped
+	c.markQueued()
+	c.out.Copy(reply)
+	c.wr |= writeShutAsked
+	s.timer = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+	c.l.touch(c)
 }
 
 // goLive starts the records' flow: output written before it is encrypted
@@ -356,6 +385,12 @@ func (s *tlsSession) endOfInput(c *Conn) bool {
 			c.closeNow(err)
 			return false
 		}
+	case tlsFailed:
+		// Only a client answered in the clear reads on (answerPlaintext):
+		// it is done, and closes once the answer has left.
+		c.rd |= readEOF
+		c.closeGracefully(nil)
+		return false
 	}
 	return true
 }
