@@ -100,6 +100,22 @@ func ExampleWithTLSHandshakeTimeout() {
 	// Output: EOF 1 1
 }
 
+// WithTLSPlaintextReply answers a client that speaks no TLS, here a plain
+// HTTP request sent to the TLS port, in the clear before a clean close.
+func ExampleWithTLSPlaintextReply() {
+	server, _ := exampleTLS()
+	reply := []byte("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+	addr, stop := startExample(echo{}, loop.WithTLS(server), loop.WithTLSPlaintextReply(reply))
+	defer stop()
+
+	c, _ := net.Dial("tcp", addr)
+	defer c.Close()
+	c.Write([]byte("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+	b, err := io.ReadAll(c)
+	fmt.Printf("%q %v\n", b, err)
+	// Output: "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n" <nil>
+}
+
 // tlsGreeter says hello once its dial's handshake is done, prints the
 // answer and closes.
 type tlsGreeter struct {
