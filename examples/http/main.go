@@ -49,6 +49,10 @@ var (
 
 const textPlain = "text/plain; charset=utf-8"
 
+// plainToTLS is net/http's answer to a plain HTTP request sent to its HTTPS
+// port, so that the loop handler and -nethttp answer such a client alike.
+var plainToTLS = []byte("HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n")
+
 // loopState is what one loop reuses for every request it serves: the
 // handler runs one callback at a time per loop, so none of it needs a lock.
 type loopState struct {
@@ -182,7 +186,7 @@ func main() {
 		err = serveNetHTTP(ctx, "tcp://"+*addr, *grace, secure, opts...)
 	} else {
 		if secure != nil {
-			opts = append(opts, loop.WithTLS(secure))
+			opts = append(opts, loop.WithTLS(secure), loop.WithTLSPlaintextReply(plainToTLS))
 		}
 		err = loop.Serve(ctx, &server{}, "tcp://"+*addr, opts...)
 	}

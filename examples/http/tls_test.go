@@ -58,7 +58,8 @@ func needTool(t *testing.T, name string) string {
 
 // TestHTTPS serves -tls CERT,KEY, on each backend and with -nethttp, to
 // real clients: Go's, curl, openssl s_client on TLS 1.2 and 1.3, CPython's
-// ssl module, which insists on close_notify at the end, and wrk.
+// ssl module, which insists on close_notify at the end, and wrk; and a
+// plain HTTP client gets net/http's 400 in the clear.
 func TestHTTPS(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -125,6 +126,15 @@ func TestHTTPS(t *testing.T) {
 					}
 				})
 			}
+			t.Run("plaintext", func(t *testing.T) {
+				c := exampletest.DialRetry(t, addr)
+				defer c.Close()
+				c.Write([]byte("GET / HTTP/1.1\r\nHost: localhost\r\n\r\n"))
+				got, err := io.ReadAll(c)
+				if err != nil || string(got) != string(plainToTLS) {
+					t.Fatalf("a plain HTTP request to the TLS port: read %q, %v; want %q and a clean end", got, err, plainToTLS)
+				}
+			})
 			t.Run("python", func(t *testing.T) {
 				python := needTool(t, "python3")
 				_, port, _ := strings.Cut(addr, ":")
