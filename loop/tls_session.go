@@ -172,10 +172,10 @@ func notTLS(err error) bool {
 // sends is read and dropped until it ends too. Closing with its input
 // unread would send a reset, which may destroy the reply before the client
 // reads it. The close linger bounds a client that neither stops sending
-// nor ends; the handshake's timer, stopped already, serves for it.
+// nor ends.
 func (c *Conn) answerPlaintext(reply []byte) {
 	s := c.sec
-	s.wire.in = nil // the rest of the client's first bytes, dropped
+	s.wire.pipe = nil // the rest of the client's first bytes, dropped
 	c.markQueued()
 	c.out.Copy(reply)
 	c.wr |= writeShutAsked
