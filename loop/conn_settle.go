@@ -136,7 +136,9 @@ func (c *Conn) afterFlush() bool {
 	}
 	if c.wr&writeOverHigh != 0 && size <= cfg.lowWater {
 		c.wr &^= writeOverHigh
-		if h := c.l.eng.onDrain; h != nil {
+		// Output of a connection the handler has not heard of (a TLS
+		// handshake's, a plaintext reply) owes it no OnDrain.
+		if h := c.l.eng.onDrain; h != nil && !c.hidden() {
 			c.act(h.OnDrain(c))
 		}
 	}

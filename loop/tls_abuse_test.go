@@ -479,3 +479,37 @@ func TestListenerTLSPlaintextReply(t *testing.T) {
 		}
 	}
 }
+
+// drainCountingHandler counts OnDrain calls and the connections opened.
+type drainCountingHandler struct {
+	countingHandler
+	drains atomic.Int32
+}
+
+func (h *drainCountingHandler) OnDrain(c *Conn) Action {
+	h.drains.Add(1)
+	return None
+}
+
+// TestTLSHiddenOutputRunsNoOnDrain: output queued for a connection the
+// handler has not heard of (here a plaintext reply far above the
+// high-water mark) drains without OnDrain, which would hand the handler a
+// connection it never saw open.
+func TestTLSHiddenOutputRunsNoOnDrain(t *testing.T) {
+	srv, _ := testTLS(t)
+	reply := pattern(16 << 20)
+	h := &drainCountingHandler{countingHandler: countingHandler{echoHandler: *newEchoHandler()}}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithTLS(srv), WithTLSPlaintextReply(reply), WithWriteWatermarks(1<<10, 4<<10))
+	c := dial(t, addrs[0])
+	if _, err := c.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond) // the reply fills the socket buffers and queues
+	got, err := readUntilClosed(t, c)
+	if err != nil || !bytes.Equal(got, reply) {
+		t.Fatalf("read %d bytes, %v; want the %d-byte reply and a clean end", len(got), err, len(reply))
+	}
+	if n, opens := h.drains.Load(), h.opens.Load(); n != 0 || opens != 0 {
+		t.Errorf("OnDrain ran %d times, OnOpen %d times; want neither for a client that never spoke TLS", n, opens)
+	}
+}
