@@ -145,8 +145,11 @@ func (c *Conn) RemoteAddr() net.Addr {
 // OnClose then receives nil. Output that has not drained after
 // WithCloseLinger is dropped and the connection reset, so that the peer sees
 // an error rather than a clean end, and OnClose receives an
-// *OutputDroppedError wrapping ErrCloseLinger. It returns net.ErrClosed if
-// the connection is closed already.
+// *OutputDroppedError wrapping ErrCloseLinger. A dial still connecting, or
+// a TLS handshake still running, with output written waits to send it
+// first (OnOpen runs, the handshake and the dial's context bound the wait);
+// one with nothing written closes at once. Abort gives up at once either
+// way. It returns net.ErrClosed if the connection is closed already.
 func (c *Conn) Close() error { return c.CloseWithError(nil) }
 
 // CloseWithError is Close with err as the reason given to OnClose.
@@ -225,6 +228,15 @@ func (c *Conn) closeGracefully(err error) {
 	if c.state == stateClosed || c.state == stateClosing {
 		return
 	}
+	if c.sendsLater() {
+		// settle takes the close up again once the connection can send.
+		c.rd |= readDone
+		c.wr |= writeCloseAsked
+		if err != nil || c.x != nil {
+			c.rare().closeErr = err
+		}
+		return
+	}
 	if c.sec != nil {
 		if c.sec.phase < tlsOpening {
 			c.closeNow(err) // nothing of the handler's has left yet
@@ -243,6 +255,18 @@ func (c *Conn) closeGracefully(err error) {
 	c.out.Detach()
 	c.drv.sync(c)
 	c.rare().linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+}
+
+// sendsLater reports whether output the handler wrote waits for the
+// connection to be able to send it: a dial still connecting, or a TLS
+// handshake not yet done. A graceful close waits with it, bounded by the
+// dial's context and the handshake's timeout, as a close of an open
+// connection waits for its output to drain.
+func (c *Conn) sendsLater() bool {
+	if c.sec != nil && c.sec.phase <= tlsHandshaking {
+		return len(c.sec.pending) > 0
+	}
+	return c.state == stateConnecting && !c.out.Empty()
 }
 
 // closeNow closes the socket at once, drops queued output and calls OnClose.

@@ -73,8 +73,13 @@ const (
 	writeShut
 )
 
-// wantsInput reports whether the connection reads now.
-func (c *Conn) wantsInput() bool { return c.state == stateOpen && c.rd == 0 }
+// wantsInput reports whether the connection reads now. A TLS handshake
+// reads even once the handler has stopped (a close that waits to send
+// what was written before it, closeGracefully): its input is not the
+// handler's.
+func (c *Conn) wantsInput() bool {
+	return c.state == stateOpen && (c.rd == 0 || c.rd == readDone && c.sec != nil && c.sec.phase <= tlsHandshaking)
+}
 
 // seesTraffic reports whether OnTraffic may still run for the connection.
 func (c *Conn) seesTraffic() bool {

@@ -71,7 +71,8 @@ func (l *Loop) Dial(network, address string, value any) (*Conn, error) {
 // The connection it returns at once may still be resolving its host name,
 // on a goroutine of its own, by the engine's resolver (WithResolver); it
 // connects on this loop once the answer arrives. Meanwhile it takes
-// writes, which leave once it opens, and Close, which cancels the lookup;
+// writes, which leave once it opens, and Close, which cancels the lookup
+// unless something was written (Conn.Close);
 // Fd and RemoteAddr are only final once OnOpen runs. A lookup that fails
 // reaches OnDialError (or else OnClose) as a *net.OpError wrapping an
 // *AddrError, which wraps the resolver's error.

@@ -16,7 +16,8 @@ import (
 // numeric address: it is in the loop's table, counted, and holds an
 // unconnected socket of the family the answer most likely has, so that
 // Close, Stop and the connection counts treat it as they treat a connect
-// in flight without a state of its own. Closing it cancels the lookup, and
+// in flight without a state of its own. Closing it with nothing written
+// cancels the lookup (with output, the close waits to send it), and
 // Stop, which closes it, waits for the lookup's goroutine to end.
 
 // errStillResolving is what starting to serve a dial that has no address

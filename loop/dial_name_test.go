@@ -268,26 +268,42 @@ func TestLoopDialNameCancelledWhileResolving(t *testing.T) {
 	}
 }
 
+// TestLoopDialNameClosedWhileResolving: a Close while the name is looked
+// up, with nothing written, cancels the lookup and ends the dial with the
+// close's reason; an Abort does so whatever was written, reporting the
+// bytes it dropped. (A Close with output waits for the dial to send it:
+// TestCloseBeforeConnectSendsWrites.)
 func TestLoopDialNameClosedWhileResolving(t *testing.T) {
-	s := newStallResolver()
-	h := newDialReporter()
-	e, _ := startEngine(t, h, nil, WithLoops(1), WithResolver(s.resolver()))
-	l := e.Loops()[0]
-	c := dialOnLoop(t, l, t.Context(), "tcp", "stalled.sockloop.test:80", "never sent")
-	<-s.started
-	errMine := errors.New("changed my mind")
-	l.Submit(func() { c.CloseWithError(errMine) })
-	var dropped *OutputDroppedError
-	if err := dialEnd(t, h, h.dialErrs); !errors.Is(err, errMine) || !errors.As(err, &dropped) || dropped.Bytes != len("never sent") {
-		t.Fatalf("OnDialError err = %v, want the close's reason with the %d queued bytes dropped", err, len("never sent"))
-	}
-	if err := <-s.ended; !errors.Is(err, context.Canceled) {
-		t.Fatalf("the lookup ended with %v, want context.Canceled", err)
-	}
-	closed := make(chan error, 1)
-	l.Submit(func() { closed <- c.Close() })
-	if err := <-closed; !errors.Is(err, net.ErrClosed) {
-		t.Fatalf("Close after the close = %v, want net.ErrClosed", err)
+	for _, tc := range []struct {
+		name, written string
+		end           func(c *Conn, err error)
+	}{
+		{"close", "", func(c *Conn, err error) { c.CloseWithError(err) }},
+		{"abort", "never sent", func(c *Conn, err error) { c.Abort(err) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStallResolver()
+			h := newDialReporter()
+			e, _ := startEngine(t, h, nil, WithLoops(1), WithResolver(s.resolver()))
+			l := e.Loops()[0]
+			c := dialOnLoop(t, l, t.Context(), "tcp", "stalled.sockloop.test:80", tc.written)
+			<-s.started
+			errMine := errors.New("changed my mind")
+			l.Submit(func() { tc.end(c, errMine) })
+			err := dialEnd(t, h, h.dialErrs)
+			var dropped *OutputDroppedError
+			if !errors.Is(err, errMine) || (errors.As(err, &dropped) != (tc.written != "")) || dropped != nil && dropped.Bytes != len(tc.written) {
+				t.Fatalf("OnDialError err = %v, want the close's reason with the %d queued bytes dropped", err, len(tc.written))
+			}
+			if err := <-s.ended; !errors.Is(err, context.Canceled) {
+				t.Fatalf("the lookup ended with %v, want context.Canceled", err)
+			}
+			closed := make(chan error, 1)
+			l.Submit(func() { closed <- c.Close() })
+			if err := <-closed; !errors.Is(err, net.ErrClosed) {
+				t.Fatalf("Close after the close = %v, want net.ErrClosed", err)
+			}
+		})
 	}
 }
 

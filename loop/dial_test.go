@@ -1,6 +1,9 @@
 package loop
 
 import (
+	"bytes"
+	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -227,4 +230,65 @@ func TestEngineDial(t *testing.T) {
 			t.Fatalf("OnClose err = %v, want ECONNREFUSED", err)
 		}
 	})
+}
+
+// TestCloseBeforeConnectSendsWrites: a dial closed before it connects,
+// with output written, connects, sends the output and then ends the
+// connection cleanly, as Close does on an open connection; over TLS the
+// output waits for the handshake too, and ends with close_notify.
+func TestCloseBeforeConnectSendsWrites(t *testing.T) {
+	srvTLS, cliTLS := testTLS(t)
+	for _, secure := range []bool{false, true} {
+		name := map[bool]string{false: "tcp", true: "tls"}[secure]
+		t.Run(name, func(t *testing.T) {
+			h := &greeter{opened: make(chan *Conn, 2), closes: make(chan error, 2)}
+			e, _ := startEngine(t, h, nil)
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			payload := pattern(256 << 10)
+			connecting := make(chan bool, 1)
+			l := e.Loops()[0]
+			l.Submit(func() {
+				var c *Conn
+				var err error
+				if secure {
+					c, err = l.DialTLS(context.Background(), "tcp", ln.Addr().String(), cliTLS, name)
+				} else {
+					c, err = l.Dial("tcp", ln.Addr().String(), name)
+				}
+				if err != nil {
+					t.Error(err)
+					connecting <- false
+					return
+				}
+				connecting <- c.state == stateConnecting
+				c.Write(payload)
+				c.Close()
+			})
+			if !<-connecting {
+				t.Fatal("the dial was not connecting when the task wrote and closed")
+			}
+			raw, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer raw.Close()
+			peer := raw
+			if secure {
+				peer = tls.Server(raw, srvTLS)
+			}
+			peer.SetReadDeadline(time.Now().Add(20 * time.Second))
+			got, err := io.ReadAll(peer)
+			want := append([]byte("hello from "+name), payload...) // OnOpen's greeting goes first
+			if err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("the peer read %d bytes, %v; want the %d written and a clean end", len(got), err, len(want))
+			}
+			if err := waitClose(t, h.closes); err != nil {
+				t.Fatalf("OnClose err = %v, want nil", err)
+			}
+		})
+	}
 }
