@@ -145,9 +145,13 @@ func (l *Loop) run() {
 		// thread and back, two futex wake-ups and context switches each
 		// time (0.005 futex calls per pipelined echo message on io_uring
 		// when it always yielded), while without it those goroutines wait
-		// until sysmon retakes the P of the blocked loop.
+		// until sysmon retakes the P of the blocked loop. A raw wait
+		// (WithRawWait), taken while no goroutine waits for a P, is that
+		// look already: it ends at once if anything is ready and keeps the
+		// P otherwise, so it follows a busy turn directly, one system call
+		// instead of an empty look and the wait.
 		timeout := l.waitTimeout()
-		if busy {
+		if busy && (l.eng.cfg.rawWait == 0 || runnable.Waiting()) {
 			timeout = 0
 		}
 		l.waiting.Store(true)
