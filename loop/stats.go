@@ -193,6 +193,10 @@ func (l *Loop) countClose(neverOpened bool, err error) {
 		l.count(cDialFailed, 1)
 		return
 	}
+	if err == nil {
+		l.count(cClosedOrderly, 1) // before errors.As, whose target escapes
+		return
+	}
 	var dropped *OutputDroppedError
 	if errors.As(err, &dropped) {
 		l.count(cOutputDropped, 1)
