@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -444,5 +445,62 @@ func TestTLSEndOfInputDuringHandshake(t *testing.T) {
 	got, err := io.ReadAll(c)
 	if string(got) != "last words" || err != nil {
 		t.Fatalf("read %q, %v; want the echo and a clean end", got, err)
+	}
+}
+
+// closingStartTLS switches to TLS, writes a farewell and closes, all in the
+// callback that got STARTTLS.
+type closingStartTLS struct {
+	BaseHandler
+	cfg     *tls.Config
+	traffic atomic.Int32
+	closes  chan error
+}
+
+func (h *closingStartTLS) OnTraffic(c *Conn) Action {
+	h.traffic.Add(1)
+	c.Next(-1)
+	c.Write([]byte("GO\n"))
+	if err := c.StartTLS(h.cfg, true); err != nil {
+		return Close
+	}
+	c.Write([]byte("bye over TLS"))
+	c.Close()
+	return None
+}
+
+func (h *closingStartTLS) OnClose(c *Conn, err error) Action {
+	h.closes <- err
+	return None
+}
+
+// TestStartTLSThenClose: a Close right after StartTLS waits for the
+// handshake, sends what was written after the switch, encrypted, and ends
+// with close_notify; what the client sends meanwhile never reaches the
+// handler that asked to close.
+func TestStartTLSThenClose(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := &closingStartTLS{cfg: srv, closes: make(chan error, 1)}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	raw := dial(t, addrs[0])
+	raw.Write([]byte("STARTTLS\n"))
+	got := make([]byte, 3)
+	if _, err := io.ReadFull(raw, got); err != nil || string(got) != "GO\n" {
+		t.Fatalf("read %q, %v; want GO", got, err)
+	}
+	c := tls.Client(raw, cli)
+	c.SetDeadline(time.Now().Add(20 * time.Second))
+	if _, err := c.Write([]byte("late")); err != nil { // right behind the client's Finished
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(c)
+	if err != nil || string(rest) != "bye over TLS" {
+		t.Fatalf("read %q, %v; want the farewell and close_notify", rest, err)
+	}
+	if err := waitClose(t, h.closes); err != nil {
+		t.Fatalf("OnClose err = %v, want nil", err)
+	}
+	if n := h.traffic.Load(); n != 1 {
+		t.Errorf("OnTraffic ran %d times, want once: the close was asked in the first", n)
 	}
 }

@@ -145,7 +145,7 @@ func (c *Conn) handshakeDone(s *tlsSession, err error) {
 	} else {
 		s.goLive(c)
 	}
-	if c.state == stateOpen {
+	if c.state == stateOpen && c.rd&readDone == 0 { // a close asked meanwhile reads no more
 		// Records that came behind the handshake wait in the wire; those
 		// the driver holds come later, as the handshake held them back. A
 		// FIN that came during the handshake ends the input after them.
