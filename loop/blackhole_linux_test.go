@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"net"
 	"strconv"
 	"testing"
@@ -36,4 +37,32 @@ func blackHole(t *testing.T) string {
 		t.Cleanup(func() { c.Close() })
 	}
 	return target
+}
+
+// TestCloseBeforeConnectLingers: a dial closed with output before it
+// connects waits for the connect no longer than the close linger; then it
+// ends with ErrCloseLinger and its output reported dropped, as a drain
+// that outlasts the linger does.
+func TestCloseBeforeConnectLingers(t *testing.T) {
+	target := blackHole(t)
+	h := &greeter{opened: make(chan *Conn, 1), closes: make(chan error, 1)}
+	e, _ := startEngine(t, h, nil, WithCloseLinger(100*time.Millisecond))
+	l := e.Loops()[0]
+	l.Submit(func() {
+		c, err := l.Dial("tcp", target, "never")
+		if err != nil {
+			h.closes <- err
+			return
+		}
+		c.Write([]byte("never sent"))
+		c.Close()
+	})
+	err := waitClose(t, h.closes)
+	var dropped *OutputDroppedError
+	if !errors.Is(err, ErrCloseLinger) || !errors.As(err, &dropped) || dropped.Bytes != len("never sent") {
+		t.Fatalf("OnClose err = %v, want ErrCloseLinger with the 10 queued bytes dropped", err)
+	}
+	if n := e.CountConnections(); n != 0 {
+		t.Errorf("CountConnections = %d after the linger, want 0", n)
+	}
 }

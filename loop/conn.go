@@ -147,9 +147,8 @@ func (c *Conn) RemoteAddr() net.Addr {
 // an error rather than a clean end, and OnClose receives an
 // *OutputDroppedError wrapping ErrCloseLinger. A dial still connecting, or
 // a TLS handshake still running, with output written waits to send it
-// first (OnOpen runs, the handshake and the dial's context bound the wait);
-// one with nothing written closes at once. Abort gives up at once either
-// way. It returns net.ErrClosed if the connection is closed already.
+// first (OnOpen runs), within the same linger; one with nothing written
+// closes at once. Abort gives up at once either way. It returns net.ErrClosed if the connection is closed already.
 func (c *Conn) Close() error { return c.CloseWithError(nil) }
 
 // CloseWithError is Close with err as the reason given to OnClose.
@@ -229,12 +228,14 @@ func (c *Conn) closeGracefully(err error) {
 		return
 	}
 	if c.sendsLater() {
-		// settle takes the close up again once the connection can send.
+		// settle takes the close up again once the connection can send;
+		// the linger bounds the wait from now, as it bounds a drain.
 		c.rd |= readDone
 		c.wr |= writeCloseAsked
 		if err != nil || c.x != nil {
 			c.rare().closeErr = err
 		}
+		c.armLinger()
 		return
 	}
 	if c.sec != nil {
@@ -254,7 +255,15 @@ func (c *Conn) closeGracefully(err error) {
 	}
 	c.out.Detach()
 	c.drv.sync(c)
-	c.rare().linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+	c.armLinger()
+}
+
+// armLinger bounds a graceful close by WithCloseLinger, once: a close that
+// waited for its connection to open keeps the time it started with.
+func (c *Conn) armLinger() {
+	if x := c.rare(); x.linger == nil {
+		x.linger = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+	}
 }
 
 // sendsLater reports whether output the handler wrote waits for the
