@@ -3,6 +3,7 @@ package loop
 import (
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -64,5 +65,25 @@ func TestCloseBeforeConnectLingers(t *testing.T) {
 	}
 	if n := e.CountConnections(); n != 0 {
 		t.Errorf("CountConnections = %d after the linger, want 0", n)
+	}
+}
+
+// TestDialTimeout: a dial to a host that drops its SYNs fails after
+// WithDialTimeout with ErrDialTimeout (a deadline, inside a dial
+// *net.OpError), and leaves nothing behind; on both drivers.
+func TestDialTimeout(t *testing.T) {
+	target := blackHole(t)
+	h := &greeter{opened: make(chan *Conn, 1), closes: make(chan error, 1)}
+	e, _ := startEngine(t, h, nil, WithDialTimeout(100*time.Millisecond))
+	if _, err := e.Dial("tcp", target, "never"); err != nil {
+		t.Fatal(err)
+	}
+	err := waitClose(t, h.closes)
+	var op *net.OpError
+	if !errors.Is(err, ErrDialTimeout) || !errors.Is(err, os.ErrDeadlineExceeded) || !errors.As(err, &op) || op.Op != "dial" {
+		t.Fatalf("OnClose err = %v, want a dial *net.OpError wrapping ErrDialTimeout", err)
+	}
+	if n := e.CountConnections(); n != 0 {
+		t.Errorf("CountConnections = %d after the timeout, want 0", n)
 	}
 }

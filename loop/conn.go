@@ -58,7 +58,7 @@ type connRare struct {
 	relayOut *relayLink // Relay, Splice: this connection's input goes to another
 	relayIn  *relayLink // Relay, Splice: another connection's input comes here
 
-	dialStop func() bool // stops watching a dial's context (DialContext)
+	dialStop func() bool // stops watching a dial's context and timeout (DialContext, WithDialTimeout)
 	closeErr error       // the reason Close was asked with
 	dropErr  error       // given to the output dropped when the operations end
 	linger   *Timer      // bounds the flush of a closing connection

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/sockloop/sockloop/poller"
 )
@@ -188,6 +189,9 @@ func (l *Loop) startDialed(ctx context.Context, c *Conn) {
 			})
 		})
 	}
+	if d := l.eng.cfg.dialTimeout; d > 0 {
+		c.watchDialTimeout(d)
+	}
 	if _, ok := c.drv.(ringDriver); ok {
 		l.newGen(c)
 		if err := l.connector.Connect(c.fd, c.remote, c.token()); err == nil {
@@ -216,6 +220,35 @@ func (l *Loop) startDialed(ctx context.Context, c *Conn) {
 	c.interest = poller.Writable
 	l.conns.put(c.fd, c)
 	l.nconns.Add(1)
+}
+
+// WithDialTimeout bounds the connect of every dial (Dial, DialContext and
+// DialTLS, from the engine or a loop): one not connected after d fails with
+// a *net.OpError wrapping ErrDialTimeout, which matches
+// os.ErrDeadlineExceeded, as a dial whose context ends fails. Without it
+// (0, the default) a dial to a host that drops its SYNs waits for the
+// kernel's retries, about two minutes on Linux; a context's deadline still
+// applies, whichever comes first.
+func WithDialTimeout(d time.Duration) Option {
+	return durationOption("WithDialTimeout", func(c *config, d time.Duration) { c.dialTimeout = d }, d)
+}
+
+// watchDialTimeout fails the dial if it is still connecting after d.
+func (c *Conn) watchDialTimeout(d time.Duration) {
+	t := c.l.AfterFunc(d, func() {
+		if c.state == stateConnecting {
+			c.closeNow(c.dialError(ErrDialTimeout))
+		}
+	})
+	x := c.rare()
+	stopContext := x.dialStop
+	x.dialStop = func() bool {
+		t.Stop()
+		if stopContext != nil {
+			stopContext()
+		}
+		return true
+	}
 }
 
 // dialError is the error of a dial that failed with err.

@@ -31,6 +31,9 @@ var (
 	// ErrCloseLinger closes a connection whose output did not drain within the
 	// grace period after Close.
 	ErrCloseLinger error = &timeoutError{"close linger"}
+	// ErrDialTimeout fails a dial that did not connect within
+	// WithDialTimeout, inside its *net.OpError.
+	ErrDialTimeout error = &timeoutError{"dial"}
 	// ErrAborted is the reason OnClose receives for Abort(nil).
 	ErrAborted = errors.New("loop: connection aborted")
 )

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"time"
 
 	"github.com/sockloop/sockloop/loop"
 )
@@ -86,4 +88,24 @@ func ExampleWithResolver() {
 	var dns *net.DNSError
 	fmt.Println(errors.As(err, &ae), errors.As(err, &dns), dns.Name)
 	// Output: true true db.example.invalid
+}
+
+// WithDialTimeout bounds every dial's connect; a dial that connects in time
+// is untouched, and one that does not reaches OnDialError with
+// loop.ErrDialTimeout, a deadline.
+func ExampleWithDialTimeout() {
+	d := &selfDialer{answers: make(chan string, 1), failed: make(chan error, 1)}
+	e, _ := loop.New(d, loop.WithLoops(1), loop.WithDialTimeout(5*time.Second))
+	addr, _ := e.Listen("tcp://127.0.0.1:0")
+	e.Start(context.Background())
+	defer e.Stop(context.Background())
+
+	e.Dial("tcp", addr.String(), nil)
+	select {
+	case answer := <-d.answers:
+		fmt.Println(answer)
+	case err := <-d.failed:
+		fmt.Println(errors.Is(err, loop.ErrDialTimeout), errors.Is(err, os.ErrDeadlineExceeded))
+	}
+	// Output: hello
 }

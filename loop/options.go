@@ -51,6 +51,7 @@ type config struct {
 	backend             poller.Backend
 	uringOff            poller.URingFeature
 	rawWait             time.Duration
+	dialTimeout         time.Duration // WithDialTimeout's; 0: the kernel's
 	logger              *slog.Logger
 	tls                 *tls.Config // WithTLS's, for every stream listener
 	tlsReply            []byte      // WithTLSPlaintextReply's

@@ -4,8 +4,10 @@
 // FIN becomes a shutdown of the upstream's sending side, and back), each
 // direction has backpressure, and -proxy-protocol v1|v2 sends a PROXY
 // protocol header naming the client ahead of its bytes; -tls CERT,KEY (or
-// -tls self-signed) terminates TLS, relaying the clients' plaintext. It
-// prints nothing on success and serves until killed.
+// -tls self-signed) terminates TLS, relaying the clients' plaintext. An
+// upstream that has not answered the connect within -connect-timeout (5s)
+// has its client reset. It prints nothing on success and serves until
+// killed.
 //
 //	go run ./examples/echo -addr 127.0.0.1:9001 &
 //	go run ./examples/proxy -addr 127.0.0.1:9000 -upstream 127.0.0.1:9001
@@ -40,6 +42,7 @@ import (
 	"os/signal"
 	"runtime"
 	"syscall"
+	"time"
 
 	"github.com/sockloop/sockloop/codec/proxyproto"
 	"github.com/sockloop/sockloop/examples/internal/backendflag"
@@ -226,12 +229,14 @@ func main() {
 	splice := flag.Bool("splice", false, "move every byte with splice(2) through a pipe, never through user space (Linux)")
 	copyInHandler := flag.Bool("copy", false, "relay in the handler, copying every byte through user space")
 	loops := flag.Int("loops", runtime.NumCPU(), "number of event loops")
+	connectTimeout := flag.Duration("connect-timeout", 5*time.Second, "how long a connect to the upstream may take before the client is reset")
 	chosenBackend := backendflag.Register("proxy")
 	tlsConfig := tlsflag.Register("proxy")
 	flag.Parse()
 	backend := chosenBackend()
 	opts := []loop.Option{
 		loop.WithLoops(*loops), loop.WithBackend(backend), loop.WithWriteWatermarks(lowWater, highWater),
+		loop.WithDialTimeout(*connectTimeout),
 		// Nothing but the loops runs here, so a loop may keep its P through
 		// the first millisecond of a wait rather than have the runtime
 		// retake it and wake a thread (0.95x the CPU per connection).
