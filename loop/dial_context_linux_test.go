@@ -6,10 +6,12 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/sockloop/sockloop/internal/testnet"
 )
 
 func TestDialContextDeadlineEndsAWaitingDial(t *testing.T) {
-	target := blackHole(t)
+	target := testnet.BlackHole(t)
 	h := newDialReporter()
 	e, _ := startEngine(t, h, nil, WithLoops(1))
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
@@ -25,7 +27,7 @@ func TestDialContextDeadlineEndsAWaitingDial(t *testing.T) {
 }
 
 func TestLoopDialContextCancelEndsAWaitingDial(t *testing.T) {
-	target := blackHole(t)
+	target := testnet.BlackHole(t)
 	h := newDialReporter()
 	e, _ := startEngine(t, h, nil, WithLoops(1))
 	ctx, cancel := context.WithCancel(context.Background())

@@ -15,6 +15,8 @@ import (
 
 	"github.com/sockloop/sockloop/internal/leaktest"
 	"github.com/sockloop/sockloop/poller"
+
+	"github.com/sockloop/sockloop/internal/testnet"
 )
 
 // ringEngine starts an engine on the io_uring backend, skipping the test
@@ -276,7 +278,7 @@ func TestRingDialUsesConnectOperation(t *testing.T) {
 // operation waits on a listener whose backlog is full (its SYNs go
 // unanswered): Stop cancels the operation and the dial hears of it.
 func TestRingStopCancelsConnect(t *testing.T) {
-	target := blackHole(t)
+	target := testnet.BlackHole(t)
 	h := newEchoHandler()
 	e, err := New(h, WithLoops(1), WithBackend(poller.IOURing), WithLogger(quietLogger))
 	if err != nil {

@@ -204,14 +204,11 @@ func (h *starttlsHandler) OnTraffic(c *Conn) Action {
 	return None
 }
 
-// TestStartTLS: a plain connection switches to TLS mid-stream; what the
-// handler writes before the switch goes in the clear, what follows is
-// encrypted, and a second StartTLS is refused.
-func TestStartTLS(t *testing.T) {
-	srv, cli := testTLS(t)
-	h := &starttlsHandler{echoHandler: *newEchoHandler(), cfg: srv}
-	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
-	raw := dial(t, addrs[0])
+// startTLSClient asks addr to switch to TLS as starttlsHandler expects and
+// returns the client side of the switch, its handshake not yet made.
+func startTLSClient(t *testing.T, addr net.Addr, cli *tls.Config) *tls.Conn {
+	t.Helper()
+	raw := dial(t, addr)
 	raw.Write([]byte("STARTTLS\n"))
 	got := make([]byte, 3)
 	if _, err := io.ReadFull(raw, got); err != nil || string(got) != "GO\n" {
@@ -219,6 +216,17 @@ func TestStartTLS(t *testing.T) {
 	}
 	c := tls.Client(raw, cli)
 	c.SetDeadline(time.Now().Add(20 * time.Second))
+	return c
+}
+
+// TestStartTLS: a plain connection switches to TLS mid-stream; what the
+// handler writes before the switch goes in the clear, what follows is
+// encrypted, and a second StartTLS is refused.
+func TestStartTLS(t *testing.T) {
+	srv, cli := testTLS(t)
+	h := &starttlsHandler{echoHandler: *newEchoHandler(), cfg: srv}
+	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
+	c := startTLSClient(t, addrs[0], cli)
 	if err := echoRoundTrip(c, 3, 100<<10); err != nil {
 		t.Fatal(err)
 	}
@@ -482,14 +490,7 @@ func TestStartTLSThenClose(t *testing.T) {
 	srv, cli := testTLS(t)
 	h := &closingStartTLS{cfg: srv, closes: make(chan error, 1)}
 	_, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"})
-	raw := dial(t, addrs[0])
-	raw.Write([]byte("STARTTLS\n"))
-	got := make([]byte, 3)
-	if _, err := io.ReadFull(raw, got); err != nil || string(got) != "GO\n" {
-		t.Fatalf("read %q, %v; want GO", got, err)
-	}
-	c := tls.Client(raw, cli)
-	c.SetDeadline(time.Now().Add(20 * time.Second))
+	c := startTLSClient(t, addrs[0], cli)
 	if _, err := c.Write([]byte("late")); err != nil { // right behind the client's Finished
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sockloop/sockloop/examples/internal/exampletest"
+	"github.com/sockloop/sockloop/internal/testnet"
 )
 
 // TestUpstreamUnreachable: an upstream that never answers the connect (its
@@ -20,7 +21,7 @@ func TestUpstreamUnreachable(t *testing.T) {
 	for _, backend := range []string{"epoll", "io_uring"} {
 		t.Run(backend, func(t *testing.T) {
 			addr := exampletest.FreePort(t)
-			exampletest.Start(t, "-addr", addr, "-upstream", exampletest.BlackHole(t), "-loops", "1", "-backend", backend, "-connect-timeout", "200ms")
+			exampletest.Start(t, "-addr", addr, "-upstream", testnet.BlackHole(t), "-loops", "1", "-backend", backend, "-connect-timeout", "200ms")
 			c := exampletest.DialRetry(t, addr)
 			defer c.Close()
 			c.Write([]byte("anyone?"))

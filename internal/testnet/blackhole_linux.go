@@ -1,4 +1,6 @@
-package exampletest
+// Package testnet holds network fixtures shared by the library's and the
+// examples' tests.
+package testnet
 
 import (
 	"net"
@@ -12,7 +14,7 @@ import (
 // BlackHole returns the address of a listener whose backlog is full, so
 // that a connect to it waits: the kernel drops its SYNs and retries for
 // minutes, as it does for a host that is down behind a firewall.
-func BlackHole(t *testing.T) string {
+func BlackHole(t testing.TB) string {
 	t.Helper()
 	lfd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
