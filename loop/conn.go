@@ -58,10 +58,11 @@ type connRare struct {
 	relayOut *relayLink // Relay, Splice: this connection's input goes to another
 	relayIn  *relayLink // Relay, Splice: another connection's input comes here
 
-	dialStop func() bool // stops watching a dial's context and timeout (DialContext, WithDialTimeout)
-	closeErr error       // the reason Close was asked with
-	dropErr  error       // given to the output dropped when the operations end
-	linger   *Timer      // bounds the flush of a closing connection
+	dialStop  func() bool // stops watching a dial's context (DialContext)
+	dialTimer *Timer      // fails a dial still connecting (WithDialTimeout)
+	closeErr  error       // the reason Close was asked with
+	dropErr   error       // given to the output dropped when the operations end
+	linger    *Timer      // bounds the flush of a closing connection
 }
 
 // closeError is the reason Close was asked with, nil for none.
@@ -148,7 +149,8 @@ func (c *Conn) RemoteAddr() net.Addr {
 // *OutputDroppedError wrapping ErrCloseLinger. A dial still connecting, or
 // a TLS handshake still running, with output written waits to send it
 // first (OnOpen runs), within the same linger; one with nothing written
-// closes at once. Abort gives up at once either way. It returns net.ErrClosed if the connection is closed already.
+// closes at once. Abort gives up at once either way. It returns
+// net.ErrClosed if the connection is closed already.
 func (c *Conn) Close() error { return c.CloseWithError(nil) }
 
 // CloseWithError is Close with err as the reason given to OnClose.
@@ -159,9 +161,7 @@ func (c *Conn) CloseWithError(err error) error {
 	if c.wr&writeCloseAsked == 0 {
 		c.rd |= readDone
 		c.wr |= writeCloseAsked
-		if err != nil || c.x != nil {
-			c.rare().closeErr = err
-		}
+		c.keepCloseError(err)
 	}
 	c.l.touch(c)
 	return nil
@@ -232,9 +232,7 @@ func (c *Conn) closeGracefully(err error) {
 		// the linger bounds the wait from now, as it bounds a drain.
 		c.rd |= readDone
 		c.wr |= writeCloseAsked
-		if err != nil || c.x != nil {
-			c.rare().closeErr = err
-		}
+		c.keepCloseError(err)
 		c.armLinger()
 		return
 	}
@@ -250,12 +248,17 @@ func (c *Conn) closeGracefully(err error) {
 		return
 	}
 	c.state = stateClosing
-	if err != nil || c.x != nil {
-		c.rare().closeErr = err
-	}
+	c.keepCloseError(err)
 	c.out.Detach()
 	c.drv.sync(c)
 	c.armLinger()
+}
+
+// keepCloseError records err as the reason OnClose receives.
+func (c *Conn) keepCloseError(err error) {
+	if err != nil || c.x != nil {
+		c.rare().closeErr = err
+	}
 }
 
 // armLinger bounds a graceful close by WithCloseLinger, once: a close that
@@ -268,9 +271,8 @@ func (c *Conn) armLinger() {
 
 // sendsLater reports whether output the handler wrote waits for the
 // connection to be able to send it: a dial still connecting, or a TLS
-// handshake not yet done. A graceful close waits with it, bounded by the
-// dial's context and the handshake's timeout, as a close of an open
-// connection waits for its output to drain.
+// handshake not yet done. A graceful close waits with it, within the close
+// linger, as a close of an open connection waits for its output to drain.
 func (c *Conn) sendsLater() bool {
 	if c.sec != nil && c.sec.phase <= tlsHandshaking {
 		return len(c.sec.pending) > 0

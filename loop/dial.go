@@ -235,20 +235,11 @@ func WithDialTimeout(d time.Duration) Option {
 
 // watchDialTimeout fails the dial if it is still connecting after d.
 func (c *Conn) watchDialTimeout(d time.Duration) {
-	t := c.l.AfterFunc(d, func() {
+	c.rare().dialTimer = c.l.AfterFunc(d, func() {
 		if c.state == stateConnecting {
 			c.closeNow(c.dialError(ErrDialTimeout))
 		}
 	})
-	x := c.rare()
-	stopContext := x.dialStop
-	x.dialStop = func() bool {
-		t.Stop()
-		if stopContext != nil {
-			stopContext()
-		}
-		return true
-	}
 }
 
 // dialError is the error of a dial that failed with err.
@@ -256,12 +247,20 @@ func (c *Conn) dialError(err error) error {
 	return &net.OpError{Op: "dial", Net: c.network(), Addr: c.RemoteAddr(), Err: err}
 }
 
-// unwatchDial stops watching a dial's context, which no longer matters
-// once the dial opened or ended.
+// unwatchDial stops watching a dial's context and timeout, which no longer
+// matter once the dial opened or ended.
 func (c *Conn) unwatchDial() {
-	if c.x != nil && c.x.dialStop != nil {
-		c.x.dialStop()
-		c.x.dialStop = nil
+	x := c.x
+	if x == nil {
+		return
+	}
+	if x.dialStop != nil {
+		x.dialStop()
+		x.dialStop = nil
+	}
+	if x.dialTimer != nil {
+		x.dialTimer.Stop()
+		x.dialTimer = nil
 	}
 }
 

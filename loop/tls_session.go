@@ -179,7 +179,7 @@ func (c *Conn) answerPlaintext(reply []byte) {
 	c.markQueued()
 	c.out.Copy(reply)
 	c.wr |= writeShutAsked
-	s.timer = c.l.AfterFunc(c.l.eng.cfg.closeLinger, func() { c.closeNow(ErrCloseLinger) })
+	c.armLinger()
 	c.l.touch(c)
 }
 

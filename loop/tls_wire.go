@@ -204,10 +204,10 @@ func (w *tlsWire) Close() error { return nil } // the loop closes the socket
 // goroutine): worked out when asked, as few ask, while the descriptor is
 // open (the loop fails the wire before it closes it).
 func (w *tlsWire) LocalAddr() net.Addr {
-	p := w.pipe
-	if w.live || p == nil {
+	if w.live {
 		return w.localAddr()
 	}
+	p := w.pipe
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.laddr == nil && p.err == nil {
