@@ -151,7 +151,7 @@ func (l *Loop) run() {
 		// P otherwise, so it follows a busy turn directly, one system call
 		// instead of an empty look and the wait.
 		timeout := l.waitTimeout()
-		if busy && (l.eng.cfg.rawWait == 0 || runnable.Waiting()) {
+		if busy && (!poller.WaitsRaw(l.poll) || runnable.Waiting()) {
 			timeout = 0
 		}
 		l.waiting.Store(true)

@@ -162,6 +162,8 @@ func (p *epoll) waitRawFirst(events []unix.EpollEvent, timeout time.Duration) (i
 	return unix.EpollWait(p.epfd, events, waitMillis(timeout))
 }
 
+func (p *epoll) waitsRaw() bool { return p.rawWait > 0 }
+
 // epollPwait2Works reports whether the kernel has epoll_pwait2 (Linux
 // 5.11), which the raw part of a Wait needs for its sub-millisecond timeout.
 func epollPwait2Works(epfd int) bool {

@@ -195,6 +195,15 @@ func ForgetsOnClose(p Poller) bool {
 	return ok && f.forgetsOnClose()
 }
 
+// WaitsRaw reports whether p's blocking Waits begin raw (Options.RawWait),
+// which a backend or kernel without the means ignores: such a Wait returns
+// at once when something is ready, as one with a zero timeout does. Call it
+// from the goroutine that calls Wait.
+func WaitsRaw(p Poller) bool {
+	w, ok := p.(interface{ waitsRaw() bool })
+	return ok && w.waitsRaw()
+}
+
 // ErrClosed is returned by a Poller used after Close.
 var ErrClosed = errors.New("poller: closed")
 

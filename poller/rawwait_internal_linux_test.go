@@ -13,19 +13,20 @@ import (
 // after it during the part the scheduler sees, or a wake-up from another
 // goroutine ends the wait; a timeout shorter than the raw part ends it with
 // nothing; a garbage collection that another goroutine runs meanwhile is
-// not held up for good; none by default, and none longer than the bound.
+// not held up for good; none by default, and none longer than the bound;
+// WaitsRaw says which.
 func checkRawWait(t *testing.T, open func(Options) (Poller, time.Duration)) {
 	runtime.LockOSThread()
-	if _, raw := open(Options{}); raw != 0 {
-		t.Fatalf("default raw part %v, want none", raw)
+	if p, raw := open(Options{}); raw != 0 || WaitsRaw(p) {
+		t.Fatalf("default raw part %v (WaitsRaw %v), want none", raw, WaitsRaw(p))
 	}
 	if _, raw := open(Options{RawWait: time.Hour}); raw != MaxRawWait {
 		t.Fatalf("raw part asked for an hour: %v, want %v", raw, MaxRawWait)
 	}
 	const rawWaitMax = MaxRawWait
 	p, raw := open(Options{RawWait: rawWaitMax})
-	if raw != rawWaitMax {
-		t.Fatalf("raw part %v, want %v", raw, rawWaitMax)
+	if raw != rawWaitMax || !WaitsRaw(p) {
+		t.Fatalf("raw part %v (WaitsRaw %v), want %v", raw, WaitsRaw(p), rawWaitMax)
 	}
 	pair, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
 	if err != nil {

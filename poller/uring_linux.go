@@ -124,6 +124,8 @@ func newURing(opts Options) (Poller, error) {
 
 func (p *uringPoller) overflowCount() uint64 { return p.overflows }
 
+func (p *uringPoller) waitsRaw() bool { return p.rawWait > 0 }
+
 // start creates the ring on the calling thread, which owns it from then on.
 func (p *uringPoller) start() error {
 	if p.closed.Load() {
