@@ -33,11 +33,8 @@ func socketpair(t *testing.T) (a, b int) {
 // platform's default, and on Linux each backend (backend_linux_test.go).
 var testBackends = []poller.Backend{poller.Default}
 
-// eachBackend runs f as a subtest per backend. An io_uring subtest runs
-// locked to its thread, as that poller needs, and never unlocks it, so the
-// thread ends with the subtest: a ring torn down after its thread moved on
-// queues task work there, which interrupts that thread's next blocking
-// system call (epoll_wait returns EINTR), and other tests would see it.
+// eachBackend runs f as a subtest per backend, its goroutine locked to its
+// thread for io_uring (lockForRing).
 func eachBackend(t *testing.T, f func(t *testing.T, b poller.Backend)) {
 	for _, b := range testBackends {
 		name := string(b)
@@ -45,18 +42,30 @@ func eachBackend(t *testing.T, f func(t *testing.T, b poller.Backend)) {
 			name = "default"
 		}
 		t.Run(name, func(t *testing.T) {
-			if b == poller.IOURing {
-				runtime.LockOSThread() // for the rest of this goroutine
-			}
+			lockForRing(b)
 			f(t, b)
 		})
 	}
 }
 
+// lockForRing locks the calling goroutine to its thread for good where b is
+// io_uring, whose ring belongs to the thread that made it. t.Run starts a
+// goroutine per subtest, so every subtest that makes a ring locks its own.
+// The lock is never undone, so the thread ends with the test: a ring torn
+// down after its thread moved on queues task work there, which interrupts
+// that thread's next blocking system call (epoll_wait returns EINTR), and
+// other tests would see it.
+func lockForRing(b poller.Backend) {
+	if b == poller.IOURing {
+		runtime.LockOSThread()
+	}
+}
+
 // newPoller returns a poller closed when the test ends, and skips the test
-// where the backend is unavailable.
+// where the backend is unavailable; it calls lockForRing.
 func newPoller(t *testing.T, opts poller.Options) poller.Poller {
 	t.Helper()
+	lockForRing(opts.Backend)
 	p, err := poller.New(opts)
 	if errors.Is(err, errors.ErrUnsupported) && opts.Backend != poller.Default {
 		t.Skip(err)
