@@ -10,7 +10,8 @@
 //     are called from the goroutine that calls Wait.
 //   - Wait fills the caller's slice with ready descriptors and returns how many
 //     it filled. It blocks for at most timeout (negative: no limit, zero: do not
-//     block), and it returns early, with n possibly 0, once Wake is called.
+//     block), and it returns early, with n possibly 0, once Wake is called
+//     or a signal interrupts it (as the runtime's own preemption can).
 //   - Wake may be called from any goroutine, any number of times; wake-ups
 //     that arrive while Wait is not running make the next Wait return at once.
 //   - Readiness is level-triggered: a descriptor is reported on every Wait for
