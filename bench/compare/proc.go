@@ -49,6 +49,21 @@ func startServer(impl string, w workload, s setup, addr, cdir string, extra ...s
 // one per CPU, where cpus are given) and waits until it accepts connections
 // on addr.
 func startProc(name string, argv []string, cpus []int, addr string) (*server, error) {
+	cmd := serverCommand(argv, cpus)
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	srv := &server{cmd: cmd}
+	if err := awaitAccepting(name, addr, nil); err != nil {
+		srv.stop()
+		return nil, err
+	}
+	return srv, nil
+}
+
+// serverCommand is argv under taskset -c cpus where cpus are given, with
+// GOMAXPROCS one per CPU, its output on this program's standard error.
+func serverCommand(argv []string, cpus []int) *exec.Cmd {
 	if len(cpus) > 0 {
 		argv = append([]string{"taskset", "-c", cpuList(cpus)}, argv...)
 	}
@@ -58,20 +73,26 @@ func startProc(name string, argv []string, cpus []int, addr string) (*server, er
 	if len(cpus) > 0 {
 		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(len(cpus)))
 	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	srv := &server{cmd: cmd}
+	return cmd
+}
+
+// awaitAccepting dials addr until a connection succeeds, failing once ten
+// seconds pass or exited (nil: never) is closed.
+func awaitAccepting(name, addr string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
-			return srv, nil
+			return nil
+		}
+		select {
+		case <-exited:
+			return fmt.Errorf("%s server on %s exited: %v", name, addr, err)
+		default:
 		}
 		if time.Now().After(deadline) {
-			srv.stop()
-			return nil, fmt.Errorf("%s server on %s: %v", name, addr, err)
+			return fmt.Errorf("%s server on %s: %v", name, addr, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -274,15 +274,7 @@ func startTLSServer(impl, addr string, loops int, cpus []int, dir, certFile, key
 		}
 		argv = []string{self, "tlsserver", "-impl", impl, "-addr", addr, "-loops", strconv.Itoa(loops), "-cert", certFile, "-key", keyFile}
 	}
-	if len(cpus) > 0 {
-		argv = append([]string{"taskset", "-c", cpuList(cpus)}, argv...)
-	}
-	cmd := exec.Command(argv[0], argv[1:]...)
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.Env = os.Environ()
-	if len(cpus) > 0 {
-		cmd.Env = append(cmd.Env, "GOMAXPROCS="+strconv.Itoa(len(cpus)))
-	}
+	cmd := serverCommand(argv, cpus)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return nil, err
@@ -292,24 +284,11 @@ func startTLSServer(impl, addr string, loops int, cpus []int, dir, certFile, key
 		cmd.Wait()
 		close(p.exited)
 	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		select {
-		case <-p.exited:
-			return nil, fmt.Errorf("%s server on %s exited: %v", impl, addr, cmd.ProcessState)
-		default:
-		}
-		if time.Now().After(deadline) {
-			p.stop()
-			return nil, fmt.Errorf("%s server on %s: %v", impl, addr, err)
-		}
-		time.Sleep(20 * time.Millisecond)
+	if err := awaitAccepting(impl, addr, p.exited); err != nil {
+		p.stop()
+		return nil, err
 	}
+	deadline := time.Now().Add(10 * time.Second)
 	if impl == "nginx" {
 		// The listening socket is the master's; wait for its workers.
 		for len(childPIDs(cmd.Process.Pid)) < loops {
