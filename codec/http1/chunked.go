@@ -2,57 +2,106 @@ package http1
 
 import (
 	"bytes"
+	"reflect"
 
 	"github.com/sockloop/sockloop/codec"
 )
 
-// maxChunkLine bounds a chunk-size line, extensions included.
-const maxChunkLine = 4096
+const (
+	// maxChunkLine bounds a chunk-size line, extensions and CRLF included
+	// (net/http's bound, its buffer's size).
+	maxChunkLine = 4096
+	// Framing beyond chunkAllowance bytes per chunk plus twice the chunk's
+	// data counts as excess; a body with more than maxChunkExcess of it is
+	// refused, so that chunk extensions cannot make the buffered body many
+	// times larger than the data it carries (net/http's rule).
+	chunkAllowance = 16
+	maxChunkExcess = 16 << 10
+)
+
+// chunkWalk is how far Parse has checked a chunked body that has not fully
+// arrived: the next Parse of the same reader, buffer and head resumes there
+// instead of walking the chunks again, so that a body arriving in many
+// reads costs time in proportion to its length, not to its square.
+type chunkWalk struct {
+	r      codec.Reader // held, so that no other reader takes its address
+	id     uintptr      // r's pointer (readerID)
+	base   *byte        // the first byte of the request in the reader's buffer
+	head   int          // the head's length
+	pos    int          // the first chunk-size line not yet checked
+	total  int64        // data in the chunks checked
+	excess int64        // framing beyond the allowance so far
+}
 
 // chunked decodes the chunked body that starts at pos into req.Body and
 // returns the position after the body and its trailer section. It walks
 // the chunks once to find the end, and copies them only when the body is
 // whole, so that a body arriving in many reads is not copied at each.
-func (p *Parser) chunked(buf []byte, pos int, req *Request) (int, error) {
-	end, err := p.walkChunks(buf, pos, nil)
+func (p *Parser) chunked(r codec.Reader, buf []byte, pos int, req *Request) (int, error) {
+	w := &req.walk
+	if id := readerID(r); id == 0 || w.id != id || w.base != &buf[0] || w.head != pos || w.pos > len(buf) {
+		*w = chunkWalk{r: r, id: id, base: &buf[0], head: pos, pos: pos}
+	}
+	end, err := p.walkChunks(buf, w, nil)
 	if err != nil {
+		if err != codec.ErrIncomplete {
+			*w = chunkWalk{}
+		}
 		return 0, err
 	}
+	*w = chunkWalk{pos: pos}
 	req.chunks = req.chunks[:0]
-	p.walkChunks(buf, pos, &req.chunks)
+	p.walkChunks(buf, w, &req.chunks)
+	*w = chunkWalk{}
 	req.Body = req.chunks
 	return end, nil
 }
 
-// walkChunks reads the chunks and trailer section at pos, appending the
-// chunks' data to *body when body is not nil.
-func (p *Parser) walkChunks(buf []byte, pos int, body *[]byte) (int, error) {
+// readerID is the pointer a reader is, or 0 for a reader of another kind,
+// whose bodies are then walked whole at every Parse: only a pointer says
+// that two calls read the same input.
+func readerID(r codec.Reader) uintptr {
+	if v := reflect.ValueOf(r); v.Kind() == reflect.Pointer {
+		return v.Pointer()
+	}
+	return 0
+}
+
+// walkChunks reads the chunks and trailer section from w.pos, appending the
+// chunks' data to *body when body is not nil. On codec.ErrIncomplete, w
+// holds where the next call resumes: the start of the first chunk not whole.
+func (p *Parser) walkChunks(buf []byte, w *chunkWalk, body *[]byte) (int, error) {
 	maxBody := p.maxBody()
-	var total int64
+	pos := w.pos
 	for {
+		w.pos = pos
 		i := bytes.IndexByte(buf[pos:], '\n')
 		if i < 0 {
-			if len(buf)-pos > maxChunkLine {
+			if len(buf)-pos >= maxChunkLine {
 				return 0, ErrChunk
 			}
 			return 0, codec.ErrIncomplete
 		}
-		if i > maxChunkLine || i == 0 || buf[pos+i-1] != '\r' {
+		if i+1 > maxChunkLine || i == 0 || buf[pos+i-1] != '\r' {
 			return 0, ErrChunk
 		}
 		size, ok := chunkSize(buf[pos : pos+i-1])
 		if !ok {
 			return 0, ErrChunk
 		}
-		pos += i + 1
+		line := i + 1
+		excess := max(w.excess+int64(line)+2-chunkAllowance-2*size, 0)
+		if excess > maxChunkExcess {
+			return 0, ErrChunk
+		}
 		if size == 0 {
+			pos += line
 			break
 		}
-		total += size
-		if total > maxBody {
+		if w.total+size > maxBody {
 			return 0, ErrBodyTooLarge
 		}
-		end := pos + int(size)
+		end := pos + line + int(size)
 		if end+2 > len(buf) {
 			return 0, codec.ErrIncomplete
 		}
@@ -60,8 +109,9 @@ func (p *Parser) walkChunks(buf []byte, pos int, body *[]byte) (int, error) {
 			return 0, ErrChunk
 		}
 		if body != nil {
-			*body = append(*body, buf[pos:end]...)
+			*body = append(*body, buf[pos+line:end]...)
 		}
+		w.total, w.excess = w.total+size, excess
 		pos = end + 2
 	}
 	return p.trailer(buf, pos)

@@ -47,7 +47,7 @@ func (p *Parser) Parse(r codec.Reader, req *Request) (n int, err error) {
 	}
 	switch {
 	case req.Chunked:
-		end, err := p.chunked(buf, head, req)
+		end, err := p.chunked(r, buf, head, req)
 		if err != nil {
 			return 0, err
 		}
@@ -84,7 +84,7 @@ func (p *Parser) ParseHead(r codec.Reader, req *Request) (n int, err error) {
 // and returns the offset of the body: through parseHeadFast when the head
 // has the common shape, else through parseHeadGeneral.
 func (p *Parser) parseHead(buf []byte, req *Request) (int, error) {
-	req.Reset()
+	req.reset()
 	maxBytes := p.maxHeaderBytes()
 	maxHeaders := p.MaxHeaders
 	if maxHeaders <= 0 {
@@ -93,7 +93,7 @@ func (p *Parser) parseHead(buf []byte, req *Request) (int, error) {
 	if n, ok := parseHeadFast(buf, req, maxBytes, maxHeaders); ok {
 		return n, nil
 	}
-	req.Reset()
+	req.reset()
 	return parseHeadGeneral(buf, req, maxBytes, maxHeaders)
 }
 

@@ -10,7 +10,10 @@ type Header struct {
 // Request is a parsed request. Its byte slices are views of the reader's
 // buffer (Body of a chunked request excepted, which is decoded into memory
 // the Request owns and reuses) and stay valid until the caller discards
-// the request's bytes. Reuse one Request per connection: Parse resets it.
+// the request's bytes. Reuse one Request per connection: Parse resets it,
+// but for how far it has checked a chunked body still arriving, which the
+// next Parse from the same reader resumes from (Reset forgets it: call it
+// when a reader starts over on other input, as BytesReader.Reset does).
 type Request struct {
 	Method  []byte
 	Target  []byte // the request-target as sent
@@ -31,11 +34,19 @@ type Request struct {
 	ExpectContinue bool
 	Body           []byte
 
-	chunks []byte // the decoded body of a chunked request
+	chunks []byte    // the decoded body of a chunked request
+	walk   chunkWalk // how far an incomplete chunked body was checked
 }
 
 // Reset empties r, keeping its memory for reuse.
 func (r *Request) Reset() {
+	r.reset()
+	r.walk = chunkWalk{}
+}
+
+// reset is Reset for Parse, which keeps the progress through a chunked
+// body that has not fully arrived.
+func (r *Request) reset() {
 	// Field by field: one struct assignment builds the value on the stack
 	// and copies it whole, at twice the instructions.
 	r.Method, r.Target, r.Path, r.Query = nil, nil, nil, nil

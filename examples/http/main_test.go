@@ -131,6 +131,9 @@ func checkErrors(t *testing.T, addr string, nethttp bool) {
 		{"smuggling", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400, false},
 		{"header-too-large", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + strings.Repeat("a", http1.DefaultMaxHeaderBytes) + "\r\n\r\n", 431, false},
 		{"body-too-large", fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", http1.DefaultMaxBodyBytes+1), 413, false},
+		// Framing far beyond the data it carries: refused, not buffered.
+		{"chunk-extensions", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
+			strings.Repeat("1;"+strings.Repeat("e", 4000)+"\r\nx\r\n", 64), 400, false},
 	} {
 		if nethttp && !tc.nethttp {
 			continue
@@ -138,6 +141,7 @@ func checkErrors(t *testing.T, addr string, nethttp bool) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := exampletest.DialRetry(t, addr)
 			defer c.Close()
+			c.SetReadDeadline(time.Now().Add(10 * time.Second)) // a request left waiting fails
 			// A good request first: the error must come after its answer.
 			go io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"+tc.req)
 			br := bufio.NewReader(c)
@@ -160,6 +164,7 @@ func TestBackend(t *testing.T) {
 		fmt.Fprint(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 		checkHello(t, br, "GET")
 	}
+	checkErrors(t, c.RemoteAddr().String(), false)
 	srv.StopQuietly(t)
 }
 
