@@ -115,25 +115,47 @@ func (s *server) OnTraffic(c *loop.Conn) loop.Action {
 
 // serve parses and answers the requests buffered in r, appending responses to
 // out; closing reports that the connection must close after them.
+//
+// Requests are parsed into the loop's Request, but for a chunked body that
+// is still arriving: its connection gets a Request of its own (r's
+// context, dropped once the body is whole), which keeps how far the body
+// was checked, so that each read resumes there whatever other connections
+// parse meanwhile.
 func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, closing bool) {
+	c, _ := r.(*loop.Conn)
+	req := &ls.req
+	if c != nil {
+		if own, ok := c.Context().(*http1.Request); ok {
+			req = own
+		}
+	}
 	for {
-		n, err := s.parser.Parse(r, &ls.req)
+		n, err := s.parser.Parse(r, req)
 		if err != nil {
 			if err == codec.ErrIncomplete || errors.Is(err, codec.ErrIncomplete) {
+				if c != nil && req == &ls.req && req.Chunked {
+					req = new(http1.Request)
+					c.SetContext(req)
+					s.parser.Parse(r, req) // the walk so far, to resume from
+				}
 				return out, false
 			}
 			// 400, 413, 431 (or 501, 505) with "Connection: close".
 			return http1.AppendError(out, err), true
 		}
-		if ls.stopping {
-			ls.req.Close = true
+		if req != &ls.req {
+			c.SetContext(nil) // answered below; its views stay valid until Discard
 		}
-		out = respond(out, &ls.req, ls)
-		closing = ls.req.Close
+		if ls.stopping {
+			req.Close = true
+		}
+		out = respond(out, req, ls)
+		closing = req.Close
 		r.Discard(n)
 		if closing {
 			return out, true
 		}
+		req = &ls.req
 	}
 }
 

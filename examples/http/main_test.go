@@ -104,6 +104,32 @@ func checkServing(t *testing.T, addr string) {
 		}
 		expectEOF(t, c, br)
 	})
+	t.Run("chunked-interleaved", func(t *testing.T) {
+		// Two connections send chunked bodies a chunk at a time, in turn,
+		// then a GET each: every body ends where its chunks say.
+		var cs [2]net.Conn
+		for i := range cs {
+			cs[i] = exampletest.DialRetry(t, addr)
+			defer cs[i].Close()
+			cs[i].SetReadDeadline(time.Now().Add(10 * time.Second))
+			fmt.Fprint(cs[i], "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
+		}
+		for k := range 200 {
+			for i, c := range cs {
+				fmt.Fprintf(c, "%x;n=%d\r\n%s\r\n", i+1, k, strings.Repeat("ab", i+1)[:i+1])
+			}
+		}
+		for _, c := range cs {
+			fmt.Fprint(c, "0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		}
+		for _, c := range cs {
+			br := bufio.NewReader(c)
+			if r := readResponse(t, br, "POST"); r.StatusCode != 405 {
+				t.Errorf("chunked POST /: status %d, want 405", r.StatusCode)
+			}
+			checkHello(t, br, "GET")
+		}
+	})
 	t.Run("http10", func(t *testing.T) {
 		c := exampletest.DialRetry(t, addr)
 		defer c.Close()
