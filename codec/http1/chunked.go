@@ -2,9 +2,9 @@ package http1
 
 import (
 	"bytes"
-	"reflect"
 
 	"github.com/sockloop/sockloop/codec"
+	"github.com/sockloop/sockloop/internal/ident"
 )
 
 const (
@@ -25,7 +25,7 @@ const (
 // reads costs time in proportion to its length, not to its square.
 type chunkWalk struct {
 	r      codec.Reader // held, so that no other reader takes its address
-	id     uintptr      // r's pointer (readerID)
+	id     uintptr      // r's address (ident.Pointer); 0 never resumes
 	base   *byte        // the first byte of the request in the reader's buffer
 	head   int          // the head's length
 	pos    int          // the first chunk-size line not yet checked
@@ -39,7 +39,7 @@ type chunkWalk struct {
 // whole, so that a body arriving in many reads is not copied at each.
 func (p *Parser) chunked(r codec.Reader, buf []byte, pos int, req *Request) (int, error) {
 	w := &req.walk
-	if id := readerID(r); id == 0 || w.id != id || w.base != &buf[0] || w.head != pos || w.pos > len(buf) {
+	if id := ident.Pointer(r); id == 0 || w.id != id || w.base != &buf[0] || w.head != pos || w.pos > len(buf) {
 		*w = chunkWalk{r: r, id: id, base: &buf[0], head: pos, pos: pos}
 	}
 	end, err := p.walkChunks(buf, w, nil)
@@ -55,16 +55,6 @@ func (p *Parser) chunked(r codec.Reader, buf []byte, pos int, req *Request) (int
 	*w = chunkWalk{}
 	req.Body = req.chunks
 	return end, nil
-}
-
-// readerID is the pointer a reader is, or 0 for a reader of another kind,
-// whose bodies are then walked whole at every Parse: only a pointer says
-// that two calls read the same input.
-func readerID(r codec.Reader) uintptr {
-	if v := reflect.ValueOf(r); v.Kind() == reflect.Pointer {
-		return v.Pointer()
-	}
-	return 0
 }
 
 // walkChunks reads the chunks and trailer section from w.pos, appending the

@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/sockloop/sockloop/codec"
+	"github.com/sockloop/sockloop/internal/ident"
 )
 
 var errIncomplete = codec.ErrIncomplete
@@ -26,6 +27,19 @@ type Decoder struct {
 
 	args [][]byte
 	vals []Value
+	next arrayWalk // how far an array still arriving was read
+}
+
+// arrayWalk is how far Command has read an array that has not fully
+// arrived: the next Command from the same reader and buffer resumes there,
+// with the elements before it still in args, instead of reading them all
+// again, so that a command of many elements arriving in many reads costs
+// time in proportion to its length, not to its square.
+type arrayWalk struct {
+	r    codec.Reader // held, so that no other reader takes its address
+	id   uintptr      // r's address (ident.Pointer); 0 never resumes
+	base *byte        // the first byte of the command in r's buffer
+	pos  int          // where the next element begins
 }
 
 func orDefault(v, def int) int {
@@ -40,16 +54,18 @@ func orDefault(v, def int) int {
 // views of r's buffer and args itself is reused by the next call: both are
 // valid until r.Discard(n) or the next call. An empty array or an empty
 // inline line gives no args and n > 0: discard n and read on. Incomplete
-// input returns codec.ErrIncomplete and consumes nothing.
+// input returns codec.ErrIncomplete and consumes nothing; the next call
+// from the same reader resumes an array where this one stopped, so keep
+// one Decoder per connection while a command is arriving.
 func (d *Decoder) Command(r codec.Reader) (args [][]byte, n int, err error) {
 	buf, _ := r.Peek(-1)
 	if len(buf) == 0 {
 		return nil, 0, errIncomplete
 	}
-	d.args = d.args[:0]
 	if buf[0] == '*' {
-		n, err = d.multiBulk(buf)
+		n, err = d.multiBulk(r, buf)
 	} else {
+		d.args, d.next = d.args[:0], arrayWalk{}
 		n, err = d.inline(buf)
 	}
 	if err != nil {
@@ -58,21 +74,43 @@ func (d *Decoder) Command(r codec.Reader) (args [][]byte, n int, err error) {
 	return d.args, n, nil
 }
 
-func (d *Decoder) multiBulk(buf []byte) (int, error) {
+func (d *Decoder) multiBulk(r codec.Reader, buf []byte) (int, error) {
 	maxLine := orDefault(d.MaxInline, DefaultMaxInline)
 	l, pos, err := line(buf, 1, maxLine)
 	if err != nil {
+		d.next = arrayWalk{}
 		return 0, err
 	}
 	count, ok := parseInt(l)
 	if !ok {
+		d.next = arrayWalk{}
 		return 0, ErrBadLength
 	}
 	if count > int64(orDefault(d.MaxArgs, DefaultMaxArgs)) {
+		d.next = arrayWalk{}
 		return 0, ErrTooManyArgs
 	}
+	w := &d.next
+	if id := ident.Pointer(r); id == 0 || w.id != id || w.base != &buf[0] || w.pos > len(buf) || w.pos < pos {
+		*w = arrayWalk{r: r, id: id, base: &buf[0], pos: pos}
+		d.args = d.args[:0]
+	}
+	n, err := d.elements(buf, w, count)
+	if err != errIncomplete {
+		*w = arrayWalk{}
+	}
+	return n, err
+}
+
+// elements reads the array's bulk strings from w.pos into d.args until it
+// holds count of them; on errIncomplete, w.pos is where the first element
+// not whole begins.
+func (d *Decoder) elements(buf []byte, w *arrayWalk, count int64) (int, error) {
+	maxLine := orDefault(d.MaxInline, DefaultMaxInline)
 	maxBulk := int64(orDefault(d.MaxBulk, DefaultMaxBulk))
-	for range count {
+	pos := w.pos
+	for int64(len(d.args)) < count {
+		w.pos = pos
 		if pos >= len(buf) {
 			return 0, errIncomplete
 		}

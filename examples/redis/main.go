@@ -64,15 +64,36 @@ func (s *server) OnTraffic(c *loop.Conn) loop.Action {
 // serve decodes and runs the commands buffered in r, appending the replies to
 // out; closing reports that the connection must close after them (QUIT, or
 // input that is not RESP).
+//
+// Commands are decoded with the loop's Decoder, but for a command of more
+// than ownDecoderAfter bytes still arriving: its connection gets a Decoder
+// of its own (r's context, dropped once the command is whole), which keeps
+// the elements read so far, so that each read resumes there whatever other
+// connections decode meanwhile.
 func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, closing bool) {
+	c, _ := r.(*loop.Conn)
+	dec := &ls.dec
+	if c != nil {
+		if own, ok := c.Context().(*resp.Decoder); ok {
+			dec = own
+		}
+	}
 	for {
-		args, n, err := ls.dec.Command(r)
+		args, n, err := dec.Command(r)
 		if err != nil {
 			if errors.Is(err, codec.ErrIncomplete) {
+				if c != nil && dec == &ls.dec && r.InboundBuffered() > ownDecoderAfter {
+					dec = new(resp.Decoder)
+					c.SetContext(dec)
+					dec.Command(r) // the elements so far, to resume from
+				}
 				return out, false
 			}
 			// As redis-server: report the protocol error, then close.
 			return appendErr(out, "ERR Protocol error: ", []byte(err.(*codec.Error).Reason)), true
+		}
+		if dec != &ls.dec {
+			c.SetContext(nil) // args stay valid until Discard
 		}
 		if len(args) > 0 {
 			out, closing = s.exec(ls, args, out)
@@ -81,8 +102,13 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 		if closing {
 			return out, true
 		}
+		dec = &ls.dec
 	}
 }
+
+// ownDecoderAfter is how much of an unfinished command may be decoded again
+// at each read before its connection gets a Decoder of its own.
+const ownDecoderAfter = 16 << 10
 
 // exec runs one command.
 func (s *server) exec(ls *loopState, args [][]byte, out []byte) (_ []byte, closing bool) {

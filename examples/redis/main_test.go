@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sockloop/sockloop/codec"
 	"github.com/sockloop/sockloop/codec/resp"
@@ -135,6 +136,7 @@ func TestCommandLine(t *testing.T) {
 	if _, err := br2.ReadByte(); err == nil {
 		t.Errorf("connection open after a protocol error")
 	}
+	checkLongCommandsInterleaved(t, addr)
 
 	srv.StopQuietly(t)
 }
@@ -151,7 +153,44 @@ func TestBackend(t *testing.T) {
 	if got := readReply(t, br); got != "$1 v" {
 		t.Errorf("GET: %q", got)
 	}
+	checkLongCommandsInterleaved(t, c.RemoteAddr().String())
 	srv.StopQuietly(t)
+}
+
+// checkLongCommandsInterleaved sends two commands of many elements on two
+// connections, a piece of each in turn, and checks both replies: each
+// connection's command is read whole, whatever the other sent meanwhile.
+func checkLongCommandsInterleaved(t *testing.T, addr string) {
+	t.Helper()
+	const keys = 20000
+	var cs [2]net.Conn
+	var cmds [2][]byte
+	for i := range cs {
+		cs[i] = exampletest.DialRetry(t, addr)
+		defer cs[i].Close()
+		cs[i].SetReadDeadline(time.Now().Add(20 * time.Second))
+		words := []string{"EXISTS"}
+		for k := range keys {
+			words = append(words, fmt.Sprintf("c%d-%d", i, k))
+		}
+		cmds[i] = command(strings.Join(words, " "))
+		cs[i].Write(command(fmt.Sprintf("SET c%d-7 x", i)))
+		if got := readReply(t, bufio.NewReader(cs[i])); got != "+OK" {
+			t.Fatalf("SET: %q", got)
+		}
+	}
+	for off := 0; off < len(cmds[0]) || off < len(cmds[1]); off += 1000 {
+		for i, c := range cs {
+			if off < len(cmds[i]) {
+				c.Write(cmds[i][off:min(off+1000, len(cmds[i]))])
+			}
+		}
+	}
+	for _, c := range cs {
+		if got := readReply(t, bufio.NewReader(c)); got != ":1" {
+			t.Errorf("EXISTS of %d keys, one set: %q, want :1", keys, got)
+		}
+	}
 }
 
 func TestParseInt(t *testing.T) {
