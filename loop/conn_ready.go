@@ -137,6 +137,14 @@ func (readyDriver) release(c *Conn) bool {
 // read, so that partial frames still arrive in sizeable pieces.
 const minSpare = 4096
 
+// inputRoom is the free space a connection's own input buffer offers a read
+// with buffered bytes waiting in it: at least minSpare, and half what is
+// buffered, so that a large frame arrives in reads that grow with it while
+// the buffer grows geometrically (each byte copied a bounded number of
+// times, the buffer about twice its bytes at most). Asking for as much as
+// is buffered made the buffer move at every read that brought less.
+func inputRoom(buffered int) int { return max(minSpare, buffered/2) }
+
 // read reads once per readiness (until EAGAIN when edge-triggered) and offers
 // the bytes to OnTraffic. Without leftovers the read lands in the loop's
 // buffer and the handler sees it in place; with leftovers it lands behind
@@ -147,7 +155,7 @@ func (c *Conn) read() {
 		buf := l.readBuf
 		own := !c.stash.Empty()
 		if own {
-			buf, c.in = c.stash.Spare(c.in, max(minSpare, len(c.in)))
+			buf, c.in = c.stash.Spare(c.in, inputRoom(len(c.in)))
 		}
 		var n int
 		var err error
