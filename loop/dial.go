@@ -119,9 +119,14 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 
 // dialSocket creates a stream socket of family for a dial, with the
 // engine's options for TCP set before connect(2): the SYN announces the
-// receive window.
+// receive window. Out of descriptors, it closes the relays' spare pipes
+// and tries once more.
 func (l *Loop) dialSocket(family int) (int, error) {
 	fd, err := sysSocket(family, sockStream)
+	if se := (*os.SyscallError)(nil); errors.As(err, &se) && outOfResources(se.Err) && len(l.pipes) > 0 {
+		l.closeSparePipes() // descriptors the dial needs more
+		fd, err = sysSocket(family, sockStream)
+	}
 	if err != nil {
 		return -1, err
 	}

@@ -131,3 +131,51 @@ func TestSplicePipesReused(t *testing.T) {
 		t.Fatalf("%d spare pipes after 12 spliced connections; want some, at most %d", n, spareRelayPipes)
 	}
 }
+
+// TestDialTakesSparePipesDescriptors: out of descriptors, a loop's dial
+// closes the spare pipes its relays left and gets its socket with theirs.
+func TestDialTakesSparePipesDescriptors(t *testing.T) {
+	up := netEcho(t)
+	h := &spliceRelay{upstream: up.String(), link: (*Conn).Splice, errs: make(chan error, 16)}
+	e, addrs := startEngine(t, h, []string{"tcp://127.0.0.1:0"}, WithLoops(1))
+	for i := range 2 {
+		c, err := net.Dial("tcp", addrs[0].String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := echoRoundTrip(c, uint64(i), 64<<10); err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		c.Close()
+		for e.CountConnections() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	l := e.Loops()[0]
+	spares := func() int {
+		n := make(chan int, 1)
+		if err := l.Submit(func() { n <- len(l.pipes) }); err != nil {
+			t.Fatal(err)
+		}
+		return <-n
+	}
+	if spares() == 0 {
+		t.Fatal("no spare pipes after two spliced connections")
+	}
+	lowerDescriptorLimit(t)
+	fillDescriptors(t)
+	dialed := make(chan error, 1)
+	l.Submit(func() {
+		c, err := l.Dial("tcp", up.String(), "no relay")
+		if err == nil {
+			c.Abort(nil)
+		}
+		dialed <- err
+	})
+	if err := <-dialed; err != nil {
+		t.Fatalf("dial with no descriptor free but the spare pipes': %v", err)
+	}
+	if n := spares(); n != 0 {
+		t.Fatalf("%d spare pipes left after a dial that needed their descriptors", n)
+	}
+}
