@@ -15,6 +15,7 @@ type listener struct {
 	ep       *endpoint
 	fds      []int
 	addr     net.Addr
+	bound    bool // a Unix listener's bind made its file, which close removes
 	unlinked bool
 	noDelay  bool // its sockets have TCP_NODELAY, which accepted ones inherit
 }
@@ -103,6 +104,7 @@ func (ln *listener) bindOne(shared bool, lc *listenConfig) (int, error) {
 	if err := sysBind(fd, ep.sa); err != nil {
 		return fail(os.NewSyscallError("bind", err))
 	}
+	ln.bound = true
 	if err := lc.apply(fd, ep); err != nil {
 		return fail(err)
 	}
@@ -123,9 +125,11 @@ func (ln *listener) close() {
 	ln.unlink()
 }
 
-// unlink removes the file a Unix listener created, once.
+// unlink removes the file a Unix listener created, once: a bind that failed
+// made none, and whatever is at the path (another server's socket, a file)
+// stays.
 func (ln *listener) unlink() {
-	if ua, ok := ln.ep.sa.(*sockaddrUnix); ok && !ln.unlinked && ua.Name != "" && ua.Name[0] != '@' {
+	if ua, ok := ln.ep.sa.(*sockaddrUnix); ok && ln.bound && !ln.unlinked && ua.Name != "" && ua.Name[0] != '@' {
 		ln.unlinked = true
 		os.Remove(ua.Name)
 	}
