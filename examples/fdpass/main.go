@@ -9,12 +9,21 @@
 // serves on the Unix stream socket PATH: for each message that carries
 // descriptors it writes the message's bytes into each of them, closes them
 // and replies "ok N" (N descriptors written; a message without any gets
-// "ok 0"). It prints nothing on success and serves until killed.
+// "ok 0"). A message is what one receive brings with its descriptors: a
+// stream has no boundaries, and the kernel sends descriptors with the
+// first piece of a large send only (about 36 KB on Linux), so the rest of
+// it arrives as messages without any, as it does to CPython's recv_fds. It
+// refuses a path where a server listens and replaces a socket file nobody
+// listens on; it prints nothing on success, serves until killed and
+// removes its socket file on SIGINT or SIGTERM.
 //
 //	fdpass -dial PATH -file F -msg M
 //
 // opens F for writing (created or truncated), sends its descriptor with
-// the bytes of M in one message, and prints the server's reply.
+// the bytes of M in one message, and prints the server's reply. M must
+// hold between 1 byte (a stream sends nothing, descriptor included, for
+// an empty message) and maxMessage bytes (more would reach the file only
+// in part).
 package main
 
 import (
@@ -25,7 +34,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/signal"
 	"strconv"
+	"syscall"
 
 	"github.com/sockloop/sockloop/conn"
 )
@@ -36,6 +47,11 @@ const maxFDs = 64
 
 // bufSize bounds one message's data.
 const bufSize = 64 << 10
+
+// maxMessage is the longest -msg the client sends: the kernel sends a
+// descriptor with the first piece of a stream send only, on Linux up to
+// 32 KiB of page fragments and what fits the rest of a page.
+const maxMessage = 32 << 10
 
 func main() {
 	listen := flag.String("listen", "", "serve on the Unix socket `PATH`")
@@ -48,6 +64,10 @@ func main() {
 	case *listen != "" && *dial == "":
 		err = serveUnix(*listen)
 	case *dial != "" && *listen == "" && *file != "":
+		if len(*msg) == 0 || len(*msg) > maxMessage {
+			fmt.Fprintf(os.Stderr, "fdpass: -msg must hold 1 to %d bytes, not %d: a stream carries descriptors with a message's first piece only\n", maxMessage, len(*msg))
+			os.Exit(2)
+		}
 		err = run(*dial, *file, *msg, os.Stdout)
 	default:
 		flag.Usage()
@@ -60,10 +80,10 @@ func main() {
 }
 
 // serveUnix listens on path, replacing a stale socket file left there,
-// and serves until accepting fails.
+// and serves until accepting fails or a signal ends it.
 func serveUnix(path string) error {
-	if st, err := os.Lstat(path); err == nil && st.Mode().Type() == fs.ModeSocket {
-		os.Remove(path)
+	if err := removeStale(path); err != nil {
+		return err
 	}
 	l, err := conn.Open(conn.AF_UNIX, conn.SOCK_STREAM, 0)
 	if err != nil {
@@ -73,10 +93,40 @@ func serveUnix(path string) error {
 	if err := l.Bind(conn.UnixAddr{Path: path}); err != nil {
 		return err
 	}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-stop
+		os.Remove(path)
+		os.Exit(0)
+	}()
 	if err := l.Listen(); err != nil {
+		os.Remove(path)
 		return err
 	}
 	return serve(l)
+}
+
+// removeStale removes a socket file at path that no server listens on (a
+// server killed before it could remove it), and refuses a path where one
+// does; anything else at path is left for bind to refuse.
+func removeStale(path string) error {
+	if st, err := os.Lstat(path); err != nil || st.Mode().Type() != fs.ModeSocket {
+		return nil
+	}
+	probe, err := conn.Open(conn.AF_UNIX, conn.SOCK_STREAM, 0)
+	if err != nil {
+		return err
+	}
+	defer probe.Close()
+	err = probe.Connect(conn.UnixAddr{Path: path})
+	switch {
+	case err == nil:
+		return fmt.Errorf("listen %s: %w (a server is listening there)", path, syscall.EADDRINUSE)
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return os.Remove(path)
+	}
+	return nil
 }
 
 // serve accepts connections until the listener fails, each served in its

@@ -4,11 +4,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,4 +249,68 @@ func openFDs() int {
 		return -1
 	}
 	return len(ents)
+}
+
+// TestClientMessageBounds: the client refuses an empty message (a stream
+// would carry neither it nor the descriptor) and one longer than
+// maxMessage (the file would get only its first piece), and passes one of
+// exactly maxMessage bytes whole.
+func TestClientMessageBounds(t *testing.T) {
+	path := startGoServer(t)
+	file := filepath.Join(t.TempDir(), "f")
+	for _, msg := range []string{"", strings.Repeat("m", maxMessage+1)} {
+		err := exec.Command(bin, "-dial", path, "-file", file, "-msg", msg).Run()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+			t.Errorf("-msg of %d bytes: %v, want exit status 2", len(msg), err)
+		}
+	}
+	msg := strings.Repeat("0123456789abcdef", maxMessage/16)
+	out, err := exec.Command(bin, "-dial", path, "-file", file, "-msg", msg).Output()
+	checkPassed(t, out, err, file, msg)
+}
+
+// TestListenPath: a second server refuses the path of a live one, which
+// stays reachable; a socket file nobody listens on is replaced; SIGTERM
+// removes the server's socket file.
+func TestListenPath(t *testing.T) {
+	path := startGoServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, bin, "-listen", path).CombinedOutput() // killed if it serves
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(string(out), "listening") {
+		t.Fatalf("second server on a live path: %v, %q; want exit status 1 saying a server listens", err, out)
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	out, err = exec.Command(bin, "-dial", path, "-file", file, "-msg", "still served").Output()
+	checkPassed(t, out, err, file, "still served")
+
+	stale := filepath.Join(t.TempDir(), "stale")
+	s, err := conn.Open(conn.AF_UNIX, conn.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Bind(conn.UnixAddr{Path: stale}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // the file stays, with nobody listening: a killed server's
+	srv := exec.Command(bin, "-listen", stale)
+	srv.Stderr = os.Stderr
+	if err := srv.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { srv.Process.Kill(); srv.Wait() }()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		out, err = exec.Command(bin, "-dial", stale, "-file", file, "-msg", "after a stale file").Output()
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+	}
+	checkPassed(t, out, err, file, "after a stale file")
+	srv.Process.Signal(syscall.SIGTERM)
+	if err := srv.Wait(); err != nil {
+		t.Errorf("server after SIGTERM: %v, want exit status 0", err)
+	}
+	if _, err := os.Lstat(stale); !os.IsNotExist(err) {
+		t.Errorf("socket file after SIGTERM: %v, want it removed", err)
+	}
 }
