@@ -44,6 +44,10 @@ func netHTTPHandler(w http.ResponseWriter, r *http.Request) {
 	w.Write(body) // dropped by net/http for HEAD
 }
 
+// headTimeout bounds a TLS handshake and a request's head under -nethttp:
+// the loop's own default handshake timeout.
+const headTimeout = 10 * time.Second
+
 // serveNetHTTP serves netHTTPHandler with net/http's Server on loops,
 // through loop/netconn, until ctx ends; then it shuts the server down,
 // waiting up to grace for requests under way. With secure it serves HTTPS
@@ -62,8 +66,15 @@ func serveNetHTTP(ctx context.Context, addr string, grace time.Duration, secure 
 		served = tls.NewListener(ln, secure)
 	}
 	// A client that gives up on a handshake is no error of the server's,
-	// which prints nothing, as the loop handler does.
-	srv := &http.Server{Handler: http.HandlerFunc(netHTTPHandler), ErrorLog: log.New(io.Discard, "", 0)}
+	// which prints nothing, as the loop handler does. A client that stalls
+	// in its handshake or its request's head is closed after headTimeout,
+	// as the loop closes a stalled TLS handshake: net/http bounds neither
+	// by default.
+	srv := &http.Server{
+		Handler:           http.HandlerFunc(netHTTPHandler),
+		ErrorLog:          log.New(io.Discard, "", 0),
+		ReadHeaderTimeout: headTimeout,
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(served) }()
 	select {

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -75,6 +76,12 @@ func TestHTTPS(t *testing.T) {
 			srv := exampletest.Start(t, append([]string{"-addr", addr, "-loops", "2", "-tls", certFile + "," + keyFile}, mode...)...)
 			exampletest.DialRetry(t, addr).Close()
 			url := "https://" + addr + "/"
+			// A handshake that stalls after its first byte, checked at the
+			// end: by then the server must have closed it (10 s).
+			stalled := exampletest.DialRetry(t, addr)
+			defer stalled.Close()
+			stalled.Write([]byte{0x16})
+			stalledAt := time.Now()
 
 			// wrk first: it leaves when its time is up, resetting connections
 			// with answers still on their way, and the server must have served
@@ -142,6 +149,16 @@ func TestHTTPS(t *testing.T) {
 				out, err := runBounded(cmd)
 				if err != nil || !bytes.HasSuffix(out, hello) {
 					t.Fatalf("python ssl: %v\n%s", err, out)
+				}
+			})
+			t.Run("stalled", func(t *testing.T) {
+				stalled.SetReadDeadline(stalledAt.Add(30 * time.Second))
+				n, err := stalled.Read(make([]byte, 1))
+				if ne, ok := err.(net.Error); ok && ne.Timeout() {
+					t.Fatalf("a handshake stalled for 30 s is still open")
+				}
+				if n != 0 {
+					t.Fatalf("a stalled handshake read %d bytes, %v; want it closed", n, err)
 				}
 			})
 			srv.StopQuietly(t)
