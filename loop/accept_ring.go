@@ -79,10 +79,29 @@ func (l *Loop) onCancelledAccept(fd int, cp *completion.Completion) {
 	if cp.More || ls == nil {
 		return
 	}
+	l.takeQueued(ls)
 	delete(l.closing, fd)
 	closeFD(fd)
 	if len(l.closing) == 0 {
 		l.listenersClosed()
+	}
+}
+
+// takeQueued accepts, as onCancelledAccept does, what waits in a closing
+// listener's queue once its ring accept has ended. The kernel wakes one
+// accept per connection, and a wake-up that went to the cancelled accept
+// would leave its connection queued with no other waiter told of it: at a
+// handover, the new process's accept sleeps on while the client waits.
+func (l *Loop) takeQueued(ls *listenSocket) {
+	for range acceptBatch {
+		fd, sa, err := acceptHook(ls.fd)
+		switch err {
+		case nil:
+			l.admit(ls, fd, sa)
+		case errIntr, errConnAborted:
+		default:
+			return
+		}
 	}
 }
 

@@ -183,3 +183,50 @@ func TestStopAcceptingFreesTheAddress(t *testing.T) {
 		ln.Close()
 	}
 }
+
+// TestHandoverLosesNoConnection hands an engine's listener to a second
+// engine and stops the first accepting while clients keep connecting:
+// every connection is served by one or the other. (On io_uring the kernel
+// wakes one accept per connection; one woken for the first engine's accept
+// as it was cancelled once left its connection queued, unseen.)
+func TestHandoverLosesNoConnection(t *testing.T) {
+	for round := range 10 {
+		old, addrs := startEngine(t, newEchoHandler(), []string{"tcp://127.0.0.1:0"})
+		files, err := old.ListenerFiles()
+		if err != nil {
+			t.Fatal(err)
+		}
+		serveFiles(t, files)
+		stop := make(chan struct{})
+		failed := make(chan error, 1)
+		go func() {
+			defer close(failed)
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				c, err := net.DialTimeout("tcp", addrs[0].String(), 10*time.Second)
+				if err == nil {
+					c.SetDeadline(time.Now().Add(10 * time.Second))
+					err = echoRoundTrip(c, uint64(i), 100)
+					c.Close()
+				}
+				if err != nil {
+					failed <- fmt.Errorf("round %d, connection %d: %w", round, i, err)
+					return
+				}
+			}
+		}()
+		time.Sleep(time.Duration(round) * time.Millisecond)
+		if err := old.StopAccepting(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+		close(stop)
+		if err := <-failed; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
