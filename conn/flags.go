@@ -13,3 +13,14 @@ func orFlags(flags []MsgFlag) MsgFlag {
 	}
 	return f
 }
+
+// received is buf cut to the n bytes a receive reported. With MSG_TRUNC a
+// datagram socket reports the datagram's whole length, which may pass
+// len(buf): the result then has that length, as CPython's recv and recvfrom
+// do, the bytes past len(buf) zero.
+func received(buf []byte, n int) []byte {
+	if n > len(buf) {
+		return append(buf, make([]byte, n-len(buf))...)
+	}
+	return buf[:n]
+}

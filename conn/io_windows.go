@@ -50,7 +50,7 @@ func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
 	}
 	buf := make([]byte, bufsize)
 	n, err := s.RecvInto(buf, flags...)
-	return buf[:n], err
+	return received(buf, n), err
 }
 
 // RecvInto wraps WSARecv into the caller's buffer and returns the number of
@@ -109,7 +109,7 @@ func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Addr, error) {
 	}
 	buf := make([]byte, bufsize)
 	n, addr, err := s.RecvFromInto(buf, flags...)
-	return buf[:n], addr, err
+	return received(buf, n), addr, err
 }
 
 // RecvFromInto wraps WSARecvFrom into the caller's buffer: the byte count

@@ -21,7 +21,9 @@ func (s *Socket) RecvMsg(bufsize, ancbufsize int, flags ...MsgFlag) (data, anc [
 	data = make([]byte, bufsize)
 	oob := make([]byte, ancbufsize)
 	n, oobn, msgFlags, addr, err := s.RecvMsgInto([][]byte{data}, oob, flags...)
-	return data[:n], oob[:oobn], msgFlags, addr, err
+	// Cut to the buffer: with MSG_TRUNC n is the datagram's whole length,
+	// and CPython's recvmsg keeps bufsize bytes, MSG_TRUNC in msgFlags.
+	return data[:min(n, len(data))], oob[:oobn], msgFlags, addr, err
 }
 
 // RecvMsgInto wraps one recvmsg(2) whose iovecs are the caller's buffers,

@@ -4,14 +4,16 @@ package conn
 
 // Recv wraps recv(2): it returns up to bufsize bytes in a new slice; an
 // empty slice with a nil error means the peer closed a stream. Flags
-// (MSG_PEEK, ...) are ORed together.
+// (MSG_PEEK, ...) are ORed together. With MSG_TRUNC on a datagram socket
+// the slice has the datagram's whole length, as CPython's, zero past
+// bufsize.
 func (s *Socket) Recv(bufsize int, flags ...MsgFlag) ([]byte, error) {
 	if bufsize < 0 || bufsize > maxBufsize {
 		return nil, valueErr("recv", "buffersize out of range")
 	}
 	buf := make([]byte, bufsize)
 	n, err := s.RecvInto(buf, flags...)
-	return buf[:n], err
+	return received(buf, n), err
 }
 
 // RecvInto wraps recv(2) into the caller's buffer and returns the number of
@@ -54,7 +56,7 @@ func (s *Socket) RecvFrom(bufsize int, flags ...MsgFlag) ([]byte, Addr, error) {
 	}
 	buf := make([]byte, bufsize)
 	n, addr, err := s.RecvFromInto(buf, flags...)
-	return buf[:n], addr, err
+	return received(buf, n), addr, err
 }
 
 // RecvFromInto wraps recvfrom(2) into the caller's buffer: the byte count
