@@ -196,8 +196,9 @@ func (a HostAddr) sockaddr() (sysSockaddr, error) {
 
 // Resolve turns the host into an IP address of the family, as Python does
 // for address tuples: "" is the any address, "<broadcast>" 255.255.255.255,
-// an IP literal itself, and a name its first address from Go's resolver
-// (a failed lookup is a *GAIError).
+// an IP literal itself (an IPv4 one for AF_INET6 is a *GAIError with
+// EAI_ADDRFAMILY, as CPython's), and a name its first address from Go's
+// resolver (a failed lookup is a *GAIError).
 func (a HostAddr) Resolve() (Addr, error) {
 	if err := checkPort(a.Port); err != nil {
 		return nil, err
@@ -237,7 +238,9 @@ func (a HostAddr) Resolve() (Addr, error) {
 		return Inet4Addr{IP: ip, Port: a.Port}, nil
 	}
 	if ip.Is4() {
-		ip = netip.AddrFrom16(ip.As16())
+		// An IPv4 literal for an IPv6 socket: CPython's getaddrinfo says
+		// EAI_ADDRFAMILY, rather than mapping it (write ::ffff:a.b.c.d).
+		return nil, &GAIError{Code: EAI_ADDRFAMILY, Name: a.Host}
 	}
 	out := Inet6Addr{IP: ip, Port: a.Port}
 	if zone != "" {
