@@ -1,7 +1,6 @@
 package conn
 
 import (
-	"net"
 	"net/netip"
 	"os"
 	"syscall"
@@ -192,7 +191,7 @@ func (s *Socket) waitConnected(d *direction) (perr, serr error) {
 			t.Stop()
 		case <-s.closing:
 			t.Stop()
-			return net.ErrClosed, nil
+			return errClosed, nil
 		}
 	}
 }

@@ -62,7 +62,8 @@ func valueErr(op, reason string) *ValueError { return &ValueError{Op: op, Reason
 
 // OpError describes a failed socket operation: the operation, the addresses
 // involved when known, and the cause (usually an *os.SyscallError, or
-// os.ErrDeadlineExceeded, or net.ErrClosed).
+// os.ErrDeadlineExceeded, or, on a closed Socket, an error matching both
+// net.ErrClosed and syscall.EBADF).
 type OpError struct {
 	Op     string // "recv", "connect", ...
 	Family Family
@@ -127,18 +128,29 @@ type ValueError struct {
 	Reason string
 }
 
+// errClosed is the cause of a call on a closed Socket: it matches
+// net.ErrClosed, which Go callers test for, and EBADF, the errno of
+// CPython's OSError for the same call.
+var errClosed error = closedError{}
+
+type closedError struct{}
+
+func (closedError) Error() string { return net.ErrClosed.Error() }
+
+func (closedError) Is(target error) bool { return target == net.ErrClosed || target == syscall.EBADF }
+
 // wrapErr builds the error of an operation from a poller error (perr) and
 // a system call error (serr); it is the one place that classifies them.
 func (s *Socket) wrapErr(op, call string, perr, serr error, addr Addr) error {
 	var cause error
 	switch {
 	case perr != nil && s.closed.Load():
-		cause = net.ErrClosed
+		cause = errClosed
 	case perr == os.ErrDeadlineExceeded:
 		cause = os.ErrDeadlineExceeded
 	case perr != nil:
 		if strings.Contains(perr.Error(), "closed") {
-			cause = net.ErrClosed
+			cause = errClosed
 		} else {
 			cause = perr
 		}

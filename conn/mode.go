@@ -71,6 +71,9 @@ func (s *Socket) SetTimeout(d time.Duration) error {
 	if err := checkTimeout("settimeout", d); err != nil {
 		return err
 	}
+	if s.closed.Load() {
+		return &OpError{Op: "settimeout", Family: s.family, Err: errClosed}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.timeout = d

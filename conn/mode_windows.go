@@ -1,7 +1,6 @@
 package conn
 
 import (
-	"net"
 	"os"
 	"time"
 
@@ -120,7 +119,7 @@ func (s *Socket) await(d *direction, o *ioOp) error {
 			stopTimer(timer)
 		case <-s.closing:
 			stopTimer(timer)
-			return s.cancel(d, o, net.ErrClosed)
+			return s.cancel(d, o, errClosed)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package conn
 
 import (
-	"net"
 	"os"
 	"strconv"
 	"sync"
@@ -81,7 +80,7 @@ func (s *Socket) enter(op string) error {
 	s.refMu.Lock()
 	defer s.refMu.Unlock()
 	if s.closed.Load() {
-		return &OpError{Op: op, Family: s.family, Err: net.ErrClosed}
+		return &OpError{Op: op, Family: s.family, Err: errClosed}
 	}
 	s.refs++
 	return nil
@@ -146,7 +145,7 @@ func (s *Socket) Detach() (int, error) {
 		return -1, &OpError{Op: "detach", Family: s.family, Err: os.NewSyscallError("ioctlsocket", err)}
 	}
 	if !s.shut() {
-		return -1, &OpError{Op: "detach", Family: s.family, Err: net.ErrClosed}
+		return -1, &OpError{Op: "detach", Family: s.family, Err: errClosed}
 	}
 	liveSockets.Add(-1)
 	onPort.Store(s.h, struct{}{})
