@@ -66,7 +66,7 @@ func (s *Socket) Timeout() time.Duration {
 // SetTimeout sets the socket's mode: NoTimeout blocks, 0 never waits, d > 0
 // waits at most d per call, however large d is (Timeout reports it as
 // given). Other negative values are an error. A call already waiting
-// continues under the new mode's deadline.
+// keeps the deadline it began with, as CPython's does.
 func (s *Socket) SetTimeout(d time.Duration) error {
 	if err := checkTimeout("settimeout", d); err != nil {
 		return err
@@ -78,10 +78,6 @@ func (s *Socket) SetTimeout(d time.Duration) error {
 	defer s.mu.Unlock()
 	s.timeout = d
 	s.setDirect()
-	if d <= 0 {
-		// Drop any per-call deadline left by timeout mode.
-		return s.applyDeadlines()
-	}
 	return nil
 }
 

@@ -47,25 +47,39 @@ func (s *Socket) wrapDeadlineErr(err error) error {
 	return s.wrapErr("setdeadline", "", err, nil, nil)
 }
 
+// setFileDeadline sets the file's write (or read) deadline; s.mu is held.
+func (s *Socket) setFileDeadline(write bool, t time.Time) error {
+	if write {
+		return s.f.SetWriteDeadline(t)
+	}
+	return s.f.SetReadDeadline(t)
+}
+
 // begin prepares one call in direction write (or read): in timeout mode it
-// arms the file deadline now+timeout (or the net.Conn deadline if earlier).
+// arms the file deadline now+timeout (or the net.Conn deadline if earlier);
+// in the others it puts back the net.Conn deadline a timeout-mode call
+// replaced.
 // It reports whether the call must not wait (timeout 0, or MSG_DONTWAIT).
 func (s *Socket) begin(op string, write bool, flags MsgFlag) (once bool, err error) {
 	s.mu.Lock()
 	t := s.timeout
-	if t > 0 {
-		dl, user := time.Now().Add(t), s.rdl
-		if write {
-			user = s.wdl
-		}
+	user, call := s.rdl, &s.rcall
+	if write {
+		user, call = s.wdl, &s.wcall
+	}
+	switch {
+	case t > 0:
+		dl := time.Now().Add(t)
 		if !user.IsZero() && user.Before(dl) {
 			dl = user
 		}
-		if write {
-			err = s.f.SetWriteDeadline(dl)
-		} else {
-			err = s.f.SetReadDeadline(dl)
-		}
+		err = s.setFileDeadline(write, dl)
+		*call = true
+	case *call:
+		// A call of the timeout mode left its deadline: SetTimeout does not
+		// take it back, so that a call still waiting under it keeps it.
+		err = s.setFileDeadline(write, user)
+		*call = false
 	}
 	s.mu.Unlock()
 	if err != nil {

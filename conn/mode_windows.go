@@ -36,14 +36,6 @@ func (s *Socket) SetWriteDeadline(t time.Time) error {
 // setDirect does nothing: on Windows every call takes the overlapped path.
 func (s *Socket) setDirect() {}
 
-// applyDeadlines drops the per-call deadlines timeout mode left, so that
-// waiting calls go on under the new mode; s.mu is held.
-func (s *Socket) applyDeadlines() error {
-	s.rd.set(time.Time{}, s.rd.user)
-	s.wr.set(time.Time{}, s.wr.user)
-	return nil
-}
-
 // set changes the deadlines and wakes the waiting call to look again;
 // Socket.mu is held.
 func (d *direction) set(call, user time.Time) {
@@ -78,8 +70,13 @@ func (s *Socket) begin(op string, write bool, _ MsgFlag) (once bool, err error) 
 	d := s.dir(write)
 	s.mu.Lock()
 	t := s.timeout
-	if t > 0 {
+	switch {
+	case t > 0:
 		d.set(time.Now().Add(t), d.user)
+	case !d.call.IsZero():
+		// A call of the timeout mode left its deadline: SetTimeout does not
+		// take it back, so that a call still waiting under it keeps it.
+		d.set(time.Time{}, d.user)
 	}
 	dl := d.deadline()
 	s.mu.Unlock()

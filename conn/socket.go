@@ -36,6 +36,9 @@ type Socket struct {
 	mu       sync.Mutex    // guards what follows
 	timeout  time.Duration // NoTimeout, 0, or > 0
 	rdl, wdl time.Time     // net.Conn deadlines; zero means none
+	// The file's read or write deadline is a timeout-mode call's, left for
+	// the next call in another mode to put the net.Conn deadline back.
+	rcall, wcall bool
 }
 
 // Open wraps socket(2): it creates a socket of the family, type and
