@@ -215,8 +215,8 @@ func (a HostAddr) Resolve() (Addr, error) {
 	case host == "<broadcast>" && a.Fam == AF_INET:
 		ip = netip.AddrFrom4([4]byte{255, 255, 255, 255})
 	default:
-		var err error
-		if ip, err = netip.ParseAddr(host); err != nil {
+		var numeric bool
+		if ip, numeric = numericHost(host); !numeric {
 			network := "ip4"
 			if a.Fam == AF_INET6 {
 				network = "ip6"

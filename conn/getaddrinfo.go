@@ -192,7 +192,8 @@ func aiPort(service string, flags AIFlag) (port int, named bool, err error) {
 	if service == "" {
 		return 0, false, nil
 	}
-	if n, err := strconv.Atoi(service); err == nil {
+	// glibc reads a numeric service with strtoul, which skips leading space.
+	if n, err := strconv.Atoi(strings.TrimLeft(service, " \t\n\v\f\r")); err == nil {
 		if n < 0 || n > 65535 {
 			return 0, false, &GAIError{Code: EAI_SERVICE, Name: service}
 		}
@@ -202,6 +203,23 @@ func aiPort(service string, flags AIFlag) (port int, named bool, err error) {
 		return 0, false, &GAIError{Code: EAI_NONAME, Name: service}
 	}
 	return 0, true, nil
+}
+
+// numericHost parses host as glibc's getaddrinfo does a numeric one: an
+// IP literal, or an IPv4 address in any form inet_aton takes ("127.1",
+// "0x7f000001", "10"), nothing after it.
+func numericHost(host string) (netip.Addr, bool) {
+	if ip, err := netip.ParseAddr(host); err == nil {
+		return ip, true
+	}
+	if strings.ContainsAny(host, " \t\n\v\f\r") {
+		return netip.Addr{}, false
+	}
+	b, err := InetAton(host)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4([4]byte(b)), true
 }
 
 // aiHosts returns the addresses of host for family, and its canonical name.
@@ -214,7 +232,7 @@ func aiHosts(ctx context.Context, host string, family Family, flags AIFlag) ([]n
 		} else {
 			ips = []netip.Addr{netip.IPv6Loopback(), netip.AddrFrom4([4]byte{127, 0, 0, 1})}
 		}
-	} else if ip, err := netip.ParseAddr(host); err == nil {
+	} else if ip, ok := numericHost(host); ok {
 		ips = []netip.Addr{ip}
 		if family == AF_INET && ip.Is6() || family == AF_INET6 && ip.Is4() && flags&AI_V4MAPPED == 0 {
 			return nil, "", &GAIError{Code: EAI_ADDRFAMILY, Name: host}

@@ -1,0 +1,46 @@
+package conn
+
+import (
+	"context"
+	"errors"
+	"testing"
+)
+
+// TestGetAddrInfoNumericForms: numeric hosts in the forms glibc's
+// getaddrinfo (and so CPython's) takes through inet_aton, and a numeric
+// service after leading spaces, resolve as there; trailing text does not.
+func TestGetAddrInfoNumericForms(t *testing.T) {
+	for _, tc := range []struct{ host, port, want string }{
+		{"127.1", "80", "127.0.0.1:80"},
+		{"0", "80", "0.0.0.0:80"},
+		{"0x7f000001", "80", "127.0.0.1:80"},
+		{"10.1.2", "80", "10.1.0.2:80"},
+		{"127.0.0.1", " 80", "127.0.0.1:80"},
+	} {
+		res, err := GetAddrInfo(context.Background(), tc.host, tc.port, AF_INET, SOCK_STREAM, 0, AI_NUMERICHOST)
+		if err != nil || len(res) != 1 || res[0].Addr.String() != tc.want {
+			t.Errorf("GetAddrInfo(%q, %q) = %v, %v; want %s", tc.host, tc.port, res, err, tc.want)
+		}
+	}
+	for _, host := range []string{"127.0.0.1 x", "1.2.3.4.5", "256.1.1.1"} {
+		_, err := GetAddrInfo(context.Background(), host, "80", AF_INET, SOCK_STREAM, 0, AI_NUMERICHOST)
+		var gai *GAIError
+		if !errors.As(err, &gai) || gai.Code != EAI_NONAME {
+			t.Errorf("GetAddrInfo(%q) = %v, want EAI_NONAME", host, err)
+		}
+	}
+}
+
+// TestHostAddrNumericForms: an address tuple's host takes the same numeric
+// forms (CPython resolves it through getaddrinfo).
+func TestHostAddrNumericForms(t *testing.T) {
+	a, err := Inet4("127.1", 80).Resolve()
+	if err != nil || a.String() != "127.0.0.1:80" {
+		t.Fatalf("Inet4(127.1).Resolve() = %v, %v", a, err)
+	}
+	_, err = Inet6("127.1", 80).Resolve()
+	var gai *GAIError
+	if !errors.As(err, &gai) || gai.Code != EAI_ADDRFAMILY {
+		t.Fatalf("Inet6(127.1).Resolve() = %v, want EAI_ADDRFAMILY", err)
+	}
+}
