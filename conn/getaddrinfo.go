@@ -65,9 +65,7 @@ func GetAddrInfo(ctx context.Context, host, port string, family Family, typ Type
 			} else {
 				ai.Family = AF_INET6
 				a := Inet6Addr{IP: ip.WithZone(""), Port: k.port}
-				if z := ip.Zone(); z != "" {
-					a.ScopeID, _ = zoneIndex(z)
-				}
+				a.ScopeID, _ = aiScope(ip)
 				ai.Addr = a
 			}
 			out = append(out, ai)
@@ -222,6 +220,23 @@ func numericHost(host string) (netip.Addr, bool) {
 	return netip.AddrFrom4([4]byte(b)), true
 }
 
+// aiScope is the scope id of ip's zone as glibc reads it: an interface
+// name for a link-local address (unicast, or multicast of link or node
+// scope), else a number; false for a zone it cannot read.
+func aiScope(ip netip.Addr) (uint32, bool) {
+	zone := ip.Zone()
+	if zone == "" {
+		return 0, true
+	}
+	if ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() || ip.IsInterfaceLocalMulticast() {
+		if ifi, err := net.InterfaceByName(zone); err == nil {
+			return uint32(ifi.Index), true
+		}
+	}
+	n, err := strconv.ParseUint(zone, 10, 32)
+	return uint32(n), err == nil
+}
+
 // aiHosts returns the addresses of host for family, and its canonical name.
 func aiHosts(ctx context.Context, host string, family Family, flags AIFlag) ([]netip.Addr, string, error) {
 	var ips []netip.Addr
@@ -233,6 +248,9 @@ func aiHosts(ctx context.Context, host string, family Family, flags AIFlag) ([]n
 			ips = []netip.Addr{netip.IPv6Loopback(), netip.AddrFrom4([4]byte{127, 0, 0, 1})}
 		}
 	} else if ip, ok := numericHost(host); ok {
+		if _, ok := aiScope(ip); !ok {
+			return nil, "", &GAIError{Code: EAI_NONAME, Name: host}
+		}
 		ips = []netip.Addr{ip}
 		if family == AF_INET && ip.Is6() || family == AF_INET6 && ip.Is4() && flags&AI_V4MAPPED == 0 {
 			return nil, "", &GAIError{Code: EAI_ADDRFAMILY, Name: host}

@@ -3,6 +3,8 @@ package conn
 import (
 	"context"
 	"errors"
+	"net"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +44,32 @@ func TestHostAddrNumericForms(t *testing.T) {
 	var gai *GAIError
 	if !errors.As(err, &gai) || gai.Code != EAI_ADDRFAMILY {
 		t.Fatalf("Inet6(127.1).Resolve() = %v, want EAI_ADDRFAMILY", err)
+	}
+}
+
+// TestGetAddrInfoScopes: a zone names an interface only on a link-local
+// address, and is otherwise a number, as glibc reads it.
+func TestGetAddrInfoScopes(t *testing.T) {
+	for _, tc := range []struct {
+		host  string
+		scope uint32 // 0: refused with EAI_NONAME
+	}{
+		{"fe80::1%1", 1}, {"::1%1", 1}, {"fe80::1%lo", 1},
+		{"::1%lo", 0}, {"fe80::1%nosuchif", 0},
+	} {
+		if lo, err := net.InterfaceByName("lo"); strings.Contains(tc.host, "%lo") && (err != nil || lo.Index != 1) {
+			continue // no loopback interface of that name and index here
+		}
+		res, err := GetAddrInfo(context.Background(), tc.host, "80", AF_INET6, SOCK_STREAM, 0, AI_NUMERICHOST)
+		if tc.scope == 0 {
+			var gai *GAIError
+			if !errors.As(err, &gai) || gai.Code != EAI_NONAME {
+				t.Errorf("GetAddrInfo(%q) = %v, %v; want EAI_NONAME", tc.host, res, err)
+			}
+			continue
+		}
+		if err != nil || len(res) != 1 || res[0].Addr.(Inet6Addr).ScopeID != tc.scope {
+			t.Errorf("GetAddrInfo(%q) = %v, %v; want scope %d", tc.host, res, err, tc.scope)
+		}
 	}
 }
