@@ -51,8 +51,13 @@ func (p *Parser) chunked(r codec.Reader, buf []byte, pos int, req *Request) (int
 	}
 	*w = chunkWalk{pos: pos}
 	req.chunks = req.chunks[:0]
-	p.walkChunks(buf, w, &req.chunks)
+	again, err := p.walkChunks(buf, w, &req.chunks)
 	*w = chunkWalk{}
+	if err != nil || again != end {
+		// The checked walk resumed on bytes that were not those it had
+		// checked (a reader consumed without Reset): refuse the request.
+		return 0, ErrChunk
+	}
 	req.Body = req.chunks
 	return end, nil
 }
@@ -80,7 +85,8 @@ func (p *Parser) walkChunks(buf []byte, w *chunkWalk, body *[]byte) (int, error)
 			return 0, ErrChunk
 		}
 		line := i + 1
-		excess := max(w.excess+int64(line)+2-chunkAllowance-2*size, 0)
+		// line counts its CRLF, as net/http counts the one after the data.
+		excess := max(w.excess+int64(line)-chunkAllowance-2*size, 0)
 		if excess > maxChunkExcess {
 			return 0, ErrChunk
 		}

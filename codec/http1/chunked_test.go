@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -133,8 +134,10 @@ func TestChunkedResumes(t *testing.T) {
 }
 
 // TestChunkedWalkSkipsWhatItChecked shows the resumed walk at work: bytes
-// already checked are not read again (here, overwritten behind the parser's
-// back, which a reader never does, they would fail the check).
+// already checked are not read again. Overwritten behind the parser's back
+// (which a reader never does, and a caller that consumes without Reset
+// could make look alike), the checking walk passes them, and Parse still
+// refuses the request: the copying walk, which starts over, disagrees.
 func TestChunkedWalkSkipsWhatItChecked(t *testing.T) {
 	buf := make([]byte, 0, 128)
 	buf = append(buf, chunkedHead+"3\r\nabc\r\n2\r\nd"...)
@@ -149,11 +152,13 @@ func TestChunkedWalkSkipsWhatItChecked(t *testing.T) {
 	}
 	buf[len(chunkedHead)] = 'z' // "3" becomes no size at all
 	r.Write([]byte("e\r\n0\r\n\r\n"))
-	if _, err := p.Parse(r, &req); err != nil {
-		t.Fatalf("resumed walk: %v", err)
+	whole, _ := r.Peek(-1)
+	w := req.walk
+	if _, err := p.walkChunks(whole, &w, nil); err != nil {
+		t.Fatalf("the resumed checking walk read the checked bytes again: %v", err)
 	}
-	if _, err := p.Parse(codec.NewBytesReader(buf[:len(buf)+len("e\r\n0\r\n\r\n")]), &req); !errors.Is(err, ErrChunk) {
-		t.Fatalf("a fresh walk of the same bytes: %v, want ErrChunk", err)
+	if _, err := p.Parse(r, &req); !errors.Is(err, ErrChunk) {
+		t.Fatalf("Parse over bytes changed behind it: %v, want ErrChunk", err)
 	}
 }
 
@@ -185,5 +190,36 @@ func TestChunkedProgressIsPerReader(t *testing.T) {
 	r.Reset(append(mem[:0], other...))
 	if _, err := p.Parse(r, &req); !errors.Is(err, ErrChunk) {
 		t.Fatalf("after Request.Reset: %v, want ErrChunk", err)
+	}
+}
+
+// TestChunkedProgressAfterConsumeWithoutReset: a caller that consumes a
+// request's bytes without Reset after an incomplete Parse (against the
+// Request's contract) and parses new input at the same place cannot be led
+// to split a request where its chunks do not end: the resumed walk would
+// end inside the next request's only chunk, and Parse refuses it rather
+// than let a smuggled request follow.
+func TestChunkedProgressAfterConsumeWithoutReset(t *testing.T) {
+	r := codec.NewBytesReader(make([]byte, 0, 256))
+	r.Write([]byte(chunkedHead + "5\r\nhello\r\n5\r\nwor"))
+	var p Parser
+	var req Request
+	if _, err := p.Parse(r, &req); err != codec.ErrIncomplete {
+		t.Fatalf("first request, partial: %v", err)
+	}
+	r.Discard(-1) // consumed some other way; no Reset
+	data := "0000\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n"
+	r.Write([]byte(chunkedHead + fmt.Sprintf("%x\r\n", len(data)) + data + "\r\n0\r\n\r\n"))
+	n, err := p.Parse(r, &req)
+	if err == nil {
+		var fresh Request
+		want, ferr := p.Parse(r, &fresh)
+		if ferr != nil || n != want || string(req.Body) != data {
+			t.Fatalf("Parse = %d, body %q; a fresh Parse says %d, %v", n, req.Body, want, ferr)
+		}
+		return
+	}
+	if !errors.Is(err, ErrChunk) {
+		t.Fatalf("Parse after consuming without Reset: %v, want ErrChunk or the fresh result", err)
 	}
 }

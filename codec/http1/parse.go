@@ -73,6 +73,7 @@ func (p *Parser) Parse(r codec.Reader, req *Request) (n int, err error) {
 // against MaxBodyBytes.
 func (p *Parser) ParseHead(r codec.Reader, req *Request) (n int, err error) {
 	buf, _ := r.Peek(-1)
+	req.walk = chunkWalk{} // the caller reads the body itself from here
 	n, err = p.parseHead(buf, req)
 	if err == nil && req.ContentLength > p.maxBody() {
 		return 0, ErrBodyTooLarge

@@ -12,8 +12,10 @@ type Header struct {
 // the Request owns and reuses) and stay valid until the caller discards
 // the request's bytes. Reuse one Request per connection: Parse resets it,
 // but for how far it has checked a chunked body still arriving, which the
-// next Parse from the same reader resumes from (Reset forgets it: call it
-// when a reader starts over on other input, as BytesReader.Reset does).
+// next Parse from the same reader resumes from. So after Parse returned
+// codec.ErrIncomplete, call Reset before anything but another Parse of this
+// Request consumes the reader's input, or before the reader starts over
+// on other input (BytesReader.Reset); ParseHead forgets it itself.
 type Request struct {
 	Method  []byte
 	Target  []byte // the request-target as sent

@@ -134,6 +134,7 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 		if err != nil {
 			if err == codec.ErrIncomplete || errors.Is(err, codec.ErrIncomplete) {
 				if c != nil && req == &ls.req && req.Chunked {
+					ls.req.Reset() // its progress is this connection's alone
 					req = new(http1.Request)
 					c.SetContext(req)
 					s.parser.Parse(r, req) // the walk so far, to resume from
