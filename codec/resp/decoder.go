@@ -56,7 +56,7 @@ func orDefault(v, def int) int {
 // inline line gives no args and n > 0: discard n and read on. Incomplete
 // input returns codec.ErrIncomplete and consumes nothing; the next call
 // from the same reader resumes an array where this one stopped, so keep
-// one Decoder per connection while a command is arriving.
+// one Decoder per connection while a command is arriving (and see Reset).
 func (d *Decoder) Command(r codec.Reader) (args [][]byte, n int, err error) {
 	buf, _ := r.Peek(-1)
 	if len(buf) == 0 {
@@ -91,15 +91,35 @@ func (d *Decoder) multiBulk(r codec.Reader, buf []byte) (int, error) {
 		return 0, ErrTooManyArgs
 	}
 	w := &d.next
+	resumed := true
 	if id := ident.Pointer(r); id == 0 || w.id != id || w.base != &buf[0] || w.pos > len(buf) || w.pos < pos {
 		*w = arrayWalk{r: r, id: id, base: &buf[0], pos: pos}
 		d.args = d.args[:0]
+		resumed = false
 	}
 	n, err := d.elements(buf, w, count)
-	if err != errIncomplete {
+	if err == errIncomplete {
+		return 0, err
+	}
+	*w = arrayWalk{}
+	if resumed && err == nil {
+		// Read the whole array once more: the elements kept are views of
+		// bytes that only a caller who consumed without Reset could have
+		// changed, and the command must be what the bytes say.
+		*w = arrayWalk{pos: pos}
+		d.args = d.args[:0]
+		n, err = d.elements(buf, w, count)
 		*w = arrayWalk{}
 	}
 	return n, err
+}
+
+// Reset forgets how far Command read an array still arriving; call it
+// before the reader's input is consumed other than by a Command that
+// completes, or before the reader starts over on other input.
+func (d *Decoder) Reset() {
+	d.next = arrayWalk{}
+	d.args = d.args[:0]
 }
 
 // elements reads the array's bulk strings from w.pos into d.args until it

@@ -88,3 +88,23 @@ func TestCommandProgressIsPerReader(t *testing.T) {
 		t.Fatalf("the first reader's command after the inline one: %v %q", err, args)
 	}
 }
+
+// TestCommandAfterConsumeWithoutReset: a caller that consumes an unfinished
+// command without Reset and decodes new input at the same place gets what
+// the new bytes say, never elements kept from the old ones.
+func TestCommandAfterConsumeWithoutReset(t *testing.T) {
+	r := codec.NewBytesReader(make([]byte, 0, 128))
+	r.Write([]byte("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\nva"))
+	var d Decoder
+	if _, _, err := d.Command(r); err != codec.ErrIncomplete {
+		t.Fatalf("partial: %v", err)
+	}
+	r.Discard(-1) // consumed some other way; no Reset
+	r.Write([]byte("*3\r\n$3\r\nDEL\r\n$1\r\nx\r\n\r\n$3\r\nabc\r\n"))
+	args, _, err := d.Command(r)
+	var fresh Decoder
+	wantArgs, _, wantErr := fresh.Command(r)
+	if (err == nil) != (wantErr == nil) || fmt.Sprintf("%q", args) != fmt.Sprintf("%q", wantArgs) {
+		t.Fatalf("after consuming without Reset: %q, %v; a fresh Decoder: %q, %v", args, err, wantArgs, wantErr)
+	}
+}

@@ -83,6 +83,7 @@ func (s *server) serve(r codec.Reader, ls *loopState, out []byte) (_ []byte, clo
 		if err != nil {
 			if errors.Is(err, codec.ErrIncomplete) {
 				if c != nil && dec == &ls.dec && r.InboundBuffered() > ownDecoderAfter {
+					ls.dec.Reset() // its progress is this connection's alone
 					dec = new(resp.Decoder)
 					c.SetContext(dec)
 					dec.Command(r) // the elements so far, to resume from
