@@ -93,7 +93,13 @@ func (l *Loop) onCancelledAccept(fd int, cp *completion.Completion) {
 // would leave its connection queued with no other waiter told of it: at a
 // handover, the new process's accept sleeps on while the client waits.
 func (l *Loop) takeQueued(ls *listenSocket) {
+	if !l.admitsNew() {
+		return // a stop: what waits is for whoever else holds the socket
+	}
 	for range acceptBatch {
+		if !queuedConn(ls.fd) {
+			return
+		}
 		fd, sa, err := acceptHook(ls.fd)
 		switch err {
 		case nil:

@@ -44,7 +44,7 @@ func (e *Engine) dialContext(ctx context.Context, network, address string, value
 		return nil, err
 	}
 	l := e.pick(addrHash(ep.sa))
-	c, err := l.connect(ep, value)
+	c, err := l.connect(ep, value, false)
 	if err != nil {
 		return nil, err
 	}
@@ -89,7 +89,7 @@ func (l *Loop) DialContext(ctx context.Context, network, address string, value a
 	if err != nil {
 		return nil, err
 	}
-	c, err := l.connect(ep, value)
+	c, err := l.connect(ep, value, true)
 	if err != nil {
 		return nil, err
 	}
@@ -97,12 +97,13 @@ func (l *Loop) DialContext(ctx context.Context, network, address string, value a
 	return c, nil
 }
 
-// connect creates a socket for a dialed connection and starts connect(2).
-func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
+// connect creates a socket for a dialed connection and starts connect(2);
+// onLoop says the caller runs on l's goroutine (see dialSocket).
+func (l *Loop) connect(ep *endpoint, value any, onLoop bool) (*Conn, error) {
 	if !ep.stream() {
 		return nil, &AddrError{Addr: ep.network + "://" + ep.address, Err: errDialDatagram}
 	}
-	fd, err := l.dialSocket(ep.family)
+	fd, err := l.dialSocket(ep.family, onLoop)
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +120,12 @@ func (l *Loop) connect(ep *endpoint, value any) (*Conn, error) {
 
 // dialSocket creates a stream socket of family for a dial, with the
 // engine's options for TCP set before connect(2): the SYN announces the
-// receive window. Out of descriptors, it closes the relays' spare pipes
-// and tries once more.
-func (l *Loop) dialSocket(family int) (int, error) {
+// receive window. Out of descriptors, on the loop's goroutine (onLoop: the
+// spare pipes are its alone), it closes the relays' spare pipes and tries
+// once more.
+func (l *Loop) dialSocket(family int, onLoop bool) (int, error) {
 	fd, err := sysSocket(family, sockStream)
-	if se := (*os.SyscallError)(nil); errors.As(err, &se) && outOfResources(se.Err) && len(l.pipes) > 0 {
+	if se := (*os.SyscallError)(nil); onLoop && errors.As(err, &se) && outOfResources(se.Err) && len(l.pipes) > 0 {
 		l.closeSparePipes() // descriptors the dial needs more
 		fd, err = sysSocket(family, sockStream)
 	}

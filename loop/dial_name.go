@@ -37,7 +37,7 @@ func (l *Loop) dialName(ctx context.Context, network, address string, value any)
 	if network == "tcp6" {
 		family = afInet6
 	}
-	fd, err := l.dialSocket(family)
+	fd, err := l.dialSocket(family, true)
 	if err != nil {
 		return nil, err
 	}
@@ -116,7 +116,7 @@ func (l *Loop) resolved(ctx context.Context, c *Conn, ep *endpoint, err error) {
 // replaceSocket gives a resolved dial a socket of the family its address
 // turned out to have, in place of the one it held while resolving.
 func (c *Conn) replaceSocket(family int) error {
-	fd, err := c.l.dialSocket(family)
+	fd, err := c.l.dialSocket(family, true)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net"
+	"os"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -147,10 +148,16 @@ func TestDialTakesSparePipesDescriptors(t *testing.T) {
 			t.Fatalf("connection %d: %v", i, err)
 		}
 		c.Close()
-		for e.CountConnections() > 0 {
-			time.Sleep(time.Millisecond)
+		for deadline := time.Now().Add(10 * time.Second); e.CountConnections() > 0; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d connections still open 10 s after the client closed", e.CountConnections())
+			}
 		}
 	}
+	// The echo server closes its side when it sees the end: wait for every
+	// descriptor of those connections to be gone, or one freed after the
+	// table is full would let the dial succeed without the spare pipes'.
+	settleDescriptors(t)
 	l := e.Loops()[0]
 	spares := func() int {
 		n := make(chan int, 1)
@@ -177,5 +184,27 @@ func TestDialTakesSparePipesDescriptors(t *testing.T) {
 	}
 	if n := spares(); n != 0 {
 		t.Fatalf("%d spare pipes left after a dial that needed their descriptors", n)
+	}
+}
+
+// settleDescriptors waits (bounded) until this process's count of open
+// descriptors has not changed for 100 ms.
+func settleDescriptors(t *testing.T) {
+	t.Helper()
+	count := func() int {
+		ents, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ents)
+	}
+	last, since := count(), time.Now()
+	for deadline := time.Now().Add(10 * time.Second); time.Since(since) < 100*time.Millisecond; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the count of open descriptors never settled")
+		}
+		if n := count(); n != last {
+			last, since = n, time.Now()
+		}
 	}
 }
