@@ -244,9 +244,10 @@ func (a HostAddr) Resolve() (Addr, error) {
 	}
 	out := Inet6Addr{IP: ip, Port: a.Port}
 	if zone != "" {
-		idx, err := zoneIndex(zone)
-		if err != nil {
-			return nil, err
+		// As getaddrinfo reads it (aiScope): CPython resolves through it.
+		idx, ok := aiScope(ip.WithZone(zone))
+		if !ok {
+			return nil, &GAIError{Code: EAI_NONAME, Name: a.Host}
 		}
 		out.ScopeID = idx
 	}

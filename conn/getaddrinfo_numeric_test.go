@@ -73,3 +73,18 @@ func TestGetAddrInfoScopes(t *testing.T) {
 		}
 	}
 }
+
+// TestHostAddrScopes: an address tuple's zone is read as getaddrinfo
+// reads it.
+func TestHostAddrScopes(t *testing.T) {
+	if a, err := Inet6("::1%1", 80).Resolve(); err != nil || a.(Inet6Addr).ScopeID != 1 {
+		t.Errorf("Inet6(::1%%1).Resolve() = %v, %v; want scope 1", a, err)
+	}
+	for _, host := range []string{"::1%lo", "fe80::1%nosuchif"} {
+		_, err := Inet6(host, 80).Resolve()
+		var gai *GAIError
+		if !errors.As(err, &gai) || gai.Code != EAI_NONAME {
+			t.Errorf("Inet6(%q).Resolve() = %v, want EAI_NONAME", host, err)
+		}
+	}
+}
