@@ -24,13 +24,11 @@ const (
 // instead of walking the chunks again, so that a body arriving in many
 // reads costs time in proportion to its length, not to its square.
 type chunkWalk struct {
-	r      codec.Reader // held, so that no other reader takes its address
-	id     uintptr      // r's address (ident.Pointer); 0 never resumes
-	base   *byte        // the first byte of the request in the reader's buffer
-	head   int          // the head's length
-	pos    int          // the first chunk-size line not yet checked
-	total  int64        // data in the chunks checked
-	excess int64        // framing beyond the allowance so far
+	at     ident.Mark // the request's reader and place
+	head   int        // the head's length
+	pos    int        // the first chunk-size line not yet checked
+	total  int64      // data in the chunks checked
+	excess int64      // framing beyond the allowance so far
 }
 
 // chunked decodes the chunked body that starts at pos into req.Body and
@@ -39,8 +37,8 @@ type chunkWalk struct {
 // whole, so that a body arriving in many reads is not copied at each.
 func (p *Parser) chunked(r codec.Reader, buf []byte, pos int, req *Request) (int, error) {
 	w := &req.walk
-	if id := ident.Pointer(r); id == 0 || w.id != id || w.base != &buf[0] || w.head != pos || w.pos > len(buf) {
-		*w = chunkWalk{r: r, id: id, base: &buf[0], head: pos, pos: pos}
+	if at := ident.MarkOf(r, buf); !w.at.Same(at) || w.head != pos || w.pos > len(buf) {
+		*w = chunkWalk{at: at, head: pos, pos: pos}
 	}
 	end, err := p.walkChunks(buf, w, nil)
 	if err != nil {

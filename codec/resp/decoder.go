@@ -36,10 +36,8 @@ type Decoder struct {
 // again, so that a command of many elements arriving in many reads costs
 // time in proportion to its length, not to its square.
 type arrayWalk struct {
-	r    codec.Reader // held, so that no other reader takes its address
-	id   uintptr      // r's address (ident.Pointer); 0 never resumes
-	base *byte        // the first byte of the command in r's buffer
-	pos  int          // where the next element begins
+	at  ident.Mark // the command's reader and place
+	pos int        // where the next element begins
 }
 
 func orDefault(v, def int) int {
@@ -75,25 +73,15 @@ func (d *Decoder) Command(r codec.Reader) (args [][]byte, n int, err error) {
 }
 
 func (d *Decoder) multiBulk(r codec.Reader, buf []byte) (int, error) {
-	maxLine := orDefault(d.MaxInline, DefaultMaxInline)
-	l, pos, err := line(buf, 1, maxLine)
+	count, pos, err := d.arrayHeader(buf)
 	if err != nil {
 		d.next = arrayWalk{}
 		return 0, err
 	}
-	count, ok := parseInt(l)
-	if !ok {
-		d.next = arrayWalk{}
-		return 0, ErrBadLength
-	}
-	if count > int64(orDefault(d.MaxArgs, DefaultMaxArgs)) {
-		d.next = arrayWalk{}
-		return 0, ErrTooManyArgs
-	}
 	w := &d.next
 	resumed := true
-	if id := ident.Pointer(r); id == 0 || w.id != id || w.base != &buf[0] || w.pos > len(buf) || w.pos < pos {
-		*w = arrayWalk{r: r, id: id, base: &buf[0], pos: pos}
+	if at := ident.MarkOf(r, buf); !w.at.Same(at) || w.pos > len(buf) || w.pos < pos {
+		*w = arrayWalk{at: at, pos: pos}
 		d.args = d.args[:0]
 		resumed = false
 	}
@@ -112,6 +100,23 @@ func (d *Decoder) multiBulk(r codec.Reader, buf []byte) (int, error) {
 		*w = arrayWalk{}
 	}
 	return n, err
+}
+
+// arrayHeader reads an array's "*count" line: the count, and where the
+// first element begins.
+func (d *Decoder) arrayHeader(buf []byte) (count int64, pos int, err error) {
+	l, pos, err := line(buf, 1, orDefault(d.MaxInline, DefaultMaxInline))
+	if err != nil {
+		return 0, 0, err
+	}
+	count, ok := parseInt(l)
+	if !ok {
+		return 0, 0, ErrBadLength
+	}
+	if count > int64(orDefault(d.MaxArgs, DefaultMaxArgs)) {
+		return 0, 0, ErrTooManyArgs
+	}
+	return count, pos, nil
 }
 
 // Reset forgets how far Command read an array still arriving; call it
